@@ -1,0 +1,21 @@
+# rds_copy: build with PGXS.  `make && make install`; tests: see README.md.
+
+EXTENSION = rds_copy
+MODULE_big = rds_copy
+DATA = sql/rds_copy--1.0.sql
+PGFILEDESC = "rds_copy - copy Amazon RDS DB cluster snapshots from SQL"
+
+SRCS = $(wildcard src/*.c)
+OBJS = $(SRCS:.c=.o)
+
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags libcurl libxml-2.0 libcrypto)
+SHLIB_LINK = $(shell pkg-config --libs libcurl libxml-2.0 libcrypto)
+
+REGRESS = setup copy faults input security
+REGRESS_OPTS = --inputdir=test
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+override CFLAGS += -Wall -Wmissing-prototypes

@@ -1,0 +1,219 @@
+/*-------------------------------------------------------------------------
+ * endpoint.c
+ *		Map a region to its RDS endpoint and check endpoint overrides.
+ *
+ * Partitions: aws (amazonaws.com), aws-cn (cn-*: amazonaws.com.cn),
+ * aws-iso (us-iso-*: c2s.ic.gov), aws-iso-b (us-isob-*: sc2s.sgov.gov).
+ * Nothing is sent from here.  No PostgreSQL.
+ *-------------------------------------------------------------------------
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+
+#define RDS_REGION_MAX 40
+
+bool
+RdsRegionIsValid(const char *region)
+{
+	size_t		len = strlen(region);
+	size_t		i;
+	bool		has_hyphen = false;
+
+	if (len < 4 || len > RDS_REGION_MAX || !islower((unsigned char) region[0]) ||
+		region[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+	{
+		char		c = region[i];
+
+		if (c == '-')
+		{
+			if (region[i + 1] == '-')
+				return false;
+			has_hyphen = true;
+		}
+		else if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9'))
+			return false;
+	}
+	return has_hyphen;
+}
+
+static const char *
+dns_suffix(const char *region)
+{
+	if (strncmp(region, "cn-", 3) == 0)
+		return "amazonaws.com.cn";
+	if (strncmp(region, "us-isob-", 8) == 0)
+		return "sc2s.sgov.gov";
+	if (strncmp(region, "us-iso-", 7) == 0)
+		return "c2s.ic.gov";
+	return "amazonaws.com";
+}
+
+static void
+finish_endpoint(RdsEndpoint *out)
+{
+	bool		ipv6 = strchr(out->host, ':') != NULL;
+
+	snprintf(out->host_header, sizeof(out->host_header), "%s%s%s",
+			 ipv6 ? "[" : "", out->host, ipv6 ? "]" : "");
+	if (out->port != 0)
+	{
+		size_t		n = strlen(out->host_header);
+
+		snprintf(out->host_header + n, sizeof(out->host_header) - n, ":%d", out->port);
+	}
+	snprintf(out->url, sizeof(out->url), "%s://%s/", out->scheme, out->host_header);
+}
+
+bool
+RdsEndpointForRegion(const char *service, const char *region, RdsEndpoint *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!RdsRegionIsValid(region))
+		return false;
+	strcpy(out->scheme, "https");
+	snprintf(out->host, sizeof(out->host), "%s.%s.%s", service, region,
+			 dns_suffix(region));
+	finish_endpoint(out);
+	return true;
+}
+
+static bool
+valid_hostname(const char *host)
+{
+	const char *p;
+
+	if (*host == '\0' || *host == '.' || *host == '-')
+		return false;
+	for (p = host; *p; p++)
+		if (!islower((unsigned char) *p) && !isdigit((unsigned char) *p) &&
+			*p != '.' && *p != '-')
+			return false;
+	return true;
+}
+
+static bool
+valid_ipv6(const char *host)
+{
+	const char *p;
+
+	if (*host == '\0')
+		return false;
+	for (p = host; *p; p++)
+		if (!isxdigit((unsigned char) *p) && *p != ':' && *p != '.')
+			return false;
+	return true;
+}
+
+bool
+RdsEndpointIsLoopback(const RdsEndpoint *endpoint)
+{
+	return strcmp(endpoint->host, "localhost") == 0 ||
+		strcmp(endpoint->host, "::1") == 0 ||
+		strncmp(endpoint->host, "127.", 4) == 0;
+}
+
+bool
+RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
+{
+	const char *rest;
+	const char *hostend;
+	const char *portstart = NULL;
+	size_t		hostlen;
+	size_t		i;
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(url, "https://", 8) == 0)
+	{
+		strcpy(out->scheme, "https");
+		rest = url + 8;
+	}
+	else if (strncmp(url, "http://", 7) == 0)
+	{
+		strcpy(out->scheme, "http");
+		rest = url + 7;
+	}
+	else
+	{
+		*why = "The URL must start with https://.";
+		return false;
+	}
+	if (strpbrk(rest, "@?#") != NULL)
+	{
+		*why = "The URL must not contain user information, a query or a fragment.";
+		return false;
+	}
+
+	if (*rest == '[')
+	{
+		hostend = strchr(rest, ']');
+		if (hostend == NULL)
+		{
+			*why = "The IPv6 address in the URL is not closed with \"]\".";
+			return false;
+		}
+		rest++;
+		if (hostend[1] == ':')
+			portstart = hostend + 2;
+		else if (hostend[1] != '\0' && hostend[1] != '/')
+		{
+			*why = "The URL's host is not valid.";
+			return false;
+		}
+	}
+	else
+	{
+		hostend = rest + strcspn(rest, ":/");
+		if (*hostend == ':')
+			portstart = hostend + 1;
+	}
+	hostlen = hostend - rest;
+	if (hostlen == 0 || hostlen >= sizeof(out->host))
+	{
+		*why = "The URL's host is empty or too long.";
+		return false;
+	}
+	for (i = 0; i < hostlen; i++)
+		out->host[i] = (char) tolower((unsigned char) rest[i]);
+	out->host[hostlen] = '\0';
+	if (!(strchr(out->host, ':') ? valid_ipv6(out->host) : valid_hostname(out->host)))
+	{
+		*why = "The URL's host is not valid.";
+		return false;
+	}
+
+	rest = hostend + (*hostend == ']' ? 1 : 0);
+	if (portstart != NULL)
+	{
+		char	   *end;
+		long		port = strtol(portstart, &end, 10);
+
+		if (end == portstart || port < 1 || port > 65535 || (*end != '\0' && *end != '/'))
+		{
+			*why = "The URL's port is not valid.";
+			return false;
+		}
+		out->port = (int) port;
+		rest = end;
+	}
+	if (*rest != '\0' && strcmp(rest, "/") != 0)
+	{
+		*why = "The URL must not have a path.";
+		return false;
+	}
+	if (strcmp(out->scheme, "http") == 0 && !RdsEndpointIsLoopback(out))
+	{
+		*why = "Plain http is allowed only to a loopback host; use https.";
+		return false;
+	}
+	if ((out->port == 443 && strcmp(out->scheme, "https") == 0) ||
+		(out->port == 80 && strcmp(out->scheme, "http") == 0))
+		out->port = 0;
+	finish_endpoint(out);
+	return true;
+}

@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ * endpoint.h
+ *		Regions, endpoints and endpoint URLs.
+ *
+ * Pure code: no I/O, no PostgreSQL.
+ *-------------------------------------------------------------------------
+ */
+#ifndef RDS_ENDPOINT_H
+#define RDS_ENDPOINT_H
+
+#include <stdbool.h>
+
+#define RDS_HOST_MAX 256
+#define RDS_URL_MAX 320
+
+typedef struct RdsEndpoint
+{
+	char		scheme[8];		/* "https" or "http" */
+	char		host[RDS_HOST_MAX]; /* lower case; IPv6 without brackets */
+	int			port;			/* 0 when none was given */
+	char		host_header[RDS_HOST_MAX + 8];	/* host[:port] as sent and signed */
+	char		url[RDS_URL_MAX];	/* scheme://host_header/ */
+} RdsEndpoint;
+
+/* A region name: lower-case letters, digits and single hyphens, e.g. us-east-1. */
+extern bool RdsRegionIsValid(const char *region);
+
+/* https://<service>.<region>.<partition DNS suffix> for a valid region. */
+extern bool RdsEndpointForRegion(const char *service, const char *region,
+								 RdsEndpoint *out);
+
+/*
+ * Parse an endpoint override such as https://host:port/.  Accepts https,
+ * and http only to a loopback host.  On failure returns false and sets
+ * *why to a static sentence saying what is wrong.
+ */
+extern bool RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why);
+
+extern bool RdsEndpointIsLoopback(const RdsEndpoint *endpoint);
+
+#endif

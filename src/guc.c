@@ -1,0 +1,145 @@
+/*-------------------------------------------------------------------------
+ * guc.c
+ *		Define and check every rds_copy.* setting; reserve the prefix.
+ *
+ * Settings that change where requests go or which credentials are used
+ * (region, endpoint_url, ca_file, profile, max_response_size) are
+ * superuser-only.  No setting holds a secret.  Defaults that come from
+ * the server's environment (AWS_REGION / AWS_DEFAULT_REGION,
+ * AWS_CA_BUNDLE) are read once, when the library loads.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <stdlib.h>
+
+#include "utils/guc.h"
+
+#include "compat.h"
+#include "endpoint.h"
+#include "guc.h"
+
+char	   *rds_copy_region = NULL;
+char	   *rds_copy_endpoint_url = NULL;
+char	   *rds_copy_ca_file = NULL;
+char	   *rds_copy_profile = NULL;
+int			rds_copy_connect_timeout = 5000;
+int			rds_copy_request_timeout = 30000;
+int			rds_copy_max_response_size = 1024 * 1024;
+
+static bool
+check_region(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0' || RdsRegionIsValid(*newval))
+		return true;
+	GUC_check_errdetail("A region looks like \"us-east-1\": lower-case letters, digits and single hyphens.");
+	return false;
+}
+
+static bool
+check_endpoint_url(char **newval, void **extra, GucSource source)
+{
+	RdsEndpoint endpoint;
+	const char *why;
+
+	if (*newval == NULL || (*newval)[0] == '\0' ||
+		RdsEndpointParse(*newval, &endpoint, &why))
+		return true;
+	GUC_check_errdetail("%s", why);
+	return false;
+}
+
+static bool
+check_profile(char **newval, void **extra, GucSource source)
+{
+	const char *p;
+
+	if (*newval == NULL)
+		return true;
+	for (p = *newval; *p; p++)
+		if ((unsigned char) *p < 0x20 || *p == '[' || *p == ']')
+		{
+			GUC_check_errdetail("A profile name must not contain brackets or control characters.");
+			return false;
+		}
+	return true;
+}
+
+/* The first of the environment variables that is set and valid, else NULL. */
+static const char *
+region_from_environment(void)
+{
+	const char *names[] = {"AWS_REGION", "AWS_DEFAULT_REGION"};
+	int			i;
+
+	for (i = 0; i < lengthof(names); i++)
+	{
+		const char *v = getenv(names[i]);
+
+		if (v != NULL && RdsRegionIsValid(v))
+			return v;
+	}
+	return NULL;
+}
+
+void
+RdsDefineSettings(void)
+{
+	DefineCustomStringVariable("rds_copy.region",
+							   "AWS region whose RDS endpoint receives requests.",
+							   "Defaults to the server's AWS_REGION or AWS_DEFAULT_REGION.",
+							   &rds_copy_region,
+							   region_from_environment(),
+							   PGC_SUSET, 0,
+							   check_region, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.endpoint_url",
+							   "Overrides the RDS endpoint URL (https; http only to loopback).",
+							   "Empty means the region's endpoint, or the server's AWS_ENDPOINT_URL_RDS or AWS_ENDPOINT_URL.",
+							   &rds_copy_endpoint_url,
+							   "",
+							   PGC_SUSET, 0,
+							   check_endpoint_url, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.ca_file",
+							   "File of CA certificates that verify the endpoint's TLS certificate.",
+							   "Empty means the server's AWS_CA_BUNDLE, else the system store.",
+							   &rds_copy_ca_file,
+							   getenv("AWS_CA_BUNDLE") ? getenv("AWS_CA_BUNDLE") : "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.profile",
+							   "Profile of the shared credentials file to use.",
+							   "Empty means the server's AWS_PROFILE, else \"default\".",
+							   &rds_copy_profile,
+							   "",
+							   PGC_SUSET, 0,
+							   check_profile, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.connect_timeout",
+							"Time allowed to connect to the endpoint.",
+							NULL,
+							&rds_copy_connect_timeout,
+							5000, 100, 600000,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.request_timeout",
+							"Time allowed for a whole request, connect included.",
+							NULL,
+							&rds_copy_request_timeout,
+							30000, 100, 3600000,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.max_response_size",
+							"Largest reply accepted from the endpoint.",
+							NULL,
+							&rds_copy_max_response_size,
+							1024 * 1024, 4096, 64 * 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("rds_copy");
+}

@@ -1,0 +1,277 @@
+/*-------------------------------------------------------------------------
+ * http.c
+ *		libcurl transport: TLS, timeouts, size caps and interrupts.
+ *
+ * One easy handle lives for the whole backend so that consecutive calls
+ * reuse the connection and TLS session (curl_easy_reset keeps both).
+ * TLS verification is always on; redirects are never followed; gzip is
+ * never asked for.  libcurl's callbacks never raise: they record what
+ * happened and return an abort code, and this file raises (a cancel via
+ * CHECK_FOR_INTERRUPTS) only after libcurl has returned and its objects
+ * are freed.  Replies are not parsed here.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <strings.h>
+
+#include "miscadmin.h"
+#include "storage/ipc.h"
+
+#include "compat.h"
+#include "http.h"
+
+#define RDS_HTTP_MAX_HEADER_BYTES (64 * 1024)
+#define RDS_HTTP_LOW_SPEED_SECONDS 10L
+
+static CURL *rds_curl = NULL;
+
+/* What the callbacks saw during one transfer. */
+typedef struct TransferState
+{
+	RdsHttpResponse *resp;
+	size_t		max_response;
+	size_t		header_bytes;
+	bool		too_large;
+	bool		interrupted;
+} TransferState;
+
+static void
+release_curl(int code, Datum arg)
+{
+	if (rds_curl != NULL)
+	{
+		curl_easy_cleanup(rds_curl);
+		rds_curl = NULL;
+	}
+}
+
+static CURL *
+get_handle(void)
+{
+	if (rds_curl == NULL)
+	{
+		static bool registered = false;
+
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return NULL;
+		rds_curl = curl_easy_init();
+		if (rds_curl != NULL && !registered)
+		{
+			on_proc_exit(release_curl, (Datum) 0);
+			registered = true;
+		}
+	}
+	else
+		curl_easy_reset(rds_curl);
+	return rds_curl;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	TransferState *st = arg;
+	size_t		n = size * nmemb;
+
+	if (n > st->max_response || st->resp->body.len > st->max_response - n)
+	{
+		st->too_large = true;
+		return 0;
+	}
+	RdsBufAppend(&st->resp->body, data, n);
+	return RdsBufFailed(&st->resp->body) ? 0 : n;
+}
+
+/* Copy the value of "Name: value\r\n" into dst when the name matches. */
+static void
+take_header(const char *line, size_t len, const char *name, char *dst, size_t dstlen)
+{
+	size_t		nlen = strlen(name);
+	size_t		vlen;
+
+	if (len <= nlen + 1 || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+		return;
+	line += nlen + 1;
+	len -= nlen + 1;
+	while (len > 0 && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
+		len--;
+	vlen = Min(len, dstlen - 1);
+	memcpy(dst, line, vlen);
+	dst[vlen] = '\0';
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	TransferState *st = arg;
+	size_t		n = size * nmemb;
+
+	st->header_bytes += n;
+	if (st->header_bytes > RDS_HTTP_MAX_HEADER_BYTES)
+	{
+		st->too_large = true;
+		return 0;
+	}
+	take_header(data, n, "x-amzn-RequestId", st->resp->request_id, sizeof(st->resp->request_id));
+	take_header(data, n, "Date", st->resp->date, sizeof(st->resp->date));
+	return n;
+}
+
+/* Called by libcurl at least once a second: abort on cancel or termination. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+			curl_off_t ultotal, curl_off_t ulnow)
+{
+	TransferState *st = arg;
+
+	if (QueryCancelPending || ProcDiePending)
+	{
+		st->interrupted = true;
+		return 1;
+	}
+	return 0;
+}
+
+static RdsHttpFailure
+classify(CURLcode rc, const TransferState *st)
+{
+	switch (rc)
+	{
+		case CURLE_OK:
+			return RDS_HTTP_OK;
+		case CURLE_WRITE_ERROR:
+		case CURLE_FILESIZE_EXCEEDED:
+			return st->too_large ? RDS_HTTP_TOO_LARGE : RDS_HTTP_BROKEN;
+		case CURLE_OPERATION_TIMEDOUT:
+			return RDS_HTTP_TIMEOUT;
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_RESOLVE_PROXY:
+		case CURLE_COULDNT_CONNECT:
+			return RDS_HTTP_CONNECT_FAILED;
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CIPHER:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_SSL_CRL_BADFILE:
+			return RDS_HTTP_TLS_FAILED;
+		case CURLE_OUT_OF_MEMORY:
+		case CURLE_FAILED_INIT:
+			return RDS_HTTP_INTERNAL;
+		default:
+			return RDS_HTTP_BROKEN;
+	}
+}
+
+static bool
+set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
+			TransferState *st, char *errbuf)
+{
+	bool		ok = true;
+
+#define SETOPT(opt, val) ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK
+	SETOPT(CURLOPT_URL, req->url);
+	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
+	ok = ok && RDS_CURL_SET_PROTOCOLS(h, req->allow_http) == CURLE_OK;
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (req->ca_file != NULL && req->ca_file[0] != '\0')
+		SETOPT(CURLOPT_CAINFO, req->ca_file);
+	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+	SETOPT(CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	SETOPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SETOPT(CURLOPT_LOW_SPEED_TIME, RDS_HTTP_LOW_SPEED_SECONDS);
+	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) req->max_response);
+	SETOPT(CURLOPT_USERAGENT, "rds_copy/1.0");
+	SETOPT(CURLOPT_POST, 1L);
+	SETOPT(CURLOPT_POSTFIELDS, req->body);
+	SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+	SETOPT(CURLOPT_HTTPHEADER, headers);
+	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(CURLOPT_WRITEDATA, st);
+	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(CURLOPT_HEADERDATA, st);
+	SETOPT(CURLOPT_XFERINFOFUNCTION, on_progress);
+	SETOPT(CURLOPT_XFERINFODATA, st);
+	SETOPT(CURLOPT_NOPROGRESS, 0L);
+#undef SETOPT
+	return ok;
+}
+
+void
+RdsHttpPost(const RdsHttpRequest *req, RdsHttpResponse *resp)
+{
+	CURL	   *h;
+	struct curl_slist *headers = NULL;
+	TransferState st;
+	char		errbuf[CURL_ERROR_SIZE];
+	CURLcode	rc = CURLE_FAILED_INIT;
+	int			i;
+
+	memset(resp, 0, sizeof(*resp));
+	memset(&st, 0, sizeof(st));
+	errbuf[0] = '\0';
+	st.resp = resp;
+	st.max_response = req->max_response;
+
+	h = get_handle();
+	for (i = 0; h != NULL && i < req->nheaders; i++)
+	{
+		struct curl_slist *next = curl_slist_append(headers, req->headers[i]);
+
+		if (next == NULL)
+		{
+			h = NULL;
+			break;
+		}
+		headers = next;
+	}
+	if (h != NULL)
+	{
+		/* an empty Expect: stops libcurl waiting for 100-continue */
+		struct curl_slist *next = curl_slist_append(headers, "Expect:");
+
+		if (next != NULL)
+		{
+			headers = next;
+			if (set_options(h, req, headers, &st, errbuf))
+				rc = curl_easy_perform(h);
+		}
+	}
+
+	if (h != NULL)
+	{
+		curl_off_t	pretransfer = 0;
+
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+		curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+		resp->connected = pretransfer > 0 || resp->status != 0;
+		/* the handle must not keep pointers into this call's memory */
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	}
+	curl_slist_free_all(headers);
+
+	resp->failure = h == NULL ? RDS_HTTP_INTERNAL : classify(rc, &st);
+	strlcpy(resp->error, errbuf[0] ? errbuf : curl_easy_strerror(rc), sizeof(resp->error));
+
+	if (st.interrupted)
+	{
+		RdsHttpResponseFree(resp);
+		CHECK_FOR_INTERRUPTS();
+		/* the interrupt was held off: report the transfer as broken */
+		resp->failure = RDS_HTTP_BROKEN;
+		strlcpy(resp->error, "transfer interrupted", sizeof(resp->error));
+	}
+}
+
+void
+RdsHttpResponseFree(RdsHttpResponse *resp)
+{
+	RdsBufFree(&resp->body);
+}

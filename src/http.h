@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ * http.h
+ *		HTTPS transport on libcurl: one reused handle per backend.
+ *-------------------------------------------------------------------------
+ */
+#ifndef RDS_HTTP_H
+#define RDS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+#define RDS_HTTP_MAX_HEADERS 8
+
+typedef struct RdsHttpRequest
+{
+	const char *url;
+	const char *headers[RDS_HTTP_MAX_HEADERS];	/* "Name: value" lines */
+	int			nheaders;
+	const char *body;
+	size_t		body_len;
+	long		connect_timeout_ms;
+	long		timeout_ms;
+	size_t		max_response;	/* bytes of body accepted */
+	const char *ca_file;		/* NULL or "" for the system store */
+	bool		allow_http;		/* plain http permitted (loopback only) */
+} RdsHttpRequest;
+
+typedef enum RdsHttpFailure
+{
+	RDS_HTTP_OK,				/* a complete HTTP response arrived */
+	RDS_HTTP_CONNECT_FAILED,	/* name lookup or TCP connect failed */
+	RDS_HTTP_TLS_FAILED,		/* handshake or certificate verification */
+	RDS_HTTP_TIMEOUT,
+	RDS_HTTP_TOO_LARGE,			/* reply or its headers exceeded the caps */
+	RDS_HTTP_BROKEN,			/* send/receive failed mid-way */
+	RDS_HTTP_INTERNAL			/* libcurl could not be set up */
+} RdsHttpFailure;
+
+typedef struct RdsHttpResponse
+{
+	RdsHttpFailure failure;
+	bool		connected;		/* a connection (and TLS session) was up */
+	long		status;			/* HTTP status, 0 when none */
+	RdsBuf		body;			/* malloc'd; free with RdsHttpResponseFree */
+	char		request_id[128];	/* x-amzn-RequestId header, or "" */
+	char		date[64];		/* Date header, or "" */
+	char		error[256];		/* libcurl's description of a failure */
+} RdsHttpResponse;
+
+/*
+ * POST req->body to req->url.  Fills *resp (the caller frees it with
+ * RdsHttpResponseFree).  Nothing is raised while libcurl runs; after it
+ * returns, a pending cancel or statement_timeout is raised with
+ * CHECK_FOR_INTERRUPTS() once the response has been freed.
+ */
+extern void RdsHttpPost(const RdsHttpRequest *req, RdsHttpResponse *resp);
+extern void RdsHttpResponseFree(RdsHttpResponse *resp);
+
+#endif

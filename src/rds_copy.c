@@ -1,0 +1,493 @@
+/*-------------------------------------------------------------------------
+ * rds_copy.c
+ *		_PG_init and the SQL entry points.
+ *
+ * rds_copy_db_cluster_snapshot(_jsonb) check every argument before any
+ * network I/O, build the CopyDBClusterSnapshot parameters, run the call
+ * (awscall.c) and turn the reply into the composite row or jsonb.
+ * Protocol details live in the other files.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "awscall.h"
+#include "awsquery.h"
+#include "endpoint.h"
+#include "guc.h"
+#include "validate.h"
+#include "xml.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+PG_FUNCTION_INFO_V1(rds_copy_db_cluster_snapshot);
+PG_FUNCTION_INFO_V1(rds_copy_db_cluster_snapshot_jsonb);
+
+/* argument positions, shared by both SQL functions */
+enum
+{
+	ARG_SOURCE,
+	ARG_TARGET,
+	ARG_KMS_KEY,
+	ARG_COPY_TAGS,
+	ARG_TAGS,
+	ARG_SOURCE_REGION
+};
+
+void
+_PG_init(void)
+{
+	RdsDefineSettings();
+}
+
+static void
+reject_argument(const char *argname, const char *value, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 value ? errmsg("%s \"%s\" is not valid", argname, value)
+			 : errmsg("%s is not valid", argname),
+			 errdetail("%s", detail)));
+}
+
+static char *
+required_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", argname)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+static char *
+jsonb_string(const JsonbValue *v)
+{
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+static void
+check_tag(const char *key, const char *value)
+{
+	const char *why = RdsCheckTagKey(key);
+
+	if (why != NULL)
+		reject_argument("tag key", key, why);
+	why = RdsCheckTagValue(value);
+	if (why != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value of tag \"%s\" is not valid", key),
+				 errdetail("%s", why)));
+}
+
+static void
+add_tag(AwsQuery *params, int *ntags, char **keys, const char *key, const char *value)
+{
+	int			i;
+
+	check_tag(key, value);
+	for (i = 0; i < *ntags; i++)
+		if (strcmp(keys[i], key) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tag key \"%s\" appears more than once", key)));
+	if (*ntags >= RDS_MAX_TAGS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("too many tags"),
+				 errdetail("A snapshot can have at most %d tags.", RDS_MAX_TAGS)));
+	keys[(*ntags)++] = pstrdup(key);
+	AwsQueryAddIndexed(params, "Tags.Tag", *ntags, "Key", key);
+	AwsQueryAddIndexed(params, "Tags.Tag", *ntags, "Value", value);
+}
+
+/* {"Key": "k", "Value": "v"} with nothing else; returns key and value. */
+static void
+array_tag(JsonbValue *elem, char **key, char **value)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *k = NULL;
+	char	   *val = NULL;
+
+	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tags array elements must be objects of the form {\"Key\": \"...\", \"Value\": \"...\"}")));
+	it = JsonbIteratorInit(elem->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *member;
+		JsonbValue	mv;
+
+		if (tok != WJB_KEY)
+			continue;
+		member = jsonb_string(&v);
+		tok = JsonbIteratorNext(&it, &mv, true);
+		if (mv.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tag member \"%s\" must be a string", member)));
+		if (strcmp(member, "Key") == 0)
+			k = jsonb_string(&mv);
+		else if (strcmp(member, "Value") == 0)
+			val = jsonb_string(&mv);
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tags array elements may only have members \"Key\" and \"Value\""),
+					 errdetail("Found member \"%s\".", member)));
+	}
+	if (k == NULL || val == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tags array elements need both \"Key\" and \"Value\"")));
+	*key = k;
+	*value = val;
+}
+
+/* Tags.Tag.N.Key/Value from {"k": "v"} or [{"Key": "k", "Value": "v"}]. */
+static void
+add_tags(AwsQuery *params, Jsonb *tags)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *keys[RDS_MAX_TAGS];
+	int			ntags = 0;
+
+	if (JB_ROOT_IS_SCALAR(tags))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tags must be a JSON object or array"),
+				 errhint("Use {\"key\": \"value\"} or [{\"Key\": \"key\", \"Value\": \"value\"}].")));
+
+	it = JsonbIteratorInit(&tags->root);
+	if (JB_ROOT_IS_OBJECT(tags))
+	{
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			char	   *key;
+			JsonbValue	val;
+
+			if (tok != WJB_KEY)
+				continue;
+			key = jsonb_string(&v);
+			JsonbIteratorNext(&it, &val, true);
+			if (val.type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("value of tag \"%s\" must be a string", key)));
+			add_tag(params, &ntags, keys, key, jsonb_string(&val));
+		}
+	}
+	else
+	{
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			char	   *key;
+			char	   *value;
+
+			if (tok != WJB_ELEM)
+				continue;
+			array_tag(&v, &key, &value);
+			add_tag(params, &ntags, keys, key, value);
+		}
+	}
+}
+
+/*
+ * Check the arguments and build the CopyDBClusterSnapshot parameters.
+ * Raises on bad input; nothing has been sent then.  *source_region is
+ * NULL for a same-region copy.
+ */
+static void
+build_copy_request(FunctionCallInfo fcinfo, AwsQuery *params, char **source_region)
+{
+	char	   *source = required_text_arg(fcinfo, ARG_SOURCE, "source");
+	char	   *target = required_text_arg(fcinfo, ARG_TARGET, "target");
+	const char *why;
+
+	*source_region = NULL;
+	if ((why = RdsCheckSourceIdentifier(source)) != NULL)
+		reject_argument("source snapshot identifier", source, why);
+	if ((why = RdsCheckSnapshotIdentifier(target)) != NULL)
+		reject_argument("target snapshot identifier", target, why);
+
+	if (!PG_ARGISNULL(ARG_SOURCE_REGION))
+	{
+		char	   *region = text_to_cstring(PG_GETARG_TEXT_PP(ARG_SOURCE_REGION));
+
+		if (!RdsRegionIsValid(region))
+			reject_argument("source_region", region,
+							"A region looks like \"us-west-2\": lower-case letters, digits and single hyphens.");
+		if ((why = RdsCheckSourceArnRegion(source, region)) != NULL)
+			reject_argument("source snapshot identifier", source, why);
+		*source_region = region;
+	}
+
+	/* the region requests go to must be known before anything is built */
+	(void) RdsResolveRegion();
+
+	AwsQueryStart(params, "CopyDBClusterSnapshot");
+	AwsQueryAdd(params, "SourceDBClusterSnapshotIdentifier", source);
+	AwsQueryAdd(params, "TargetDBClusterSnapshotIdentifier", target);
+	if (!PG_ARGISNULL(ARG_KMS_KEY))
+	{
+		char	   *kms_key = text_to_cstring(PG_GETARG_TEXT_PP(ARG_KMS_KEY));
+
+		if ((why = RdsCheckKmsKeyId(kms_key)) != NULL)
+			reject_argument("kms_key", NULL, why);
+		AwsQueryAdd(params, "KmsKeyId", kms_key);
+	}
+	if (!PG_ARGISNULL(ARG_COPY_TAGS) && PG_GETARG_BOOL(ARG_COPY_TAGS))
+		AwsQueryAdd(params, "CopyTags", "true");
+	if (!PG_ARGISNULL(ARG_TAGS))
+		add_tags(params, PG_GETARG_JSONB_P(ARG_TAGS));
+	if (params->failed)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+}
+
+/*
+ * Check arguments, call CopyDBClusterSnapshot, and copy the one snapshot
+ * of the reply into *reply (malloc'd; the caller frees it with
+ * RdsReplyFree, in a PG_FINALLY).
+ */
+static void
+copy_snapshot(FunctionCallInfo fcinfo, RdsReply *reply)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+	char	   *source_region;
+
+	PG_TRY();
+	{
+		build_copy_request(fcinfo, &params, &source_region);
+		RdsAwsCall(&params, source_region, reply);
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+	}
+	PG_END_TRY();
+}
+
+static Datum
+timestamp_datum(const char *v)
+{
+	return DirectFunctionCall3(timestamptz_in, CStringGetDatum(v),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+static Datum
+zones_datum(const RdsSnapshot *snap)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(snap->nzones, 1));
+	int			i;
+
+	for (i = 0; i < snap->nzones; i++)
+		elems[i] = CStringGetTextDatum(snap->zones[i]);
+	return PointerGetDatum(construct_array(elems, snap->nzones, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+static void
+push_string(JsonbParseState **state, JsonbIteratorToken tok, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(state, tok, &v);
+}
+
+/* {"key": "value", ...} */
+static Datum
+tags_object_datum(const RdsSnapshot *snap)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	int			i;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < snap->ntags; i++)
+	{
+		push_string(&state, WJB_KEY, snap->tags[i].key);
+		push_string(&state, WJB_VALUE, snap->tags[i].value);
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbPGetDatum(JsonbValueToJsonb(res));
+}
+
+static HeapTuple
+snapshot_tuple(FunctionCallInfo fcinfo, const RdsReply *reply)
+{
+	const RdsSnapshot *snap = &reply->snapshots[0];
+	TupleDesc	tupdesc;
+	Datum		values[RDS_SNAPSHOT_NFIELDS + 1];
+	bool		nulls[RDS_SNAPSHOT_NFIELDS + 1];
+	int			i;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
+		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
+			 tupdesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+	{
+		const char *v = snap->values[i];
+
+		nulls[i] = false;
+		switch (RdsSnapshotFields[i].type)
+		{
+			case RDS_FIELD_ZONES:
+				nulls[i] = !snap->has_zones;
+				if (snap->has_zones)
+					values[i] = zones_datum(snap);
+				break;
+			case RDS_FIELD_TAGS:
+				nulls[i] = !snap->has_tags;
+				if (snap->has_tags)
+					values[i] = tags_object_datum(snap);
+				break;
+			default:
+				nulls[i] = v == NULL;
+				if (v == NULL)
+					break;
+				if (RdsSnapshotFields[i].type == RDS_FIELD_INT)
+					values[i] = Int32GetDatum(pg_strtoint32(v));
+				else if (RdsSnapshotFields[i].type == RDS_FIELD_BOOL)
+					values[i] = BoolGetDatum(strcmp(v, "true") == 0);
+				else if (RdsSnapshotFields[i].type == RDS_FIELD_TIMESTAMP)
+					values[i] = timestamp_datum(v);
+				else
+					values[i] = CStringGetTextDatum(v);
+				break;
+		}
+	}
+	nulls[RDS_SNAPSHOT_NFIELDS] = reply->request_id == NULL;
+	if (reply->request_id != NULL)
+		values[RDS_SNAPSHOT_NFIELDS] = CStringGetTextDatum(reply->request_id);
+	return heap_form_tuple(tupdesc, values, nulls);
+}
+
+/* The snapshot as boto3 shows response['DBClusterSnapshot']. */
+static Jsonb *
+snapshot_jsonb(const RdsSnapshot *snap)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	int			i;
+	int			j;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+	{
+		const RdsSnapshotField *f = &RdsSnapshotFields[i];
+		const char *v = snap->values[i];
+		JsonbValue	jv;
+
+		if (f->type == RDS_FIELD_ZONES)
+		{
+			if (!snap->has_zones)
+				continue;
+			push_string(&state, WJB_KEY, f->aws_name);
+			pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+			for (j = 0; j < snap->nzones; j++)
+				push_string(&state, WJB_ELEM, snap->zones[j]);
+			pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+			continue;
+		}
+		if (f->type == RDS_FIELD_TAGS)
+		{
+			if (!snap->has_tags)
+				continue;
+			push_string(&state, WJB_KEY, f->aws_name);
+			pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+			for (j = 0; j < snap->ntags; j++)
+			{
+				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+				push_string(&state, WJB_KEY, "Key");
+				push_string(&state, WJB_VALUE, snap->tags[j].key);
+				push_string(&state, WJB_KEY, "Value");
+				push_string(&state, WJB_VALUE, snap->tags[j].value);
+				pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+			}
+			pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+			continue;
+		}
+		if (v == NULL)
+			continue;
+		push_string(&state, WJB_KEY, f->aws_name);
+		if (f->type == RDS_FIELD_INT)
+		{
+			jv.type = jbvNumeric;
+			jv.val.numeric = int64_to_numeric(pg_strtoint32(v));
+			pushJsonbValue(&state, WJB_VALUE, &jv);
+		}
+		else if (f->type == RDS_FIELD_BOOL)
+		{
+			jv.type = jbvBool;
+			jv.val.boolean = strcmp(v, "true") == 0;
+			pushJsonbValue(&state, WJB_VALUE, &jv);
+		}
+		else
+			push_string(&state, WJB_VALUE, v);
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+Datum
+rds_copy_db_cluster_snapshot(PG_FUNCTION_ARGS)
+{
+	RdsReply	reply;
+	volatile HeapTuple tuple = NULL;
+
+	memset(&reply, 0, sizeof(reply));
+	PG_TRY();
+	{
+		copy_snapshot(fcinfo, &reply);
+		tuple = snapshot_tuple(fcinfo, &reply);
+	}
+	PG_FINALLY();
+	{
+		RdsReplyFree(&reply);
+	}
+	PG_END_TRY();
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+Datum
+rds_copy_db_cluster_snapshot_jsonb(PG_FUNCTION_ARGS)
+{
+	RdsReply	reply;
+	Jsonb	   *volatile result = NULL;
+
+	memset(&reply, 0, sizeof(reply));
+	PG_TRY();
+	{
+		copy_snapshot(fcinfo, &reply);
+		result = snapshot_jsonb(&reply.snapshots[0]);
+	}
+	PG_FINALLY();
+	{
+		RdsReplyFree(&reply);
+	}
+	PG_END_TRY();
+	PG_RETURN_JSONB_P(result);
+}

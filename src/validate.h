@@ -1,0 +1,28 @@
+/*-------------------------------------------------------------------------
+ * validate.h
+ *		Checks of user input against RDS's documented rules.
+ *
+ * Pure code.  Each check returns NULL when the input is acceptable, or a
+ * static sentence (an errdetail) saying what is wrong.
+ *-------------------------------------------------------------------------
+ */
+#ifndef RDS_VALIDATE_H
+#define RDS_VALIDATE_H
+
+#define RDS_MAX_TAGS 50
+#define RDS_TAG_KEY_MAX 128
+#define RDS_TAG_VALUE_MAX 256
+
+extern const char *RdsCheckSnapshotIdentifier(const char *id);
+extern const char *RdsCheckSourceIdentifier(const char *id);
+extern const char *RdsCheckKmsKeyId(const char *key);
+extern const char *RdsCheckTagKey(const char *key);
+extern const char *RdsCheckTagValue(const char *value);
+
+/*
+ * For a cross-region copy: the source must be an RDS cluster-snapshot ARN
+ * whose region is source_region.
+ */
+extern const char *RdsCheckSourceArnRegion(const char *source, const char *source_region);
+
+#endif

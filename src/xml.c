@@ -1,0 +1,489 @@
+/*-------------------------------------------------------------------------
+ * xml.c
+ *		Parse RDS replies (one snapshot, a snapshot list, an ErrorResponse).
+ *
+ * Elements are matched by local name within the RDS namespace
+ * (http://rds.amazonaws.com/doc/...), in any order; unknown members are
+ * ignored because AWS adds members over time.  Replies are untrusted: a
+ * DOCTYPE is refused before parsing, entities are never substituted,
+ * nothing is fetched, every value is length-checked and typed.  The
+ * network and PostgreSQL are not touched here.
+ *-------------------------------------------------------------------------
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "xml.h"
+
+#define RDS_NAMESPACE_PREFIX "http://rds.amazonaws.com/doc/"
+#define RDS_MAX_VALUE_LEN 65536
+#define RDS_MAX_LIST_LEN 10000
+
+const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
+	{"AvailabilityZones", "availability_zones", RDS_FIELD_ZONES},
+	{"DBClusterSnapshotIdentifier", "db_cluster_snapshot_identifier", RDS_FIELD_TEXT},
+	{"DBClusterIdentifier", "db_cluster_identifier", RDS_FIELD_TEXT},
+	{"SnapshotCreateTime", "snapshot_create_time", RDS_FIELD_TIMESTAMP},
+	{"Engine", "engine", RDS_FIELD_TEXT},
+	{"EngineMode", "engine_mode", RDS_FIELD_TEXT},
+	{"AllocatedStorage", "allocated_storage", RDS_FIELD_INT},
+	{"Status", "status", RDS_FIELD_TEXT},
+	{"Port", "port", RDS_FIELD_INT},
+	{"VpcId", "vpc_id", RDS_FIELD_TEXT},
+	{"ClusterCreateTime", "cluster_create_time", RDS_FIELD_TIMESTAMP},
+	{"MasterUsername", "master_username", RDS_FIELD_TEXT},
+	{"EngineVersion", "engine_version", RDS_FIELD_TEXT},
+	{"LicenseModel", "license_model", RDS_FIELD_TEXT},
+	{"SnapshotType", "snapshot_type", RDS_FIELD_TEXT},
+	{"PercentProgress", "percent_progress", RDS_FIELD_INT},
+	{"StorageEncrypted", "storage_encrypted", RDS_FIELD_BOOL},
+	{"BackupRetentionPeriod", "backup_retention_period", RDS_FIELD_INT},
+	{"PreferredBackupWindow", "preferred_backup_window", RDS_FIELD_TEXT},
+	{"KmsKeyId", "kms_key_id", RDS_FIELD_TEXT},
+	{"DBClusterSnapshotArn", "db_cluster_snapshot_arn", RDS_FIELD_TEXT},
+	{"SourceDBClusterSnapshotArn", "source_db_cluster_snapshot_arn", RDS_FIELD_TEXT},
+	{"IAMDatabaseAuthenticationEnabled", "iam_database_authentication_enabled", RDS_FIELD_BOOL},
+	{"TagList", "tags", RDS_FIELD_TAGS},
+	{"StorageType", "storage_type", RDS_FIELD_TEXT},
+	{"StorageThroughput", "storage_throughput", RDS_FIELD_INT},
+	{"DbClusterResourceId", "db_cluster_resource_id", RDS_FIELD_TEXT},
+	{"DBSystemId", "db_system_id", RDS_FIELD_TEXT},
+};
+
+/* Parsing state: the namespace of the root, and the first problem met. */
+typedef struct ParseState
+{
+	const xmlChar *ns;
+	const char *problem;
+} ParseState;
+
+static bool
+is_rds_element(const ParseState *st, const xmlNode *node, const char *name)
+{
+	if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, name) != 0)
+		return false;
+	if (st->ns == NULL)
+		return node->ns == NULL;
+	return node->ns != NULL && xmlStrEqual(node->ns->href, st->ns);
+}
+
+static xmlNode *
+find_child(const ParseState *st, const xmlNode *parent, const char *name)
+{
+	xmlNode    *c;
+
+	for (c = parent->children; c != NULL; c = c->next)
+		if (is_rds_element(st, c, name))
+			return c;
+	return NULL;
+}
+
+/* The text of an element as a malloc'd string, or NULL (problem recorded). */
+static char *
+element_text(ParseState *st, const xmlNode *node)
+{
+	xmlChar    *content = xmlNodeGetContent(node);
+	char	   *copy = NULL;
+
+	if (content == NULL)
+		copy = strdup("");
+	else if (strlen((const char *) content) > RDS_MAX_VALUE_LEN)
+		st->problem = "A value in the reply is too long.";
+	else
+		copy = strdup((const char *) content);
+	if (content != NULL)
+		xmlFree(content);
+	if (copy == NULL && st->problem == NULL)
+		st->problem = "Out of memory while parsing the reply.";
+	return copy;
+}
+
+static char *
+child_text(ParseState *st, const xmlNode *parent, const char *name)
+{
+	xmlNode    *c = find_child(st, parent, name);
+
+	return c ? element_text(st, c) : NULL;
+}
+
+static bool
+is_int32(const char *s)
+{
+	char	   *end;
+	long long	v;
+
+	if (*s == '\0')
+		return false;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' && v >= INT_MIN && v <= INT_MAX && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
+}
+
+static bool
+is_digits(const char *s, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool
+RdsIsIsoTimestamp(const char *s)
+{
+	const char *p;
+
+	/* YYYY-MM-DDTHH:MM:SS */
+	if (strlen(s) < 20 || !is_digits(s, 4) || s[4] != '-' || !is_digits(s + 5, 2) ||
+		s[7] != '-' || !is_digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') ||
+		!is_digits(s + 11, 2) || s[13] != ':' || !is_digits(s + 14, 2) ||
+		s[16] != ':' || !is_digits(s + 17, 2))
+		return false;
+	p = s + 19;
+	if (*p == '.')
+	{
+		int			n = 0;
+
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			n++;
+		if (n == 0 || n > 9)
+			return false;
+	}
+	if (strcmp(p, "Z") == 0 || strcmp(p, "z") == 0)
+		return true;
+	return (p[0] == '+' || p[0] == '-') && is_digits(p + 1, 2) && p[3] == ':' &&
+		is_digits(p + 4, 2) && p[6] == '\0';
+}
+
+static bool
+value_has_type(const char *v, RdsFieldType type)
+{
+	switch (type)
+	{
+		case RDS_FIELD_INT:
+			return is_int32(v);
+		case RDS_FIELD_BOOL:
+			return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+		case RDS_FIELD_TIMESTAMP:
+			return RdsIsIsoTimestamp(v);
+		default:
+			return true;
+	}
+}
+
+static int
+count_children(const ParseState *st, const xmlNode *parent, const char *name)
+{
+	xmlNode    *c;
+	int			n = 0;
+
+	for (c = parent->children; c != NULL; c = c->next)
+		if (is_rds_element(st, c, name))
+			n++;
+	return n;
+}
+
+static void
+parse_zones(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
+{
+	int			n = count_children(st, list, "AvailabilityZone");
+	xmlNode    *c;
+
+	if (n > RDS_MAX_LIST_LEN)
+	{
+		st->problem = "The reply lists too many availability zones.";
+		return;
+	}
+	snap->has_zones = true;
+	snap->zones = calloc(n ? n : 1, sizeof(char *));
+	if (snap->zones == NULL)
+	{
+		st->problem = "Out of memory while parsing the reply.";
+		return;
+	}
+	for (c = list->children; c != NULL && st->problem == NULL; c = c->next)
+		if (is_rds_element(st, c, "AvailabilityZone"))
+		{
+			snap->zones[snap->nzones] = element_text(st, c);
+			if (snap->zones[snap->nzones] != NULL)
+				snap->nzones++;
+		}
+}
+
+static void
+parse_tags(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
+{
+	int			n = count_children(st, list, "Tag");
+	xmlNode    *c;
+
+	if (n > RDS_MAX_LIST_LEN)
+	{
+		st->problem = "The reply lists too many tags.";
+		return;
+	}
+	snap->has_tags = true;
+	snap->tags = calloc(n ? n : 1, sizeof(RdsTag));
+	if (snap->tags == NULL)
+	{
+		st->problem = "Out of memory while parsing the reply.";
+		return;
+	}
+	for (c = list->children; c != NULL && st->problem == NULL; c = c->next)
+	{
+		RdsTag	   *tag;
+
+		if (!is_rds_element(st, c, "Tag"))
+			continue;
+		tag = &snap->tags[snap->ntags++];
+		tag->key = child_text(st, c, "Key");
+		tag->value = child_text(st, c, "Value");
+		if (tag->key == NULL && st->problem == NULL)
+			st->problem = "A tag in the reply has no key.";
+		if (tag->value == NULL && st->problem == NULL)
+			tag->value = strdup("");
+	}
+}
+
+static const RdsSnapshotField *
+find_field(const char *name, int *index)
+{
+	int			i;
+
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+		if (strcmp(RdsSnapshotFields[i].aws_name, name) == 0)
+		{
+			*index = i;
+			return &RdsSnapshotFields[i];
+		}
+	return NULL;
+}
+
+static void
+parse_snapshot(ParseState *st, const xmlNode *node, RdsSnapshot *snap)
+{
+	xmlNode    *c;
+
+	for (c = node->children; c != NULL && st->problem == NULL; c = c->next)
+	{
+		const RdsSnapshotField *field;
+		int			i;
+
+		if (c->type != XML_ELEMENT_NODE || !is_rds_element(st, c, (const char *) c->name))
+			continue;
+		field = find_field((const char *) c->name, &i);
+		if (field == NULL)
+			continue;			/* a member we do not know yet */
+		if (field->type == RDS_FIELD_ZONES)
+		{
+			if (!snap->has_zones)
+				parse_zones(st, c, snap);
+		}
+		else if (field->type == RDS_FIELD_TAGS)
+		{
+			if (!snap->has_tags)
+				parse_tags(st, c, snap);
+		}
+		else if (snap->values[i] == NULL)
+		{
+			snap->values[i] = element_text(st, c);
+			if (snap->values[i] != NULL && !value_has_type(snap->values[i], field->type))
+				st->problem = "A member of the reply's DBClusterSnapshot does not have its documented type.";
+		}
+	}
+}
+
+/* Parse DBClusterSnapshot elements that are children of parent. */
+static void
+parse_snapshot_list(ParseState *st, const xmlNode *parent, RdsReply *reply)
+{
+	int			n = count_children(st, parent, "DBClusterSnapshot");
+	xmlNode    *c;
+
+	if (n > RDS_MAX_LIST_LEN)
+	{
+		st->problem = "The reply lists too many snapshots.";
+		return;
+	}
+	reply->snapshots = calloc(n ? n : 1, sizeof(RdsSnapshot));
+	if (reply->snapshots == NULL)
+	{
+		st->problem = "Out of memory while parsing the reply.";
+		return;
+	}
+	for (c = parent->children; c != NULL && st->problem == NULL; c = c->next)
+		if (is_rds_element(st, c, "DBClusterSnapshot"))
+			parse_snapshot(st, c, &reply->snapshots[reply->nsnapshots++]);
+}
+
+static void
+parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply *reply)
+{
+	char		result_name[128];
+	xmlNode    *result;
+	xmlNode    *meta;
+	xmlNode    *list;
+
+	snprintf(result_name, sizeof(result_name), "%sResult", action);
+	result = find_child(st, root, result_name);
+	if (result == NULL)
+	{
+		st->problem = "The reply has no result element.";
+		return;
+	}
+	list = find_child(st, result, "DBClusterSnapshots");
+	if (list != NULL)
+	{
+		parse_snapshot_list(st, list, reply);
+		reply->marker = child_text(st, result, "Marker");
+	}
+	else
+	{
+		parse_snapshot_list(st, result, reply);
+		if (st->problem == NULL && reply->nsnapshots != 1)
+			st->problem = "The reply does not hold exactly one DBClusterSnapshot.";
+	}
+	meta = find_child(st, root, "ResponseMetadata");
+	if (meta != NULL && st->problem == NULL)
+		reply->request_id = child_text(st, meta, "RequestId");
+}
+
+static void
+parse_error(ParseState *st, const xmlNode *root, RdsReply *reply)
+{
+	xmlNode    *err = find_child(st, root, "Error");
+
+	if (err == NULL)
+	{
+		xmlNode    *errors = find_child(st, root, "Errors");
+
+		err = errors ? find_child(st, errors, "Error") : NULL;
+	}
+	if (err == NULL)
+	{
+		st->problem = "The error reply has no Error element.";
+		return;
+	}
+	reply->error_type = child_text(st, err, "Type");
+	reply->error_code = child_text(st, err, "Code");
+	reply->error_message = child_text(st, err, "Message");
+	reply->request_id = child_text(st, root, "RequestId");
+	if (st->problem == NULL && (reply->error_code == NULL || reply->error_code[0] == '\0'))
+		st->problem = "The error reply has no error code.";
+}
+
+static bool
+has_doctype(const char *body, size_t len)
+{
+	static const char needle[] = "<!DOCTYPE";
+	size_t		n = sizeof(needle) - 1;
+	size_t		i;
+
+	for (i = 0; i + n <= len; i++)
+		if (body[i] == '<' && memcmp(body + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+RdsReplyKind
+RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *reply)
+{
+	ParseState	st = {NULL, NULL};
+	xmlDoc	   *doc = NULL;
+	xmlNode    *root;
+	char		response_name[128];
+
+	memset(reply, 0, sizeof(*reply));
+	reply->kind = RDS_REPLY_INVALID;
+	if (len == 0)
+		st.problem = "The reply is empty.";
+	else if (len > INT_MAX)
+		st.problem = "The reply is too large.";
+	else if (has_doctype(body, len))
+		st.problem = "The reply contains a document type declaration.";
+	else
+	{
+		doc = xmlReadMemory(body, (int) len, NULL, NULL,
+							XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		if (doc == NULL)
+			st.problem = "The reply is not well-formed XML.";
+		else if (doc->intSubset != NULL || doc->extSubset != NULL)
+			st.problem = "The reply contains a document type declaration.";
+	}
+
+	if (st.problem == NULL)
+	{
+		root = xmlDocGetRootElement(doc);
+		snprintf(response_name, sizeof(response_name), "%sResponse", action);
+		if (root == NULL)
+			st.problem = "The reply has no root element.";
+		else if (root->ns != NULL &&
+				 strncmp((const char *) root->ns->href, RDS_NAMESPACE_PREFIX,
+						 strlen(RDS_NAMESPACE_PREFIX)) != 0)
+			st.problem = "The reply is not in the RDS XML namespace.";
+		else
+		{
+			st.ns = root->ns ? root->ns->href : NULL;
+			if (strcmp((const char *) root->name, "ErrorResponse") == 0 ||
+				strcmp((const char *) root->name, "Response") == 0)
+			{
+				parse_error(&st, root, reply);
+				if (st.problem == NULL)
+					reply->kind = RDS_REPLY_ERROR;
+			}
+			else if (strcmp((const char *) root->name, response_name) == 0 &&
+					 root->ns != NULL)
+			{
+				parse_success(&st, root, action, reply);
+				if (st.problem == NULL)
+					reply->kind = RDS_REPLY_OK;
+			}
+			else
+				st.problem = "The reply's root element is not the expected response.";
+		}
+	}
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	if (reply->kind == RDS_REPLY_INVALID)
+		reply->invalid_reason = st.problem ? st.problem : "The reply could not be parsed.";
+	return reply->kind;
+}
+
+static void
+free_snapshot(RdsSnapshot *snap)
+{
+	int			i;
+
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+		free(snap->values[i]);
+	for (i = 0; i < snap->nzones; i++)
+		free(snap->zones[i]);
+	free(snap->zones);
+	for (i = 0; i < snap->ntags; i++)
+	{
+		free(snap->tags[i].key);
+		free(snap->tags[i].value);
+	}
+	free(snap->tags);
+}
+
+void
+RdsReplyFree(RdsReply *reply)
+{
+	int			i;
+
+	for (i = 0; i < reply->nsnapshots; i++)
+		free_snapshot(&reply->snapshots[i]);
+	free(reply->snapshots);
+	free(reply->marker);
+	free(reply->request_id);
+	free(reply->error_type);
+	free(reply->error_code);
+	free(reply->error_message);
+	memset(reply, 0, sizeof(*reply));
+}

@@ -1,0 +1,90 @@
+/*-------------------------------------------------------------------------
+ * xml.h
+ *		Parse RDS Query-protocol replies with libxml2.
+ *
+ * Pure code: the parser never touches PostgreSQL; the caller wraps it in
+ * pg_xml_init()/pg_xml_done() when it runs in a backend.  Every string in
+ * a reply is malloc'd; RdsReplyFree releases them.
+ *-------------------------------------------------------------------------
+ */
+#ifndef RDS_XML_H
+#define RDS_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum RdsFieldType
+{
+	RDS_FIELD_TEXT,
+	RDS_FIELD_INT,
+	RDS_FIELD_BOOL,
+	RDS_FIELD_TIMESTAMP,
+	RDS_FIELD_ZONES,			/* AvailabilityZones: list of AvailabilityZone */
+	RDS_FIELD_TAGS				/* TagList: list of Tag {Key, Value} */
+} RdsFieldType;
+
+/* One member of DBClusterSnapshot, in the SQL composite type's order. */
+typedef struct RdsSnapshotField
+{
+	const char *aws_name;		/* element name and jsonb key */
+	const char *sql_name;		/* column of rds_copy.db_cluster_snapshot */
+	RdsFieldType type;
+} RdsSnapshotField;
+
+#define RDS_SNAPSHOT_NFIELDS 28
+extern const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS];
+
+typedef struct RdsTag
+{
+	char	   *key;
+	char	   *value;
+} RdsTag;
+
+typedef struct RdsSnapshot
+{
+	/* scalar members as sent (checked for their type); NULL when absent */
+	char	   *values[RDS_SNAPSHOT_NFIELDS];
+	bool		has_zones;
+	int			nzones;
+	char	  **zones;
+	bool		has_tags;
+	int			ntags;
+	RdsTag	   *tags;
+} RdsSnapshot;
+
+typedef enum RdsReplyKind
+{
+	RDS_REPLY_INVALID,			/* not an RDS reply; see invalid_reason */
+	RDS_REPLY_OK,
+	RDS_REPLY_ERROR				/* an ErrorResponse */
+} RdsReplyKind;
+
+typedef struct RdsReply
+{
+	RdsReplyKind kind;
+	char	   *request_id;
+	/* RDS_REPLY_OK */
+	int			nsnapshots;
+	RdsSnapshot *snapshots;
+	char	   *marker;
+	/* RDS_REPLY_ERROR */
+	char	   *error_type;
+	char	   *error_code;
+	char	   *error_message;
+	/* RDS_REPLY_INVALID */
+	const char *invalid_reason; /* static sentence */
+} RdsReply;
+
+/*
+ * Parse a reply to action (e.g. "CopyDBClusterSnapshot").  Fills *reply;
+ * never raises.  Replies with a DOCTYPE are refused, entities are not
+ * expanded and nothing is loaded from the network.  Returns reply->kind.
+ */
+extern RdsReplyKind RdsXmlParseReply(const char *body, size_t len,
+									 const char *action, RdsReply *reply);
+extern void RdsReplyFree(RdsReply *reply);
+
+/* Is s an ISO-8601 UTC timestamp as AWS writes them (YYYY-MM-DDTHH:MM:SS[.f](Z|+hh:mm))? */
+extern bool RdsIsIsoTimestamp(const char *s);
+
+#endif

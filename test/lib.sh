@@ -1,0 +1,147 @@
+# test/lib.sh: shared by test/run_all.sh and test/demo.sh (source it, as root).
+#
+# Installs the Debian packages the project needs, builds and installs the
+# extension, and starts a throwaway PostgreSQL cluster (as the postgres OS
+# user, in a temporary directory, on a private Unix socket) next to the
+# stand-in RDS endpoint (HTTPS on 127.0.0.1 with a CA made here).  Nothing
+# touches the system's own cluster; everything stops on exit.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=/usr/bin/python3
+PGBIN=/usr/lib/postgresql/15/bin
+PGPORT_PRIVATE=54329
+
+PACKAGES=(
+	postgresql-15 postgresql-server-dev-15 postgresql-contrib
+	libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config make gcc
+	openssl python3 python3-botocore ca-certificates util-linux
+)
+
+say() { printf '== %s\n' "$*" >&2; }
+
+install_packages() {
+	if [ "${RDS_COPY_SKIP_APT:-0}" = 1 ]; then
+		return
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "run this as root: it installs Debian packages and starts PostgreSQL as the postgres user" >&2
+		exit 1
+	fi
+	say "installing Debian packages: ${PACKAGES[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	apt-get install -y -q "${PACKAGES[@]}" >/dev/null
+}
+
+build_and_install() {
+	say "building and installing the extension"
+	make -C "$REPO" -s clean >/dev/null
+	make -C "$REPO" -s >/dev/null
+	make -C "$REPO" -s install >/dev/null
+}
+
+# Sets WORK, CERTS, STATE, STANDIN_PORT, STANDIN_URL and starts the stand-in.
+start_standin() {
+	WORK=$(mktemp -d /tmp/rds_copy_test.XXXXXX)
+	chmod 755 "$WORK"
+	CERTS=$WORK/certs
+	STATE=$WORK/state
+	mkdir -p "$CERTS" "$STATE"
+	chmod 755 "$STATE"
+	trap stop_all EXIT
+	"$REPO/test/standin/make_certs.sh" "$CERTS"
+	say "starting the stand-in RDS endpoint"
+	"$PYTHON" "$REPO/test/standin/rds_standin.py" --port 0 \
+		--cert "$CERTS/server.crt" --key "$CERTS/server.key" \
+		--state-dir "$STATE" --ready-file "$WORK/standin.port" \
+		2>"$WORK/standin.log" &
+	STANDIN_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$WORK/standin.port" ] && break
+		sleep 0.1
+	done
+	STANDIN_PORT=$(cat "$WORK/standin.port")
+	STANDIN_URL=https://127.0.0.1:$STANDIN_PORT
+	export RDS_STANDIN_URL=$STANDIN_URL RDS_STANDIN_JOURNAL=$STATE/journal.jsonl
+	export RDS_STANDIN_CA=$CERTS/ca.crt RDS_TEST_SERVER_LOG=$WORK/postgres.log
+}
+
+# Credentials file for the cluster: the default profile is a key the
+# stand-in knows; the others provoke authentication faults.
+write_credentials() {
+	cat >"$WORK/credentials" <<'CREDS'
+# test credentials: obviously fake, known to the stand-in only
+[default]
+aws_access_key_id = AKIDEXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+
+[session]
+aws_access_key_id = AKIDSESSIONEXAMPLE
+aws_secret_access_key = sessionsecret/EXAMPLE+KEY
+aws_session_token = FAKESESSIONTOKEN/abc+def==
+
+[wrong-secret]
+aws_access_key_id = AKIDEXAMPLE
+aws_secret_access_key = notTheRightSecretEXAMPLE
+
+[unknown-key]
+aws_access_key_id = AKIDUNKNOWNEXAMPLE
+aws_secret_access_key = whateverSecretEXAMPLE
+
+[incomplete]
+aws_access_key_id = AKIDEXAMPLE
+CREDS
+	chown postgres "$WORK/credentials"
+	chmod 600 "$WORK/credentials"
+}
+
+# Starts the cluster; extra environment for the server as arguments (NAME=value).
+start_cluster() {
+	PGDATA=$WORK/data
+	export PGHOST=$WORK PGPORT=$PGPORT_PRIVATE PGUSER=postgres
+	chown postgres "$WORK"
+	say "starting a throwaway PostgreSQL 15 cluster in $PGDATA"
+	runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -E UTF8 \
+		--locale=C --no-sync >/dev/null
+	cat >>"$PGDATA/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $PGPORT_PRIVATE
+unix_socket_directories = '$WORK'
+fsync = off
+log_line_prefix = '%m [%p] %q%u@%d '
+rds_copy.region = 'us-east-1'
+rds_copy.endpoint_url = '$STANDIN_URL'
+rds_copy.ca_file = '$CERTS/ca.crt'
+CONF
+	restart_cluster "$@"
+}
+
+restart_cluster() {
+	if [ -f "$PGDATA/postmaster.pid" ]; then
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+	fi
+	runuser -u postgres -- env -i PATH=/usr/bin:/bin HOME=/var/lib/postgresql \
+		LANG=C.UTF-8 AWS_SHARED_CREDENTIALS_FILE="$WORK/credentials" \
+		AWS_EC2_METADATA_DISABLED=true "$@" \
+		"$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/postgres.log" -w start >/dev/null
+}
+
+stop_all() {
+	set +e
+	if [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/postmaster.pid" ]; then
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1
+	fi
+	if [ -n "${STANDIN_PID:-}" ]; then
+		kill "$STANDIN_PID" 2>/dev/null
+		wait "$STANDIN_PID" 2>/dev/null
+	fi
+	if [ "${RDS_COPY_KEEP_WORK:-0}" != 1 ] && [ -n "${WORK:-}" ]; then
+		rm -rf "$WORK"
+	fi
+}
+
+psql_q() {
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres "$@"
+}

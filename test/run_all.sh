@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test/run_all.sh: build everything and run every test, on a fresh Debian 12
+# machine, as root.  This is the README's test command and what .ci/run runs.
+#
+#   1. C unit tests of the pure code (signing, encoding, parsing), plain and
+#      under AddressSanitizer/UBSan, including a cross-check of the signer
+#      against botocore on generated requests
+#   2. the stand-in's own self-test (botocore as the client)
+#   3. pg_regress against a throwaway cluster and the stand-in
+#   4. integration tests driving real backends (credentials from the
+#      environment, cancel, terminate)
+# It ends with one line "N passed, M failed".
+source "$(dirname "$0")/lib.sh"
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); say "ok: $*"; }
+fail() { FAILED=$((FAILED + 1)); say "FAILED: $*"; }
+
+# Run a suite whose last line is "N passed, M failed"; add its counts.
+count_suite() {
+	local name=$1 out line
+	shift
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	printf '%s\n' "$out" | tail -n 15 >&2
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		fail "$name printed no result line (exit $rc)"
+		return
+	fi
+	PASSED=$((PASSED + $(echo "$line" | cut -d' ' -f1)))
+	FAILED=$((FAILED + $(echo "$line" | cut -d' ' -f3)))
+	[ "$rc" = 0 ] || fail "$name exited with $rc"
+}
+
+install_packages
+build_and_install
+
+say "C unit tests"
+count_suite "unit tests" make -C "$REPO/test/unit" -s check
+say "C unit tests under ASan/UBSan"
+count_suite "unit tests (sanitizers)" make -C "$REPO/test/unit" -s check SAN=1
+
+say "stand-in self-test"
+count_suite "stand-in self-test" "$PYTHON" "$REPO/test/standin/selftest.py"
+
+start_standin
+write_credentials
+start_cluster
+
+say "pg_regress"
+rm -rf "$REPO/results" "$REPO/regression.diffs" "$REPO/regression.out"
+if make -C "$REPO" -s installcheck >"$WORK/regress.out" 2>&1; then
+	n=$(grep -cE '^ok |^test .* \.\.\. ok' "$WORK/regress.out" || true)
+	[ "$n" -gt 0 ] || n=$(grep -cE ' ok ' "$WORK/regress.out")
+	PASSED=$((PASSED + n))
+	say "pg_regress: $n tests passed"
+else
+	cat "$WORK/regress.out" >&2
+	[ -f "$REPO/regression.diffs" ] && head -n 200 "$REPO/regression.diffs" >&2
+	fail "pg_regress"
+fi
+
+say "integration tests"
+source "$REPO/test/integration.sh"
+run_integration_tests
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,75 @@
+-- copy: successful copies, as a row and as jsonb
+\pset null '(null)'
+\x on
+-- the whole row (columns that change per run are checked, not printed)
+SELECT availability_zones, db_cluster_snapshot_identifier, db_cluster_identifier,
+       snapshot_create_time > now() - interval '1 minute' AS created_just_now,
+       engine, engine_mode, allocated_storage, status, port, vpc_id,
+       cluster_create_time, master_username, engine_version, license_model,
+       snapshot_type, percent_progress, storage_encrypted, backup_retention_period,
+       preferred_backup_window, kms_key_id, db_cluster_snapshot_arn,
+       source_db_cluster_snapshot_arn, iam_database_authentication_enabled, tags,
+       storage_type, storage_throughput, db_cluster_resource_id, db_system_id,
+       request_id ~ '^[0-9a-f-]{36}$' AS has_request_id
+  FROM rds_copy.rds_copy_db_cluster_snapshot(
+    source        => 'my-cluster-snapshot1',
+    target        => 'copy-row-1',
+    kms_key       => NULL,
+    copy_tags     => false,
+    tags          => '{"team": "db"}',
+    source_region => NULL);
+\x off
+
+-- what went on the wire
+SELECT standin_last() - 'ts' AS last_request;
+
+-- defaults: only source and target
+SELECT db_cluster_snapshot_identifier, status, tags
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-defaults');
+
+-- copy_tags takes the source's tags
+SELECT tags FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-tags-1',
+                                                        copy_tags => true);
+
+-- tags as a Key/Value array, with characters that need encoding
+SELECT tags FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-tags-2',
+  tags => '[{"Key": "owner", "Value": "db team"}, {"Key": "path", "Value": "a/b+c=d:e@f"},
+            {"Key": "café", "Value": "ünïcödé"}, {"Key": "empty", "Value": ""}]');
+
+-- a KMS key
+SELECT kms_key_id, storage_encrypted
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-kms', kms_key => 'k');
+
+-- the jsonb twin is shaped like boto3's response['DBClusterSnapshot']
+SELECT jsonb_pretty(j - 'SnapshotCreateTime') AS snapshot,
+       j ? 'SnapshotCreateTime' AS has_create_time,
+       jsonb_typeof(j->'AllocatedStorage') AS allocated_storage_type,
+       jsonb_typeof(j->'StorageEncrypted') AS storage_encrypted_type
+  FROM rds_copy.rds_copy_db_cluster_snapshot_jsonb('my-cluster-snapshot1', 'copy-jsonb-1',
+         tags => '[{"Key": "team", "Value": "db"}]') AS j;
+
+-- cross-region: the stand-in requires a PreSignedUrl for a source in another
+-- region and checks it with botocore's signer
+SELECT db_cluster_snapshot_identifier, source_db_cluster_snapshot_arn, status
+  FROM rds_copy.rds_copy_db_cluster_snapshot(
+    source        => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
+    target        => 'copy-from-west',
+    kms_key       => 'k',
+    source_region => 'us-west-2');
+SELECT standin_last()->>'presigned' AS presigned_url_verified;
+
+-- session credentials (X-Amz-Security-Token, signed)
+SET rds_copy.profile = 'session';
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-session');
+-- and in the pre-signed URL too
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.rds_copy_db_cluster_snapshot(
+    'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot', 'copy-west-session',
+    source_region => 'us-west-2');
+RESET rds_copy.profile;
+
+-- the backend keeps working after all this
+SELECT count(*) FROM (
+  SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-loop-' || i)
+    FROM generate_series(1, 5) i) s;

@@ -1,0 +1,52 @@
+-- security: privileges, superuser-only settings, no secret anywhere
+CREATE ROLE rds_copy_nobody LOGIN;
+CREATE ROLE rds_copy_backup LOGIN;
+GRANT USAGE ON SCHEMA rds_copy TO rds_copy_backup;
+GRANT EXECUTE ON FUNCTION rds_copy.rds_copy_db_cluster_snapshot(text, text, text, boolean, jsonb, text)
+  TO rds_copy_backup;
+-- nothing is granted to PUBLIC
+SELECT p.proname, p.proacl FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = 'rds_copy' ORDER BY 1;
+SELECT nspacl FROM pg_namespace WHERE nspname = 'rds_copy';
+
+SELECT standin_requests() AS before \gset
+SET ROLE rds_copy_nobody;
+SELECT * FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-1');
+-- settings that decide where requests go and with which credentials
+SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
+SET rds_copy.region = 'eu-west-1';
+SET rds_copy.profile = 'wrong-secret';
+SET rds_copy.ca_file = '/etc/passwd';
+SET rds_copy.max_response_size = '64MB';
+-- timeouts are the caller's own business
+SET rds_copy.request_timeout = '10s';
+RESET rds_copy.request_timeout;
+RESET ROLE;
+SELECT standin_requests() - :before AS requests_sent;
+
+-- a granted role copies
+SET ROLE rds_copy_backup;
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-granted');
+-- but not with the jsonb twin, which was not granted
+SELECT rds_copy.rds_copy_db_cluster_snapshot_jsonb('my-cluster-snapshot1', 'sec-2');
+
+-- no secret in any setting a user can see, nor in an error
+SELECT count(*) AS settings_with_secrets FROM pg_settings
+ WHERE setting ~ '(EXAMPLEKEY|notTheRightSecret|FAKESESSIONTOKEN|sessionsecret)';
+RESET ROLE;
+SET rds_copy.profile = 'wrong-secret';
+SET ROLE rds_copy_backup;
+SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-3')$$)) AS r \gset
+SELECT :'r' ~ '(Secret|EXAMPLEKEY|SESSIONTOKEN)' AS error_shows_secret, :'r' ~ '28000' AS is_28000;
+RESET ROLE;
+RESET rds_copy.profile;
+
+-- no secret in the server log
+\getenv log RDS_TEST_SERVER_LOG
+SELECT pg_read_file(:'log') ~ '(EXAMPLEKEY|notTheRightSecret|FAKESESSIONTOKEN|sessionsecret|whateverSecret)' AS log_shows_secret;
+
+DROP ROLE rds_copy_nobody;
+REVOKE ALL ON FUNCTION rds_copy.rds_copy_db_cluster_snapshot(text, text, text, boolean, jsonb, text) FROM rds_copy_backup;
+REVOKE ALL ON SCHEMA rds_copy FROM rds_copy_backup;
+DROP ROLE rds_copy_backup;

@@ -1,0 +1,38 @@
+-- setup: install the extension and the helpers the other tests use
+CREATE EXTENSION rds_copy;
+\dx rds_copy
+SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE t.typname = 'db_cluster_snapshot';
+
+-- where the stand-in writes one line per request it receives
+\getenv journal RDS_STANDIN_JOURNAL
+SELECT format('ALTER DATABASE %I SET regress.journal = %L', current_database(), :'journal') \gexec
+
+-- number of requests the stand-in has received so far
+CREATE FUNCTION standin_requests() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n') l
+  WHERE l <> ''
+$$;
+
+-- the last request the stand-in received, as jsonb
+CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
+  SELECT l::jsonb FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n')
+    WITH ORDINALITY AS j(l, n)
+  WHERE l <> '' ORDER BY n DESC LIMIT 1
+$$;
+
+-- run a statement; report its SQLSTATE, message, detail and hint
+-- (RequestIds, which change per call, are masked)
+CREATE FUNCTION try(stmt text, OUT sqlstate text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+  sqlstate := '00000';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS sqlstate = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+  detail := regexp_replace(detail, 'RequestId: [^ ]+\.$', 'RequestId: <id>.');
+END
+$$;
