@@ -105,6 +105,11 @@ interpret_response(const RdsCallSite *site, const RdsHttpResponse *resp,
 	if (resp->failure != RDS_HTTP_OK)
 		RdsRaiseTransportError(site, resp);
 
+	if (resp->status >= 300 && resp->status <= 399)
+		RdsRaiseInvalidReply(site, resp->status,
+							 "The endpoint answered with a redirect, and redirects are never followed.",
+							 resp->request_id);
+
 	RdsXmlParseReply(RdsBufStr(&resp->body), resp->body.len, site->action, reply);
 
 	if (reply->kind == RDS_REPLY_ERROR)

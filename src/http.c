@@ -141,8 +141,9 @@ classify(CURLcode rc, const TransferState *st)
 	{
 		case CURLE_OK:
 			return RDS_HTTP_OK;
-		case CURLE_WRITE_ERROR:
 		case CURLE_FILESIZE_EXCEEDED:
+			return RDS_HTTP_TOO_LARGE;
+		case CURLE_WRITE_ERROR:
 			return st->too_large ? RDS_HTTP_TOO_LARGE : RDS_HTTP_BROKEN;
 		case CURLE_OPERATION_TIMEDOUT:
 			return RDS_HTTP_TIMEOUT;

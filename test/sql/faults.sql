@@ -25,7 +25,7 @@ SELECT code, (try(format('SELECT rds_copy.rds_copy_db_cluster_snapshot(%L, %L)',
 
 -- authentication faults from real signatures
 SET rds_copy.profile = 'wrong-secret';
-SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t4')$$);
+SELECT state, message, hint FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t4')$$);
 SET rds_copy.profile = 'unknown-key';
 SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t5')$$);
 SET rds_copy.profile = 'incomplete';
@@ -54,11 +54,11 @@ RESET statement_timeout;
 -- TLS: a CA that did not sign the stand-in's certificate
 \getenv ca RDS_STANDIN_CA
 SELECT set_config('rds_copy.ca_file', replace(:'ca', 'ca.crt', 'other-ca.crt'), false) IS NOT NULL AS set;
-SELECT sqlstate, message FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t10')$$);
+SELECT state, message FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t10')$$);
 RESET rds_copy.ca_file;
 -- nothing listening
 SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
-SELECT sqlstate, message FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t11')$$);
+SELECT state, message FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'fault-t11')$$);
 RESET rds_copy.endpoint_url;
 
 -- after every fault the backend still copies

@@ -12,7 +12,16 @@ SELECT nspacl FROM pg_namespace WHERE nspname = 'rds_copy';
 SELECT standin_requests() AS before \gset
 SET ROLE rds_copy_nobody;
 SELECT * FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-1');
--- settings that decide where requests go and with which credentials
+-- before the library is loaded, a non-superuser's SET of a superuser-only
+-- setting makes a placeholder, which is thrown away when the library loads
+SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
+RESET ROLE;
+SET ROLE rds_copy_backup;
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-granted');
+SELECT current_setting($$rds_copy.endpoint_url$$) <> $$https://127.0.0.1:1$$ AS placeholder_was_discarded;
+-- once it is loaded, such a SET is refused outright
+SET ROLE rds_copy_nobody;
 SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
 SET rds_copy.region = 'eu-west-1';
 SET rds_copy.profile = 'wrong-secret';
@@ -24,7 +33,6 @@ RESET rds_copy.request_timeout;
 RESET ROLE;
 SELECT standin_requests() - :before AS requests_sent;
 
--- a granted role copies
 SET ROLE rds_copy_backup;
 SELECT db_cluster_snapshot_identifier
   FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-granted');
@@ -38,7 +46,7 @@ RESET ROLE;
 SET rds_copy.profile = 'wrong-secret';
 SET ROLE rds_copy_backup;
 SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-3')$$)) AS r \gset
-SELECT :'r' ~ '(Secret|EXAMPLEKEY|SESSIONTOKEN)' AS error_shows_secret, :'r' ~ '28000' AS is_28000;
+SELECT :'r' ~ '(notTheRightSecret|EXAMPLEKEY|FAKESESSIONTOKEN)' AS error_shows_secret, :'r' ~ '28000' AS is_28000;
 RESET ROLE;
 RESET rds_copy.profile;
 

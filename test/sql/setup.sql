@@ -6,7 +6,9 @@ SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typn
 
 -- where the stand-in writes one line per request it receives
 \getenv journal RDS_STANDIN_JOURNAL
+\set ECHO none
 SELECT format('ALTER DATABASE %I SET regress.journal = %L', current_database(), :'journal') \gexec
+\set ECHO all
 
 -- number of requests the stand-in has received so far
 CREATE FUNCTION standin_requests() RETURNS bigint LANGUAGE sql AS $$
@@ -24,15 +26,16 @@ CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
 $$;
 
 -- run a statement; report its SQLSTATE, message, detail and hint
--- (RequestIds, which change per call, are masked)
-CREATE FUNCTION try(stmt text, OUT sqlstate text, OUT message text, OUT detail text, OUT hint text)
+-- (RequestIds and the test's temporary directory, which change per run, are masked)
+CREATE FUNCTION try(stmt text, OUT state text, OUT message text, OUT detail text, OUT hint text)
 LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE stmt;
-  sqlstate := '00000';
+  state := '00000';
 EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS sqlstate = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
                           detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
   detail := regexp_replace(detail, 'RequestId: [^ ]+\.$', 'RequestId: <id>.');
+  message := regexp_replace(message, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g');
 END
 $$;
