@@ -35,7 +35,7 @@ SELECT standin_requests() - :before AS requests_sent;
 
 SET ROLE rds_copy_backup;
 SELECT db_cluster_snapshot_identifier
-  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-granted');
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-granted-2');
 -- but not with the jsonb twin, which was not granted
 SELECT rds_copy.rds_copy_db_cluster_snapshot_jsonb('my-cluster-snapshot1', 'sec-2');
 
