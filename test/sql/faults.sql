@@ -42,7 +42,7 @@ SELECT code, (try(format('SELECT rds_copy.rds_copy_db_cluster_snapshot(%L, %L)',
 
 -- timeouts: the request's own limit, and statement_timeout (a real cancel)
 SET rds_copy.request_timeout = '1s';
-SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('fault-slow', 'fault-t8')$$);
+SELECT state, message, hint FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('fault-slow', 'fault-t8')$$);
 RESET rds_copy.request_timeout;
 \set VERBOSITY terse
 SET statement_timeout = '1s';
