@@ -107,8 +107,13 @@ AwsQueryAddIndexed(AwsQuery *query, const char *prefix, int index,
 				   const char *suffix, const char *value)
 {
 	char		name[128];
+	int			n = snprintf(name, sizeof(name), "%s.%d.%s", prefix, index, suffix);
 
-	snprintf(name, sizeof(name), "%s.%d.%s", prefix, index, suffix);
+	if (n < 0 || (size_t) n >= sizeof(name))
+	{
+		query->failed = true;
+		return;
+	}
 	AwsQueryAdd(query, name, value);
 }
 
