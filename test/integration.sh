@@ -50,7 +50,7 @@ test_environment_credentials() {
 	psql_q -c "ALTER SYSTEM RESET rds_copy.endpoint_url"
 	sed -i "/^rds_copy.region/d" "$PGDATA/postgresql.conf"
 	restart_cluster AWS_REGION=eu-west-1
-	out=$(psql_v -At -c "SHOW rds_copy.region" -c "$(copy_sql eu-snapshot it-env-6)" 2>&1 || true)
+	out=$(psql_v -At -c "LOAD 'rds_copy'" -c "SHOW rds_copy.region" -c "$(copy_sql eu-snapshot it-env-6)" 2>&1 || true)
 	expect_output "AWS_REGION is the default region" '^eu-west-1$' "$out"
 	expect_output "a copy in the AWS_REGION region" '^it-env-6$' "$out"
 	echo "rds_copy.region = 'us-east-1'" >>"$PGDATA/postgresql.conf"

@@ -1,0 +1,1221 @@
+#!/usr/bin/python3
+"""rds_standin.py -- HTTPS stand-in for the Amazon RDS Query API, used by the rds_copy tests.
+
+  rds_standin.py --port N --cert F --key F --state-dir D [--host 127.0.0.1] [--ready-file F]
+
+What lives in this file, top to bottom:
+  * constants: API version, XML namespace, account, test credentials, error -> HTTP status table
+  * SigV4 verification of the Authorization header and of a CopyDBClusterSnapshot PreSignedUrl;
+    the expected signatures are computed by botocore's own SigV4Auth / SigV4QueryAuth
+  * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
+  * the snapshot model: seed data per region, copies, copy progress, XML rendering
+  * scripted faults: SourceDBClusterSnapshotIdentifier "fault-..." on CopyDBClusterSnapshot
+  * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
+  * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
+  * the HTTPS server (ThreadingHTTPServer + ssl, loopback only), request handler and main()
+
+Only the Python standard library and Debian's python3-botocore are used. Secrets (secret keys,
+session tokens, Authorization values) are never logged, journaled or returned.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import hashlib
+import hmac
+import http.server
+import ipaddress
+import json
+import os
+import re
+import select
+import signal
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections import namedtuple
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+# ------------------------------------------------------------------------------------------------
+# Constants
+
+API_VERSION = '2014-10-31'
+NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/'
+ACCOUNT = '123456789012'
+SERVICE = 'rds'
+FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+AMZ_DATE_FORMAT = '%Y%m%dT%H%M%SZ'
+CONTROL_PREFIX = '/__standin/'
+MAX_BODY_BYTES = 1024 * 1024
+MAX_PRESIGN_EXPIRES = 7 * 24 * 3600
+
+Credential = namedtuple('Credential', 'secret token')
+CREDENTIALS = {
+    'AKIDEXAMPLE': Credential('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', None),
+    'AKIDSESSIONEXAMPLE': Credential('sessionsecret/EXAMPLE+KEY', 'FAKESESSIONTOKEN/abc+def=='),
+    'AKIDOTHER': Credential('otherSecretKeyEXAMPLE', None),
+}
+
+KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
+KMS_KEY_NAMES = ('k', 'alias/backup')
+
+DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30}
+
+ERROR_STATUS = {
+    'MissingAuthenticationToken': 403,
+    'InvalidClientTokenId': 403,
+    'SignatureDoesNotMatch': 403,
+    'AccessDenied': 403,
+    'AccessDeniedException': 403,
+    'ExpiredToken': 403,
+    'DBClusterSnapshotNotFoundFault': 404,
+    'MissingContentLength': 411,
+    'RequestEntityTooLarge': 413,
+    'InternalFailure': 500,
+    'ServiceUnavailable': 503,
+}
+
+SIGNATURE_MISMATCH = ('The request signature we calculated does not match the signature you provided. '
+                      'Check your AWS Secret Access Key and signing method. '
+                      'Consult the service documentation for details.')
+INVALID_TOKEN = 'The security token included in the request is invalid.'
+
+AUTH_RE = re.compile(r'AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),'
+                     r'\s*Signature=([0-9a-f]{64})')
+REGION_RE = re.compile(r'[a-z]{2}(-[a-z]+)+-[0-9]+')
+IDENTIFIER_RE = re.compile(r'(?!.*--)[A-Za-z][A-Za-z0-9-]{0,62}(?<!-)')
+TAG_PARAM_RE = re.compile(r'Tags\.Tag\.([1-9][0-9]*)\.(Key|Value)')
+FAULT_CODE_RE = re.compile(r'[A-Za-z][A-Za-z0-9]*')
+XML_INVALID_CHAR_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+class RdsError(Exception):
+    """An RDS error reply: ErrorResponse with this code and message."""
+
+    def __init__(self, code, message, status=None):
+        super().__init__(f'{code}: {message}')
+        self.code = code
+        self.message = message
+        self.status = status or ERROR_STATUS.get(code, 400)
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def iso_ms(moment):
+    """ISO 8601 UTC with milliseconds and Z, as RDS prints timestamps."""
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + f'{moment.microsecond // 1000:03d}Z'
+
+
+# ------------------------------------------------------------------------------------------------
+# SigV4 verification (expected signatures always come from botocore)
+
+ParsedAuth = namedtuple('ParsedAuth', 'access_key date region service signed_headers signature')
+AuthInfo = namedtuple('AuthInfo', 'access_key region signed_headers')
+Computed = namedtuple('Computed', 'signature canonical_request string_to_sign signed_headers')
+
+
+def header_multimap(header_pairs):
+    """[(name, value), ...] -> {lowercase name: [values in order]}"""
+    headers = {}
+    for name, value in header_pairs:
+        headers.setdefault(name.lower(), []).append(value)
+    return headers
+
+
+def parse_authorization(value):
+    match = AUTH_RE.fullmatch(value.strip())
+    if not match:
+        raise RdsError('IncompleteSignature',
+                       'Authorization header must be "AWS4-HMAC-SHA256 Credential=<scope>, '
+                       'SignedHeaders=<names>, Signature=<64 hex digits>".')
+    scope = match.group(1).split('/')
+    if len(scope) != 5 or scope[4] != 'aws4_request' or not re.fullmatch(r'[0-9]{8}', scope[1]):
+        raise RdsError('IncompleteSignature',
+                       'Credential must have the form <key>/<YYYYMMDD>/<region>/<service>/aws4_request.')
+    return ParsedAuth(scope[0], scope[1], scope[2], scope[3], match.group(2).split(';'), match.group(3))
+
+
+def lookup_credential(access_key):
+    credential = CREDENTIALS.get(access_key)
+    if credential is None:
+        raise RdsError('InvalidClientTokenId', INVALID_TOKEN)
+    return credential
+
+
+def token_matches(credential, token):
+    """True when the presented session token (or its absence) is right for the credential."""
+    if credential.token is None or token is None:
+        return credential.token is None and token is None
+    return hmac.compare_digest(token.encode(), credential.token.encode())
+
+
+def parse_amz_date(value):
+    try:
+        return datetime.datetime.strptime(value, AMZ_DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_scope(parsed, error_code):
+    """Service and region of a credential scope; raises error_code when wrong."""
+    if parsed.service != SERVICE:
+        raise RdsError(error_code, f"Credential should be scoped to correct service: '{SERVICE}'.")
+    if not REGION_RE.fullmatch(parsed.region):
+        raise RdsError(error_code, f"Credential should be scoped to a valid region, not '{parsed.region}'.")
+
+
+def botocore_signature(request, access_key, credential, region, timestamp, signer_class):
+    """Expected signature of request, computed with botocore's signer at the given X-Amz-Date."""
+    signer = signer_class(Credentials(access_key, credential.secret, credential.token), SERVICE, region)
+    request.context['timestamp'] = timestamp
+    canonical = signer.canonical_request(request)
+    string_to_sign = signer.string_to_sign(request, canonical)
+    signed_headers = signer.signed_headers(signer.headers_to_sign(request))
+    return Computed(signer.signature(string_to_sign, request), canonical, string_to_sign, signed_headers)
+
+
+def mismatch_message(computed, client_signed_headers):
+    """AWS-style SignatureDoesNotMatch text including the canonical request (token redacted)."""
+    canonical = re.sub(r'(?m)^(x-amz-security-token:).*$', r'\1<redacted>', computed.canonical_request)
+    message = (f"{SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'"
+               f"\n\nThe String-to-Sign should have been\n'{computed.string_to_sign}'\n")
+    if computed.signed_headers != client_signed_headers:
+        message += (f"\nSignedHeaders given: '{client_signed_headers}'; "
+                    f"botocore signs: '{computed.signed_headers}'\n")
+    return message
+
+
+def check_clock(amz_date, now, max_skew_seconds):
+    skew = abs((now - amz_date).total_seconds())
+    if skew > max_skew_seconds:
+        raise RdsError('RequestExpired',
+                       f'Request has expired: X-Amz-Date {amz_date.strftime(AMZ_DATE_FORMAT)} is more than '
+                       f'{max_skew_seconds} seconds from the server time {now.strftime(AMZ_DATE_FORMAT)}.')
+
+
+def check_signed_header_names(parsed, headers):
+    required = {'content-type', 'host', 'x-amz-date'}
+    if 'x-amz-security-token' in headers:
+        required.add('x-amz-security-token')
+    missing = sorted(required - set(parsed.signed_headers))
+    if missing:
+        raise RdsError('IncompleteSignature', f"SignedHeaders must include: {', '.join(missing)}.")
+    for name in ('host', 'x-amz-date'):
+        if len(headers.get(name, [])) != 1:
+            raise RdsError('IncompleteSignature', f'Exactly one {name} header is required.')
+
+
+def check_content_sha256(headers, body):
+    """botocore (like S3) trusts a signed X-Amz-Content-SHA256 instead of hashing: it must be right."""
+    for value in headers.get('x-amz-content-sha256', []):
+        if value != hashlib.sha256(body).hexdigest():
+            raise RdsError('SignatureDoesNotMatch', 'The provided X-Amz-Content-SHA256 does not match the body.')
+
+
+def verify_sigv4(method, path, header_pairs, body, now=None, max_skew_seconds=300):
+    """Verify the SigV4 Authorization header of a request; return AuthInfo or raise RdsError.
+
+    header_pairs: [(name, value), ...] as received. now=None disables the clock-skew check.
+    """
+    headers = header_multimap(header_pairs)
+    if 'authorization' not in headers:
+        raise RdsError('MissingAuthenticationToken', 'Request is missing Authentication Token')
+    parsed = parse_authorization(headers['authorization'][0])
+    credential = lookup_credential(parsed.access_key)
+    check_scope(parsed, 'SignatureDoesNotMatch')
+    check_signed_header_names(parsed, headers)
+    token = headers.get('x-amz-security-token', [None])[0]
+    if not token_matches(credential, token):
+        raise RdsError('InvalidClientTokenId', INVALID_TOKEN)
+    amz_date_text = headers['x-amz-date'][0]
+    amz_date = parse_amz_date(amz_date_text)
+    if amz_date is None:
+        raise RdsError('IncompleteSignature', "X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z'.")
+    if amz_date_text[:8] != parsed.date:
+        raise RdsError('SignatureDoesNotMatch',
+                       f'Date in Credential scope does not match YYYYMMDD from X-Amz-Date: {amz_date_text[:8]}.')
+    if now is not None:
+        check_clock(amz_date, now, max_skew_seconds)
+    check_content_sha256(headers, body)
+    request = AWSRequest(method=method, url=f"https://{headers['host'][0]}{path}", data=body)
+    for name in parsed.signed_headers:
+        for value in headers.get(name, []):
+            request.headers[name] = value
+    computed = botocore_signature(request, parsed.access_key, credential, parsed.region, amz_date_text, SigV4Auth)
+    if not hmac.compare_digest(computed.signature, parsed.signature):
+        raise RdsError('SignatureDoesNotMatch', mismatch_message(computed, ';'.join(parsed.signed_headers)))
+    return AuthInfo(parsed.access_key, parsed.region, parsed.signed_headers)
+
+
+# ------------------------------------------------------------------------------------------------
+# PreSignedUrl verification
+
+PRESIGN_REQUIRED = ('X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires',
+                    'X-Amz-SignedHeaders', 'X-Amz-Signature')
+OUTER_ONLY_PARAMS = ('Action', 'Version', 'PreSignedUrl')
+PRESIGN_ONLY_PARAMS = ('Action', 'Version', 'DestinationRegion')
+
+
+def presign_error(message):
+    return RdsError('InvalidParameterValue', message)
+
+
+def rds_endpoint_host(region):
+    suffix = 'amazonaws.com.cn' if region.startswith('cn-') else 'amazonaws.com'
+    return f'rds.{region}.{suffix}'
+
+
+def split_presigned_url(url):
+    """PreSignedUrl -> (urlsplit parts, {decoded name: decoded value}); raises on malformed URLs."""
+    parts = urlsplit(url)
+    if parts.scheme != 'https' or not parts.hostname:
+        raise presign_error('PreSignedUrl must be an https:// URL.')
+    params = {}
+    for item in filter(None, parts.query.split('&')):
+        raw_name, _, raw_value = item.partition('=')
+        try:
+            name, value = unquote(raw_name, errors='strict'), unquote(raw_value, errors='strict')
+        except UnicodeDecodeError:
+            raise presign_error('PreSignedUrl query is not valid percent-encoded UTF-8.') from None
+        if name in params:
+            raise presign_error(f'PreSignedUrl repeats the parameter {name}.')
+        params[name] = value
+    return parts, params
+
+
+def presigned_url_view(url):
+    """Decoded PreSignedUrl for /__standin/last, with the session token redacted."""
+    try:
+        parts, params = split_presigned_url(url)
+    except RdsError as error:
+        return {'error': error.message}
+    if 'X-Amz-Security-Token' in params:
+        params['X-Amz-Security-Token'] = '<redacted>'
+    return {'host': parts.netloc, 'path': parts.path, 'params': params}
+
+
+def check_presign_credential(params, source_region):
+    """Credential scope, session token and signing parameters of a PreSignedUrl."""
+    missing = [name for name in PRESIGN_REQUIRED if name not in params]
+    if missing:
+        raise presign_error(f"PreSignedUrl is missing {', '.join(missing)}.")
+    if params['X-Amz-Algorithm'] != 'AWS4-HMAC-SHA256':
+        raise presign_error('PreSignedUrl X-Amz-Algorithm must be AWS4-HMAC-SHA256.')
+    scope = params['X-Amz-Credential'].split('/')
+    if len(scope) != 5 or scope[4] != 'aws4_request' or scope[3] != SERVICE:
+        raise presign_error('PreSignedUrl X-Amz-Credential must be <key>/<YYYYMMDD>/<region>/rds/aws4_request.')
+    credential = CREDENTIALS.get(scope[0])
+    if credential is None:
+        raise presign_error(f'PreSignedUrl access key {scope[0]} is not known.')
+    if not token_matches(credential, params.get('X-Amz-Security-Token')):
+        raise presign_error('PreSignedUrl X-Amz-Security-Token is missing or invalid.')
+    if scope[2] != source_region:
+        raise presign_error(f'PreSignedUrl is signed for region {scope[2]} but the source snapshot '
+                            f'is in {source_region}.')
+    if parse_amz_date(params['X-Amz-Date']) is None or params['X-Amz-Date'][:8] != scope[1]:
+        raise presign_error('PreSignedUrl X-Amz-Date is malformed or does not match the credential date.')
+    if not params['X-Amz-Expires'].isdigit() or not 1 <= int(params['X-Amz-Expires']) <= MAX_PRESIGN_EXPIRES:
+        raise presign_error('PreSignedUrl X-Amz-Expires must be 1..604800.')
+    if params['X-Amz-SignedHeaders'] != 'host':
+        raise presign_error('PreSignedUrl X-Amz-SignedHeaders must be host.')
+    return scope[0], credential
+
+
+def check_presign_signature(parts, params, access_key, credential, source_region):
+    query = [(name, value) for name, value in params.items() if name != 'X-Amz-Signature']
+    request = AWSRequest(method='GET', url=f'https://{parts.netloc}{parts.path or "/"}', params=query)
+    computed = botocore_signature(request, access_key, credential, source_region, params['X-Amz-Date'],
+                                  SigV4QueryAuth)
+    if not hmac.compare_digest(computed.signature, params['X-Amz-Signature']):
+        raise presign_error('PreSignedUrl signature does not match.')
+
+
+def check_presign_content(params, outer_params, region):
+    """The PreSignedUrl must describe the same copy as the request that carries it."""
+    if params.get('Action') != 'CopyDBClusterSnapshot':
+        raise presign_error('PreSignedUrl Action must be CopyDBClusterSnapshot.')
+    if params.get('Version') != API_VERSION:
+        raise presign_error(f'PreSignedUrl Version must be {API_VERSION}.')
+    if params.get('DestinationRegion') != region:
+        raise presign_error(f"PreSignedUrl DestinationRegion {params.get('DestinationRegion')} does not match "
+                            f'the request region {region}.')
+    inner = {k: v for k, v in params.items() if not k.startswith('X-Amz-') and k not in PRESIGN_ONLY_PARAMS}
+    outer = {k: v for k, v in outer_params.items() if k not in OUTER_ONLY_PARAMS}
+    differing = sorted(k for k in inner.keys() | outer.keys() if inner.get(k) != outer.get(k))
+    if differing:
+        raise presign_error(f"PreSignedUrl parameters differ from the request: {', '.join(differing)}.")
+
+
+def check_presign_expiry(params, now, max_skew_seconds):
+    signed_at = parse_amz_date(params['X-Amz-Date'])
+    if now > signed_at + datetime.timedelta(seconds=int(params['X-Amz-Expires'])):
+        raise presign_error('PreSignedUrl has expired.')
+    if (signed_at - now).total_seconds() > max_skew_seconds:
+        raise presign_error('PreSignedUrl X-Amz-Date is in the future.')
+
+
+def verify_presigned_url(url, outer_params, region, source_region, local_host, now=None, max_skew_seconds=300):
+    """Verify a CopyDBClusterSnapshot PreSignedUrl; raise RdsError(InvalidParameterValue) if wrong.
+
+    region: region of the request carrying the URL; source_region: region of the source snapshot;
+    local_host: Host header of that request (a URL made against a custom endpoint keeps that host).
+    now=None disables the expiry check.
+    """
+    parts, params = split_presigned_url(url)
+    if parts.netloc.lower() not in (rds_endpoint_host(source_region), local_host.lower()):
+        raise presign_error(f'PreSignedUrl host {parts.netloc} is not {rds_endpoint_host(source_region)}.')
+    access_key, credential = check_presign_credential(params, source_region)
+    check_presign_signature(parts, params, access_key, credential, source_region)
+    check_presign_content(params, outer_params, region)
+    if now is not None:
+        check_presign_expiry(params, now, max_skew_seconds)
+
+
+# ------------------------------------------------------------------------------------------------
+# Request parameters
+
+def parse_form(body):
+    """application/x-www-form-urlencoded body -> {name: value}; rejects repeats and non-XML text."""
+    try:
+        pairs = parse_qsl(body.decode('utf-8'), keep_blank_values=True, errors='strict')
+    except UnicodeDecodeError:
+        raise RdsError('InvalidParameterValue', 'The request body is not valid UTF-8.') from None
+    params = {}
+    for name, value in pairs:
+        if name in params:
+            raise RdsError('InvalidParameterValue', f'The parameter {name} is given more than once.')
+        if XML_INVALID_CHAR_RE.search(name + value):
+            raise RdsError('InvalidParameterValue', f'The parameter {name} contains invalid characters.')
+        params[name] = value
+    return params
+
+
+def check_known_params(action, params, allowed, allow_tags=False):
+    for name in params:
+        if name == 'SourceRegion':
+            raise RdsError('InvalidParameterValue', 'SourceRegion is not an API parameter.')
+        if name in allowed or name in ('Action', 'Version') or (allow_tags and TAG_PARAM_RE.fullmatch(name)):
+            continue
+        raise RdsError('InvalidParameterValue', f'Unknown parameter {name} for {action}.')
+
+
+def required(params, name):
+    value = params.get(name)
+    if value is None:
+        raise RdsError('MissingParameter', f'The request must contain the parameter {name}')
+    return value
+
+
+def parse_bool(params, name, default=False):
+    value = params.get(name)
+    if value is None:
+        return default
+    if value.lower() not in ('true', 'false'):
+        raise RdsError('InvalidParameterValue', f'Invalid boolean value {value!r} for {name}.')
+    return value.lower() == 'true'
+
+
+def parse_tags(params):
+    """Tags.Tag.N.Key / Tags.Tag.N.Value (N = 1..count, no gaps) -> [{'Key', 'Value'}, ...]"""
+    if params.get('Tags', '') != '':
+        raise RdsError('InvalidParameterValue', 'Tags must be given as Tags.Tag.N.Key / Tags.Tag.N.Value.')
+    by_index = {}
+    for name, value in params.items():
+        match = TAG_PARAM_RE.fullmatch(name)
+        if match:
+            by_index.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    if sorted(by_index) != list(range(1, len(by_index) + 1)):
+        raise RdsError('InvalidParameterValue', 'Tags.Tag.N indexes must run 1, 2, ... without gaps.')
+    tags = []
+    for index in sorted(by_index):
+        if not by_index[index].get('Key'):
+            raise RdsError('InvalidParameterValue', f'Tags.Tag.{index}.Key is missing or empty.')
+        tags.append({'Key': by_index[index]['Key'], 'Value': by_index[index].get('Value', '')})
+    return tags
+
+
+def check_identifier(name, value):
+    if not IDENTIFIER_RE.fullmatch(value):
+        raise RdsError('InvalidParameterValue',
+                       f'The parameter {name} is not a valid identifier. Identifiers must begin with a letter; '
+                       'must contain only ASCII letters, digits, and hyphens; '
+                       'and must not end with a hyphen or contain two consecutive hyphens.')
+
+
+SnapshotRef = namedtuple('SnapshotRef', 'given region account identifier')
+
+
+def snapshot_ref(given, region):
+    """Plain id (in region, this account) or cluster-snapshot ARN -> SnapshotRef."""
+    if not given.startswith('arn:'):
+        return SnapshotRef(given, region, ACCOUNT, given)
+    fields = given.split(':')
+    if len(fields) != 7 or fields[2] != 'rds' or fields[5] != 'cluster-snapshot' or not fields[6]:
+        raise RdsError('InvalidParameterValue', f'{given} is not a valid DB cluster snapshot ARN.')
+    return SnapshotRef(given, fields[3], fields[4], fields[6])
+
+
+# ------------------------------------------------------------------------------------------------
+# Snapshot model and XML
+
+SEED_SNAPSHOT_TIME = datetime.datetime(2026, 11, 1, 3, 10, 5, 616000, tzinfo=datetime.timezone.utc)
+SEED_CLUSTER_TIME = datetime.datetime(2026, 1, 15, 16, 57, 52, 695000, tzinfo=datetime.timezone.utc)
+
+# DBClusterSnapshot members in output order. StorageEncryptionType is not known to botocore 1.29
+# (nor, on purpose, to the C client): clients must ignore unknown members.
+SNAPSHOT_FIELDS = (
+    'AvailabilityZones', 'DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotCreateTime', 'Engine',
+    'EngineMode', 'AllocatedStorage', 'Status', 'Port', 'VpcId', 'ClusterCreateTime', 'MasterUsername',
+    'EngineVersion', 'LicenseModel', 'SnapshotType', 'PercentProgress', 'StorageEncrypted',
+    'StorageEncryptionType', 'KmsKeyId', 'DBClusterSnapshotArn', 'SourceDBClusterSnapshotArn',
+    'IAMDatabaseAuthenticationEnabled', 'TagList', 'StorageType', 'DbClusterResourceId', 'DBSystemId',
+    'BackupRetentionPeriod', 'PreferredBackupWindow', 'StorageThroughput',
+)
+
+
+def snapshot_arn(region, identifier):
+    return f'arn:aws:rds:{region}:{ACCOUNT}:cluster-snapshot:{identifier}'
+
+
+def kms_key_arn(region):
+    return f'arn:aws:kms:{region}:{ACCOUNT}:key/k'
+
+
+def kms_key_known(key):
+    return key in KMS_KEY_NAMES or bool(KMS_KEY_ARN_RE.fullmatch(key))
+
+
+def set_encryption(snapshot, kms_key):
+    snapshot['StorageEncrypted'] = kms_key is not None
+    snapshot['StorageEncryptionType'] = 'sse-kms' if kms_key else 'none'
+    snapshot['KmsKeyId'] = kms_key
+
+
+def seed_snapshot(region, identifier, zones='abc', tags=(), status='available', kms_key=None):
+    snapshot = {
+        'AvailabilityZones': [region + zone for zone in zones],
+        'DBClusterSnapshotIdentifier': identifier,
+        'DBClusterIdentifier': 'my-cluster',
+        'SnapshotCreateTime': SEED_SNAPSHOT_TIME,
+        'Engine': 'aurora-postgresql',
+        'EngineMode': 'provisioned',
+        'AllocatedStorage': 1,
+        'Status': status,
+        'Port': 5432,
+        'VpcId': 'vpc-0abc',
+        'ClusterCreateTime': SEED_CLUSTER_TIME,
+        'MasterUsername': 'postgres',
+        'EngineVersion': '15.4',
+        'LicenseModel': 'postgresql-license',
+        'SnapshotType': 'manual',
+        'PercentProgress': 100 if status == 'available' else 40,
+        'DBClusterSnapshotArn': snapshot_arn(region, identifier),
+        'SourceDBClusterSnapshotArn': None,
+        'IAMDatabaseAuthenticationEnabled': False,
+        'TagList': [{'Key': key, 'Value': value} for key, value in tags],
+        'StorageType': 'aurora',
+        'DbClusterResourceId': 'cluster-ABCDEFGHIJKL',
+        'DBSystemId': '',
+        'BackupRetentionPeriod': 7,
+        'PreferredBackupWindow': '03:00-04:00',
+        'StorageThroughput': 0,
+    }
+    set_encryption(snapshot, kms_key)
+    return snapshot
+
+
+def seed_regions():
+    """Fresh seed data: {region: {snapshot id: snapshot}}."""
+    prod = (('team', 'db'), ('env', 'prod'))
+    snapshots = [
+        seed_snapshot('us-east-1', 'my-cluster-snapshot1', tags=prod),
+        seed_snapshot('us-east-1', 'busy-snapshot', tags=prod, status='creating'),
+        seed_snapshot('us-east-1', 'encrypted-snapshot', tags=prod, kms_key=kms_key_arn('us-east-1')),
+        seed_snapshot('us-west-2', 'west-snapshot', zones='ab', tags=(('team', 'db'),)),
+        seed_snapshot('eu-west-1', 'eu-snapshot'),
+    ]
+    regions = {}
+    for snapshot in snapshots:
+        region = snapshot['DBClusterSnapshotArn'].split(':')[3]
+        regions.setdefault(region, {})[snapshot['DBClusterSnapshotIdentifier']] = snapshot
+    return regions
+
+
+def make_copy(source, region, target, kms_key, tags):
+    copy = dict(source)
+    copy.update({
+        'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
+        'DBClusterSnapshotIdentifier': target,
+        'SnapshotCreateTime': utcnow(),
+        'Status': 'copying',
+        'PercentProgress': 0,
+        'SnapshotType': 'manual',
+        'DBClusterSnapshotArn': snapshot_arn(region, target),
+        'SourceDBClusterSnapshotArn': source['DBClusterSnapshotArn'],
+        'TagList': [dict(tag) for tag in tags],
+    })
+    if kms_key is not None:
+        set_encryption(copy, kms_key_arn(region))
+    return copy
+
+
+def advance_copy(snapshot):
+    """Each Describe that returns a copy moves it 50 percent further; at 100 it is available."""
+    if snapshot['Status'] == 'copying':
+        snapshot['PercentProgress'] = min(100, snapshot['PercentProgress'] + 50)
+        if snapshot['PercentProgress'] == 100:
+            snapshot['Status'] = 'available'
+
+
+def xml_text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, datetime.datetime):
+        return iso_ms(value)
+    return str(value)
+
+
+def add_snapshot_element(parent, snapshot, tag='DBClusterSnapshot'):
+    element = ET.SubElement(parent, tag)
+    for name in SNAPSHOT_FIELDS:
+        value = snapshot.get(name)
+        if name == 'AvailabilityZones':
+            zones = ET.SubElement(element, name)
+            for zone in value:
+                ET.SubElement(zones, 'AvailabilityZone').text = zone
+        elif name == 'TagList':
+            tag_list = ET.SubElement(element, name)
+            for item in value:
+                tag_element = ET.SubElement(tag_list, 'Tag')
+                ET.SubElement(tag_element, 'Key').text = item['Key']
+                ET.SubElement(tag_element, 'Value').text = item['Value']
+        elif value is not None and value != '':
+            ET.SubElement(element, name).text = xml_text(value)
+    return element
+
+
+def response_tree(action, request_id):
+    """(<ActionResponse>, its <ActionResult>) with ResponseMetadata/RequestId filled in."""
+    root = ET.Element(f'{action}Response', xmlns=NAMESPACE)
+    result = ET.SubElement(root, f'{action}Result')
+    ET.SubElement(ET.SubElement(root, 'ResponseMetadata'), 'RequestId').text = request_id
+    return root, result
+
+
+def serialize(root):
+    ET.indent(root)
+    return (ET.tostring(root, encoding='unicode') + '\n').encode('utf-8')
+
+
+def error_document(code, message, request_id, status):
+    root = ET.Element('ErrorResponse', xmlns=NAMESPACE)
+    error = ET.SubElement(root, 'Error')
+    ET.SubElement(error, 'Type').text = 'Receiver' if status >= 500 else 'Sender'
+    ET.SubElement(error, 'Code').text = code
+    ET.SubElement(error, 'Message').text = message
+    ET.SubElement(root, 'RequestId').text = request_id
+    return serialize(root)
+
+
+# ------------------------------------------------------------------------------------------------
+# Replies and scripted faults
+
+@dataclasses.dataclass
+class Reply:
+    status: int
+    body: bytes
+    outcome: str = 'ok'
+    content_type: str = 'text/xml'
+    headers: tuple = ()
+    declared_length: int | None = None   # a Content-Length larger than the body, then close (truncation)
+    delay: float = 0                     # seconds to wait first, unless the client disconnects
+
+
+def error_reply(error, request_id):
+    body = error_document(error.code, error.message, request_id, error.status)
+    return Reply(error.status, body, outcome=error.code)
+
+
+def canned_copy_tree(call, identifier):
+    """A plausible CopyDBClusterSnapshotResponse tree (nothing is stored) for document faults."""
+    root, result = response_tree('CopyDBClusterSnapshot', call.request_id)
+    snapshot = seed_snapshot(call.region, identifier, status='copying')
+    return root, add_snapshot_element(result, snapshot)
+
+
+def entity_document(call, prolog, entity_reference):
+    placeholder = 'standin-entity-placeholder'
+    root, _ = canned_copy_tree(call, placeholder)
+    text = serialize(root).decode('utf-8').replace(placeholder, entity_reference)
+    return (prolog + text).encode('utf-8')
+
+
+def fault_doctype(call, config):
+    prolog = '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n'
+    return Reply(200, entity_document(call, prolog, '&lol2;'))
+
+
+def fault_external_entity(call, config):
+    prolog = ('<?xml version="1.0"?>\n'
+              '<!DOCTYPE CopyDBClusterSnapshotResponse [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
+    return Reply(200, entity_document(call, prolog, '&xxe;'))
+
+
+def fault_big(call, config):
+    size = 3 * 1024 * 1024
+    root, snapshot_element = canned_copy_tree(call, call.params['TargetDBClusterSnapshotIdentifier'])
+    padding = ET.SubElement(snapshot_element, 'Padding')
+    padding.text = 'x'
+    padding.text = 'x' * (1 + size - len(serialize(root)))
+    return Reply(200, serialize(root))
+
+
+def fault_truncated(call, config):
+    root, _ = canned_copy_tree(call, call.params['TargetDBClusterSnapshotIdentifier'])
+    body = serialize(root)
+    return Reply(200, body[:len(body) // 2], declared_length=len(body))
+
+
+def fault_slow(call, config):
+    error = RdsError('FaultSlow', 'Injected fault slow.')
+    return dataclasses.replace(error_reply(error, call.request_id), delay=config['slow_seconds'])
+
+
+SPECIAL_FAULTS = {
+    'http-500-html': lambda call, config: Reply(
+        500, b'<html><body>Internal Server Error</body></html>', content_type='text/html'),
+    'http-503-empty': lambda call, config: Reply(503, b'', content_type=None),
+    'not-xml': lambda call, config: Reply(200, b'this is not xml'),
+    'wrong-root': lambda call, config: Reply(200, b'<?xml version="1.0" encoding="UTF-8"?>\n<Something/>\n'),
+    'doctype': fault_doctype,
+    'external-entity': fault_external_entity,
+    'big': fault_big,
+    'slow': fault_slow,
+    'redirect': lambda call, config: Reply(
+        302, b'', content_type=None, headers=(('Location', 'http://169.254.169.254/latest/meta-data/'),)),
+    'truncated': fault_truncated,
+}
+
+
+def injected_fault(call, config):
+    """Reply for a "fault-..." source identifier, or None when the source is not a fault name."""
+    source = call.params['SourceDBClusterSnapshotIdentifier']
+    if not source.startswith('fault-'):
+        return None
+    name = source[len('fault-'):]
+    if name in SPECIAL_FAULTS:
+        return dataclasses.replace(SPECIAL_FAULTS[name](call, config), outcome=source)
+    if FAULT_CODE_RE.fullmatch(name):
+        return error_reply(RdsError(name, f'Injected fault {name}.'), call.request_id)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Actions. Each runs with Standin.lock held and returns a Reply or raises RdsError.
+
+@dataclasses.dataclass
+class Call:
+    region: str
+    params: dict
+    host: str
+    request_id: str
+    presigned_verified: bool = False
+
+
+COPY_PARAMS = ('SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIdentifier', 'KmsKeyId',
+               'PreSignedUrl', 'CopyTags', 'Tags')
+DESCRIBE_PARAMS = ('DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotType', 'IncludeShared',
+                   'IncludePublic', 'MaxRecords', 'Marker')
+DELETE_PARAMS = ('DBClusterSnapshotIdentifier',)
+
+
+def success_reply(action, request_id, fill):
+    root, result = response_tree(action, request_id)
+    fill(result)
+    return Reply(200, serialize(root))
+
+
+def find_snapshot(standin, ref, region=None):
+    """The snapshot ref points to; with region given it must also live in that region."""
+    found = ref.account == ACCOUNT and ref.region == (region or ref.region)
+    snapshot = standin.snapshots(ref.region).get(ref.identifier) if found else None
+    if snapshot is None:
+        raise RdsError('DBClusterSnapshotNotFoundFault', f'DBClusterSnapshot {ref.given} not found.')
+    return snapshot
+
+
+def check_cross_region(standin, call, source_region):
+    url = call.params.get('PreSignedUrl')
+    if url is None:
+        if source_region != call.region:
+            raise RdsError('InvalidParameterCombination', 'PreSignedUrl is required for a cross-region copy')
+        return
+    verify_presigned_url(url, call.params, call.region, source_region, call.host, utcnow(),
+                         standin.config['max_skew_seconds'])
+    call.presigned_verified = True
+
+
+def copy_action(standin, call):
+    params = call.params
+    check_known_params('CopyDBClusterSnapshot', params, COPY_PARAMS, allow_tags=True)
+    source = required(params, 'SourceDBClusterSnapshotIdentifier')
+    target = required(params, 'TargetDBClusterSnapshotIdentifier')
+    fault = injected_fault(call, standin.config)
+    if fault is not None:
+        return fault
+    check_identifier('TargetDBClusterSnapshotIdentifier', target)
+    copy_tags = parse_bool(params, 'CopyTags')
+    tags = parse_tags(params)
+    source_ref = snapshot_ref(source, call.region)
+    check_cross_region(standin, call, source_ref.region)
+
+    existing = standin.snapshots(call.region)
+    if target in existing:
+        raise RdsError('DBClusterSnapshotAlreadyExistsFault',
+                       f'Cannot create the snapshot because a snapshot with the identifier {target} already exists.')
+    if len(existing) >= standin.config['snapshot_quota']:
+        raise RdsError('SnapshotQuotaExceeded',
+                       'The request cannot be processed because it would exceed the maximum number of snapshots.')
+    kms_key = params.get('KmsKeyId')
+    if kms_key is not None and not kms_key_known(kms_key):
+        raise RdsError('KMSKeyNotAccessibleFault',
+                       f'Specified KMS key [{kms_key}] does not exist, is not enabled or you do not have '
+                       'permissions to access it.')
+    original = find_snapshot(standin, source_ref)
+    if original['Status'] != 'available':
+        raise RdsError('InvalidDBClusterSnapshotStateFault',
+                       f"DBClusterSnapshot {source} is in state {original['Status']}, not available.")
+    copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []))
+    existing[target] = copy
+    standin.counters['copies_created'] += 1
+    return success_reply('CopyDBClusterSnapshot', call.request_id, lambda result: add_snapshot_element(result, copy))
+
+
+def max_records(params):
+    value = params.get('MaxRecords', '100')
+    if not value.isdigit() or not 20 <= int(value) <= 100:
+        raise RdsError('InvalidParameterValue', f'Invalid value {value} for MaxRecords. Must be between 20 and 100')
+    return int(value)
+
+
+def describe_action(standin, call):
+    params = call.params
+    check_known_params('DescribeDBClusterSnapshots', params, DESCRIBE_PARAMS)
+    limit = max_records(params)
+    parse_bool(params, 'IncludeShared')
+    parse_bool(params, 'IncludePublic')
+    snapshots = standin.snapshots(call.region)
+    if 'DBClusterSnapshotIdentifier' in params:
+        ref = snapshot_ref(params['DBClusterSnapshotIdentifier'], call.region)
+        selected = [find_snapshot(standin, ref, call.region)]
+    else:
+        selected = [snapshots[key] for key in sorted(snapshots)]
+    for name in ('DBClusterIdentifier', 'SnapshotType'):
+        if name in params:
+            selected = [s for s in selected if s[name] == params[name]]
+    marker = params.get('Marker')
+    if marker:
+        selected = [s for s in selected if s['DBClusterSnapshotIdentifier'] > marker]
+    page, more = selected[:limit], len(selected) > limit
+    for snapshot in page:
+        advance_copy(snapshot)
+
+    def fill(result):
+        container = ET.SubElement(result, 'DBClusterSnapshots')
+        for snapshot in page:
+            add_snapshot_element(container, snapshot)
+        if more:
+            ET.SubElement(result, 'Marker').text = page[-1]['DBClusterSnapshotIdentifier']
+    return success_reply('DescribeDBClusterSnapshots', call.request_id, fill)
+
+
+def delete_action(standin, call):
+    params = call.params
+    check_known_params('DeleteDBClusterSnapshot', params, DELETE_PARAMS)
+    ref = snapshot_ref(required(params, 'DBClusterSnapshotIdentifier'), call.region)
+    snapshot = find_snapshot(standin, ref, call.region)
+    del standin.snapshots(call.region)[ref.identifier]
+    deleted = dict(snapshot, Status='deleted')
+    return success_reply('DeleteDBClusterSnapshot', call.request_id,
+                         lambda result: add_snapshot_element(result, deleted))
+
+
+ACTIONS = {
+    'CopyDBClusterSnapshot': copy_action,
+    'DescribeDBClusterSnapshots': describe_action,
+    'DeleteDBClusterSnapshot': delete_action,
+}
+
+
+def find_action(params):
+    action = params.get('Action')
+    if not action:
+        raise RdsError('MissingAction', 'The request is missing an action or a required parameter.')
+    version = params.get('Version')
+    if version is None:
+        raise RdsError('MissingParameter', 'The request must contain the parameter Version')
+    if action not in ACTIONS or version != API_VERSION:
+        raise RdsError('InvalidAction', f'Could not find operation {action} for version {version}')
+    return ACTIONS[action]
+
+
+# ------------------------------------------------------------------------------------------------
+# State, counters, journal
+
+def lenient_params(body):
+    """Best-effort body parameters, for statistics and /__standin/last of any request."""
+    return dict(parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True))
+
+
+def scope_region(header_pairs):
+    """Region from the Authorization credential scope even if the request is then rejected."""
+    for name, value in header_pairs:
+        match = name.lower() == 'authorization' and re.search(r'Credential=[^/,\s]*/[0-9]*/([^/,\s]+)/', value)
+        if match:
+            return match.group(1)
+    return None
+
+
+class Standin:
+    """All mutable state of the stand-in; every access holds self.lock."""
+
+    def __init__(self, state_dir):
+        self.lock = threading.Lock()
+        if not os.path.isdir(state_dir):
+            os.makedirs(state_dir)
+            os.chmod(state_dir, 0o755)
+        self.journal = open(os.path.join(state_dir, 'journal.jsonl'), 'a', encoding='utf-8')
+        os.chmod(self.journal.name, 0o644)
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.regions = seed_regions()
+            self.config = dict(DEFAULT_CONFIG)
+            self.counters = {'requests': 0, 'verified': 0, 'copies_created': 0, 'presigned_verified': 0}
+            self.by_action = {}
+            self.rejected = {}
+            self.last = None
+            self.journal.seek(0)
+            self.journal.truncate()
+
+    def snapshots(self, region):
+        return self.regions.setdefault(region, {})
+
+    def configure(self, changes):
+        if not isinstance(changes, dict):
+            raise ValueError('the body must be a JSON object')
+        for key, value in changes.items():
+            if key not in DEFAULT_CONFIG:
+                raise ValueError(f'unknown setting {key}; known: {", ".join(DEFAULT_CONFIG)}')
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f'{key} must be a non-negative number')
+        with self.lock:
+            self.config.update(changes)
+            return dict(self.config)
+
+    def current_config(self):
+        with self.lock:
+            return dict(self.config)
+
+    def execute(self, call):
+        with self.lock:
+            return find_action(call.params)(self, call)
+
+    def stats(self):
+        with self.lock:
+            return dict(self.counters, by_action=dict(self.by_action), rejected=dict(self.rejected))
+
+    def last_request(self):
+        with self.lock:
+            return self.last
+
+    def record(self, entry, last):
+        """Count one RDS request, remember it for /__standin/last and append it to the journal."""
+        with self.lock:
+            self.counters['requests'] += 1
+            self.counters['verified'] += entry['verified']
+            self.counters['presigned_verified'] += last['presigned_verified']
+            action = entry['action'] or '-'
+            self.by_action[action] = self.by_action.get(action, 0) + 1
+            if entry['outcome'] != 'ok':
+                self.rejected[entry['outcome']] = self.rejected.get(entry['outcome'], 0) + 1
+            self.last = last
+            self.journal.write(json.dumps(entry) + '\n')
+            self.journal.flush()
+
+    def close(self):
+        self.journal.close()
+
+
+def describe_request(request_id, params, header_pairs, auth, reply, call):
+    """(journal entry, /__standin/last document) for one RDS request; contains no secrets."""
+    entry = {
+        'ts': iso_ms(utcnow()),
+        'action': params.get('Action'),
+        'region': auth.region if auth else scope_region(header_pairs),
+        'source': params.get('SourceDBClusterSnapshotIdentifier'),
+        'target': params.get('TargetDBClusterSnapshotIdentifier'),
+        'outcome': reply.outcome,
+        'verified': auth is not None,
+        'presigned': 'PreSignedUrl' in params,
+    }
+    shown = dict(params)
+    if 'PreSignedUrl' in shown:
+        shown['PreSignedUrl'] = presigned_url_view(shown['PreSignedUrl'])
+    last = {
+        'request_id': request_id,
+        'action': entry['action'],
+        'region': entry['region'],
+        'status': reply.status,
+        'outcome': reply.outcome,
+        'params': shown,
+        'presigned_verified': bool(call and call.presigned_verified),
+        'header_names': [name for name, _ in header_pairs],
+        'signed_headers': auth.signed_headers if auth else None,
+    }
+    return entry, last
+
+
+# ------------------------------------------------------------------------------------------------
+# HTTPS server
+
+def log(message):
+    sys.stderr.write(f'rds-standin {utcnow().strftime("%H:%M:%S")} {message}\n')
+    sys.stderr.flush()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'rds-standin'
+    sys_version = ''
+    timeout = 30
+
+    def setup(self):
+        self.request.settimeout(self.timeout)
+        self.request.do_handshake()
+        super().setup()
+
+    def log_request(self, code='-', size='-'):
+        """Replaced by the one line per request that handle_rds / handle_control write."""
+
+    def log_message(self, format, *args):
+        log(f'{self.client_address[0]} {format % args}')
+
+    def do_POST(self):
+        if self.path == '/':
+            self.handle_rds()
+        else:
+            self.handle_control('POST')
+
+    def do_GET(self):
+        self.handle_control('GET')
+
+    # -- RDS Query API ---------------------------------------------------------------------------
+
+    def handle_rds(self):
+        started = time.monotonic()
+        request_id = str(uuid.uuid4())
+        header_pairs = self.headers.items()
+        body, auth, call = b'', None, None
+        standin = self.server.standin
+        try:
+            body = self.read_body()
+            auth = verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
+                                standin.current_config()['max_skew_seconds'])
+            self.check_content_type()
+            call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
+            reply = standin.execute(call)
+        except RdsError as error:
+            reply = error_reply(error, request_id)
+        params = lenient_params(body)
+        standin.record(*describe_request(request_id, params, header_pairs, auth, reply, call))
+        sent = self.send_reply(reply, request_id)
+        log(f"{self.client_address[0]} POST / {params.get('Action', '-')} {auth.region if auth else '-'} "
+            f'-> {reply.status} {reply.outcome}{"" if sent else " (client disconnected)"} '
+            f'{(time.monotonic() - started) * 1000:.0f}ms')
+
+    def read_body(self, optional=False):
+        length = self.headers.get('Content-Length')
+        if optional and length is None and not self.headers.get('Transfer-Encoding'):
+            return b''
+        if length is None or self.headers.get('Transfer-Encoding'):
+            self.close_connection = True
+            raise RdsError('MissingContentLength', 'A Content-Length header is required.')
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            raise RdsError('RequestEntityTooLarge', f'The body must be at most {MAX_BODY_BYTES} bytes.')
+        return self.rfile.read(int(length))
+
+    def check_content_type(self):
+        content_type = self.headers.get('Content-Type', '')
+        if content_type.split(';')[0].strip().lower() != FORM_CONTENT_TYPE:
+            raise RdsError('InvalidParameterValue', f'Content-Type must be {FORM_CONTENT_TYPE}.')
+
+    def send_reply(self, reply, request_id):
+        """Send reply; False if the client went away during a delayed reply."""
+        if reply.delay and self.client_left_within(reply.delay):
+            self.close_connection = True
+            return False
+        self.send_response(reply.status)
+        self.send_header('x-amzn-RequestId', request_id)
+        if reply.content_type:
+            self.send_header('Content-Type', reply.content_type)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(reply.declared_length or len(reply.body)))
+        if reply.declared_length:
+            self.send_header('Connection', 'close')
+            self.close_connection = True
+        self.end_headers()
+        try:
+            self.wfile.write(reply.body)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+            return False
+        return True
+
+    def client_left_within(self, seconds):
+        """Wait up to seconds; True as soon as the client closes the connection."""
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(remaining, 0.2))
+            if readable and self.peer_closed():
+                return True
+        return False
+
+    def peer_closed(self):
+        self.connection.settimeout(0.05)
+        try:
+            return self.connection.recv(1) == b''
+        except (socket.timeout, ssl.SSLWantReadError):
+            return False
+        except OSError:
+            return True
+        finally:
+            self.connection.settimeout(self.timeout)
+
+    # -- control API -----------------------------------------------------------------------------
+
+    def handle_control(self, method):
+        route = (method, urlsplit(self.path).path)
+        standin = self.server.standin
+        try:
+            if route == ('GET', CONTROL_PREFIX + 'stats'):
+                status, document = 200, standin.stats()
+            elif route == ('GET', CONTROL_PREFIX + 'last'):
+                status, document = 200, standin.last_request()
+            elif route == ('GET', CONTROL_PREFIX + 'config'):
+                status, document = 200, standin.current_config()
+            elif route == ('POST', CONTROL_PREFIX + 'config'):
+                status, document = 200, standin.configure(json.loads(self.read_body(optional=True) or b'{}'))
+            elif route == ('POST', CONTROL_PREFIX + 'reset'):
+                self.read_body(optional=True)
+                standin.reset()
+                status, document = 200, {'reset': True}
+            else:
+                status, document = 404, {'error': f'no {method} {self.path}'}
+        except (ValueError, RdsError) as error:
+            status, document = 400, {'error': str(error)}
+        body = (json.dumps(document, indent=1) + '\n').encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        log(f'{self.client_address[0]} {method} {self.path} -> {status}')
+
+
+class StandinServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host, port, ssl_context, standin):
+        self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
+        self.ssl_context = ssl_context
+        self.standin = standin
+        super().__init__((host, port), Handler)
+
+    def server_bind(self):
+        """Bind without HTTPServer's reverse DNS lookup of the address."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = 'localhost', self.server_address[1]
+
+    def get_request(self):
+        """Accept; the TLS handshake happens later in the handler thread (Handler.setup)."""
+        sock, address = self.socket.accept()
+        return self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        log(f'{client_address[0]} connection error: {type(error).__name__}: {error}')
+
+
+def loopback_host(value):
+    host = '127.0.0.1' if value == 'localhost' else value
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return host
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f'{value} is not a loopback address')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description='HTTPS stand-in for the Amazon RDS Query API (tests only).')
+    parser.add_argument('--port', type=int, required=True, help='TCP port; 0 picks a free one')
+    parser.add_argument('--cert', required=True, help='server certificate (PEM)')
+    parser.add_argument('--key', required=True, help='server private key (PEM)')
+    parser.add_argument('--state-dir', required=True, help='directory for journal.jsonl')
+    parser.add_argument('--host', type=loopback_host, default='127.0.0.1', help='loopback address to bind')
+    parser.add_argument('--ready-file', help='written (atomically) with the port once listening')
+    return parser.parse_args(argv)
+
+
+def write_ready_file(path, port):
+    temporary = f'{path}.tmp{os.getpid()}'
+    with open(temporary, 'w', encoding='ascii') as handle:
+        handle.write(f'{port}\n')
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(args.cert, args.key)
+    standin = Standin(args.state_dir)
+    server = StandinServer(args.host, args.port, context, standin)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
+    port = server.server_address[1]
+    if args.ready_file:
+        write_ready_file(args.ready_file, port)
+    shown_host = f'[{args.host}]' if ':' in args.host else args.host
+    log(f'listening on https://{shown_host}:{port}/ (pid {os.getpid()})')
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    standin.close()
+    log('stopped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

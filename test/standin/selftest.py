@@ -1,0 +1,721 @@
+#!/usr/bin/python3
+"""selftest.py -- self-test of the RDS stand-in (rds_standin.py) and its certificates (make_certs.sh).
+
+Run from the repository root:   /usr/bin/python3 test/standin/selftest.py
+
+What lives in this file:
+  * fixed SigV4 vectors from botocore 1.29.27 captures, checked against the verifier functions directly
+  * Env: a temp dir with certificates (make_certs.sh), the stand-in started on a free port, its stderr log
+  * helpers: botocore clients, hand-made signed requests (botocore's SigV4Auth, optionally at a frozen
+    time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API
+  * the tests (plain asserts, run in order); the last line printed is "N passed, M failed"
+Exit status is non-zero if any test fails. Nothing but loopback is contacted.
+"""
+
+import contextlib
+import datetime
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import types
+import xml.etree.ElementTree as ET
+from unittest import mock
+from urllib.parse import urlencode
+
+import botocore.session
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import rds_standin  # noqa: E402  (needs HERE on sys.path)
+
+SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+SESSION_SECRET = 'sessionsecret/EXAMPLE+KEY'
+SESSION_TOKEN = 'FAKESESSIONTOKEN/abc+def=='
+OTHER_SECRET = 'otherSecretKeyEXAMPLE'
+SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET)
+FORM = 'application/x-www-form-urlencoded; charset=utf-8'
+NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
+WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
+
+# botocore 1.29.27 captures (test vectors): CopyDBClusterSnapshot signed at 2015-08-30T12:36:00Z.
+VECTOR_BODY = ('Action=CopyDBClusterSnapshot&Version=2014-10-31&SourceDBClusterSnapshotIdentifier=a'
+               '&TargetDBClusterSnapshotIdentifier=b&KmsKeyId=k&CopyTags=true&Tags.Tag.1.Key=x&Tags.Tag.1.Value=y'
+               '&Tags.Tag.2.Key=p+q&Tags.Tag.2.Value=r%2Fs')
+VECTOR_SIGNATURE = '898319c3b8ad09efc532b107454cc3ef5d0e69b7176ce9d6e9ef7015c1d732e1'
+VECTOR_TOKEN_SIGNATURE = '83c689167bb3f61d446355f3dcc211e841d57c2796d61580be94a3aae5b0ef1a'
+VECTOR_PRESIGNED_URL = (
+    'https://rds.us-west-2.amazonaws.com/?Action=CopyDBClusterSnapshot&Version=2014-10-31'
+    '&SourceDBClusterSnapshotIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster-snapshot%3Aa'
+    '&TargetDBClusterSnapshotIdentifier=b&KmsKeyId=k&DestinationRegion=us-east-1&X-Amz-Algorithm=AWS4-HMAC-SHA256'
+    '&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-west-2%2Frds%2Faws4_request&X-Amz-Date=20150830T123600Z'
+    '&X-Amz-Expires=3600&X-Amz-SignedHeaders=host'
+    '&X-Amz-Signature=e5138a58c3282d0b6923faf1373dd4306e3f0223137f3a75dfbb9afe5bc7655d')
+VECTOR_EDGE_URL = (
+    'https://rds.us-west-2.amazonaws.com/?Action=CopyDBClusterSnapshot&Version=2014-10-31'
+    '&SourceDBClusterSnapshotIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster-snapshot%3Aa'
+    '&TargetDBClusterSnapshotIdentifier=b&KmsKeyId=alias%2Fmy%20key&CopyTags=true&Tags.Tag.1.Key=k~%2A'
+    '&Tags.Tag.1.Value=a%20b%2Bc%3Dd%26e%2Ff%3A%C3%BC%25&DestinationRegion=us-east-1'
+    '&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-west-2%2Frds%2Faws4_request'
+    '&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600'
+    '&X-Amz-Signature=6007eae4cb297f235fb469df3134857adcc15ba125f6d57345f1c5016e202bb5')
+VECTOR_EDGE_PARAMS = {
+    'Action': 'CopyDBClusterSnapshot', 'Version': '2014-10-31',
+    'SourceDBClusterSnapshotIdentifier': 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:a',
+    'TargetDBClusterSnapshotIdentifier': 'b', 'KmsKeyId': 'alias/my key', 'CopyTags': 'true',
+    'Tags.Tag.1.Key': 'k~*', 'Tags.Tag.1.Value': 'a b+c=d&e/f:\u00fc%', 'PreSignedUrl': VECTOR_EDGE_URL,
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Environment: certificates and a running stand-in
+
+class Env:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix='rds-standin-selftest-')
+        self.certs = os.path.join(self.tmp, 'certs')
+        self.state = os.path.join(self.tmp, 'state')
+        self.log_path = os.path.join(self.tmp, 'standin.log')
+        self.ca = os.path.join(self.certs, 'ca.crt')
+        self.process = None
+        self.port = None
+
+    def make_certs(self):
+        subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), self.certs], check=True)
+
+    def start(self):
+        ready = os.path.join(self.tmp, 'ready')
+        with open(self.log_path, 'w') as log:
+            self.process = subprocess.Popen(
+                [sys.executable, os.path.join(HERE, 'rds_standin.py'), '--port', '0',
+                 '--cert', os.path.join(self.certs, 'server.crt'), '--key', os.path.join(self.certs, 'server.key'),
+                 '--state-dir', self.state, '--ready-file', ready],
+                stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(ready):
+            assert self.process.poll() is None and time.monotonic() < deadline, 'stand-in did not start'
+            time.sleep(0.05)
+        with open(ready) as handle:
+            self.port = int(handle.read())
+
+    def log(self):
+        with open(self.log_path) as handle:
+            return handle.read()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            return self.process.wait(10)
+        return None
+
+    @property
+    def url(self):
+        return f'https://127.0.0.1:{self.port}'
+
+
+ENV = Env()
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers
+
+def client(access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1'):
+    return botocore.session.get_session().create_client(
+        'rds', region_name=region, endpoint_url=ENV.url, verify=ENV.ca,
+        aws_access_key_id=access_key, aws_secret_access_key=secret, aws_session_token=token,
+        config=Config(retries={'total_max_attempts': 1}, connect_timeout=5, read_timeout=10))
+
+
+def expect_client_error(call, code, status, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as error:
+        got = (error.response['Error']['Code'], error.response['ResponseMetadata']['HTTPStatusCode'])
+        assert got == (code, status), f'expected {code}/{status}, got {got}: {error}'
+        return error.response['Error']['Message']
+    raise AssertionError(f'expected {code}, call succeeded')
+
+
+@contextlib.contextmanager
+def frozen_time(moment):
+    """Make botocore's signers use moment (naive UTC) instead of the clock."""
+    if moment is None:
+        yield
+        return
+
+    class Frozen(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return moment
+    with mock.patch('botocore.auth.datetime', types.SimpleNamespace(datetime=Frozen)):
+        yield
+
+
+def tls_context(ca=None):
+    return ssl.create_default_context(cafile=ca or ENV.ca)
+
+
+def https(method, path, body=b'', headers=None, timeout=10):
+    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def signed_request(params, access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1',
+                   service='rds', when=None, headers=None):
+    body = params if isinstance(params, str) else urlencode(params)
+    headers = {'Content-Type': FORM} if headers is None else headers
+    request = AWSRequest('POST', ENV.url + '/', data=body.encode(), headers=headers)
+    with frozen_time(when):
+        SigV4Auth(Credentials(access_key, secret, token), service, region).add_auth(request)
+    return request
+
+
+def send(request, extra_headers=None, timeout=10):
+    prepared = request.prepare()
+    headers = dict(prepared.headers, **(extra_headers or {}))
+    return https('POST', '/', prepared.body, headers, timeout)
+
+
+def rds(params, **kwargs):
+    """Signed raw RDS request -> (status, headers, body)."""
+    return send(signed_request(params, **kwargs))
+
+
+def error_of(body):
+    root = ET.fromstring(body)
+    assert root.tag == NS + 'ErrorResponse', root.tag
+    return root.findtext(f'{NS}Error/{NS}Code'), root.findtext(f'{NS}Error/{NS}Message')
+
+
+def expect_raw_error(response, code, status, message_part=''):
+    got_status, headers, body = response
+    got_code, message = error_of(body)
+    assert (got_code, got_status) == (code, status), (got_code, got_status, message)
+    assert message_part in message, message
+    assert headers['content-type'] == 'text/xml'
+    return message
+
+
+def copy_params(source, target, **extra):
+    return dict({'Action': 'CopyDBClusterSnapshot', 'Version': '2014-10-31',
+                 'SourceDBClusterSnapshotIdentifier': source, 'TargetDBClusterSnapshotIdentifier': target}, **extra)
+
+
+def presigned_url(params, source_region, dest_region='us-east-1', access_key='AKIDEXAMPLE', secret=SECRET,
+                  token=None, when=None, host=None):
+    request = AWSRequest('GET', f'https://{host or rds_standin.rds_endpoint_host(source_region)}/',
+                         params=dict(params, DestinationRegion=dest_region))
+    with frozen_time(when):
+        SigV4QueryAuth(Credentials(access_key, secret, token), 'rds', source_region).add_auth(request)
+    return request.url
+
+
+def control(method, name, payload=None):
+    body = json.dumps(payload).encode() if payload is not None else b''
+    status, _, reply = https(method, '/__standin/' + name, body, {'Content-Type': 'application/json'})
+    return status, json.loads(reply)
+
+
+def reset():
+    assert control('POST', 'reset') == (200, {'reset': True})
+
+
+def journal_lines():
+    with open(os.path.join(ENV.state, 'journal.jsonl')) as handle:
+        return [json.loads(line) for line in handle]
+
+
+def vector_headers(signature, token=None):
+    headers = [('Content-Type', FORM), ('Host', '127.0.0.1:9'), ('X-Amz-Date', '20150830T123600Z')]
+    signed = 'content-type;host;x-amz-date'
+    if token:
+        headers.append(('X-Amz-Security-Token', token))
+        signed += ';x-amz-security-token'
+    credential = 'AKIDEXAMPLE/20150830/us-east-1/rds/aws4_request'
+    headers.append(('Authorization',
+                    f'AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={signed}, Signature={signature}'))
+    return headers
+
+
+# ------------------------------------------------------------------------------------------------
+# Tests (run in this order)
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+@test
+def vector_outer_signature():
+    auth = rds_standin.verify_sigv4('POST', '/', vector_headers(VECTOR_SIGNATURE), VECTOR_BODY.encode())
+    assert auth == ('AKIDEXAMPLE', 'us-east-1', ['content-type', 'host', 'x-amz-date'])
+    try:
+        rds_standin.verify_sigv4('POST', '/', vector_headers('0' * 64), VECTOR_BODY.encode())
+    except rds_standin.RdsError as error:
+        assert error.code == 'SignatureDoesNotMatch' and error.status == 403
+        assert 'host:127.0.0.1:9' in error.message
+    else:
+        raise AssertionError('a wrong signature was accepted')
+
+
+@test
+def vector_session_token_signature():
+    request = AWSRequest('POST', 'https://127.0.0.1:9/', data=VECTOR_BODY.encode(),
+                         headers={'Content-Type': FORM, 'X-Amz-Date': '20150830T123600Z',
+                                  'X-Amz-Security-Token': SESSION_TOKEN})
+    computed = rds_standin.botocore_signature(request, 'AKIDEXAMPLE', rds_standin.Credential(SECRET, SESSION_TOKEN),
+                                              'us-east-1', '20150830T123600Z', SigV4Auth)
+    assert computed.signature == VECTOR_TOKEN_SIGNATURE
+
+
+@test
+def vector_presigned_urls():
+    outer = copy_params('arn:aws:rds:us-west-2:123456789012:cluster-snapshot:a', 'b', KmsKeyId='k',
+                        PreSignedUrl=VECTOR_PRESIGNED_URL)
+    rds_standin.verify_presigned_url(VECTOR_PRESIGNED_URL, outer, 'us-east-1', 'us-west-2', '127.0.0.1:9')
+    rds_standin.verify_presigned_url(VECTOR_EDGE_URL, VECTOR_EDGE_PARAMS, 'us-east-1', 'us-west-2', '127.0.0.1:9')
+    tampered = VECTOR_PRESIGNED_URL.replace('TargetDBClusterSnapshotIdentifier=b',
+                                            'TargetDBClusterSnapshotIdentifier=c')
+    try:
+        rds_standin.verify_presigned_url(tampered, dict(outer, TargetDBClusterSnapshotIdentifier='c'),
+                                         'us-east-1', 'us-west-2', '127.0.0.1:9')
+    except rds_standin.RdsError as error:
+        assert (error.code, error.message) == ('InvalidParameterValue', 'PreSignedUrl signature does not match.')
+    else:
+        raise AssertionError('a tampered PreSignedUrl was accepted')
+
+
+@test
+def make_certs_idempotent_and_readable():
+    before = {name: os.stat(os.path.join(ENV.certs, name)).st_mtime_ns for name in os.listdir(ENV.certs)}
+    result = subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), ENV.certs], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == '' and result.stderr == ''
+    after = {name: os.stat(os.path.join(ENV.certs, name)).st_mtime_ns for name in os.listdir(ENV.certs)}
+    assert before == after and len(after) == 10, after
+    assert all(os.stat(os.path.join(ENV.certs, name)).st_mode & 0o444 == 0o444 for name in after)
+
+
+@test
+def tls_trust():
+    for ca, name in ((ENV.ca, '127.0.0.1'), (ENV.ca, 'localhost')):
+        with socket.create_connection(('127.0.0.1', ENV.port), timeout=5) as raw:
+            with tls_context(ca).wrap_socket(raw, server_hostname=name) as wrapped:
+                assert wrapped.version()
+    with socket.create_connection(('127.0.0.1', ENV.port), timeout=5) as raw:
+        try:
+            tls_context(os.path.join(ENV.certs, 'other-ca.crt')).wrap_socket(raw, server_hostname='127.0.0.1')
+        except ssl.SSLCertVerificationError:
+            pass
+        else:
+            raise AssertionError('server certificate accepted with the unrelated CA')
+
+
+@test
+def copy_success_parsed_by_botocore():
+    reset()
+    response = client().copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                                 TargetDBClusterSnapshotIdentifier='copy-1', CopyTags=True)
+    snap = response['DBClusterSnapshot']
+    assert snap['AvailabilityZones'] == ['us-east-1a', 'us-east-1b', 'us-east-1c']
+    assert snap['TagList'] == [{'Key': 'team', 'Value': 'db'}, {'Key': 'env', 'Value': 'prod'}]
+    assert (snap['AllocatedStorage'], snap['Port'], snap['PercentProgress']) == (1, 5432, 0)
+    assert snap['StorageEncrypted'] is False and snap['IAMDatabaseAuthenticationEnabled'] is False
+    assert snap['ClusterCreateTime'] == datetime.datetime(2026, 1, 15, 16, 57, 52, 695000,
+                                                          tzinfo=datetime.timezone.utc)
+    assert abs((snap['SnapshotCreateTime'] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 60
+    assert (snap['Status'], snap['SnapshotType'], snap['DBClusterIdentifier']) == ('copying', 'manual', 'my-cluster')
+    assert snap['DBClusterSnapshotArn'] == 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:copy-1'
+    assert snap['SourceDBClusterSnapshotArn'] == rds_standin.snapshot_arn('us-east-1', 'my-cluster-snapshot1')
+    assert (snap['Engine'], snap['EngineVersion'], snap['EngineMode']) == ('aurora-postgresql', '15.4', 'provisioned')
+    metadata = response['ResponseMetadata']
+    assert metadata['RequestId'] == metadata['HTTPHeaders']['x-amzn-requestid']
+    assert re.fullmatch(r'[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}', metadata['RequestId'])
+
+
+@test
+def copy_reply_xml_shape():
+    status, headers, body = rds(copy_params('encrypted-snapshot', 'copy-xml', Tags='', CopyTags='false'))
+    assert status == 200 and headers['content-type'] == 'text/xml'
+    root = ET.fromstring(body)
+    assert root.tag == NS + 'CopyDBClusterSnapshotResponse'
+    snap = root.find(f'{NS}CopyDBClusterSnapshotResult/{NS}DBClusterSnapshot')
+    names = [child.tag[len(NS):] for child in snap]
+    for name in ('StorageType', 'DbClusterResourceId', 'BackupRetentionPeriod', 'PreferredBackupWindow',
+                 'StorageThroughput', 'VpcId', 'LicenseModel', 'MasterUsername', 'KmsKeyId'):
+        assert name in names, name
+    assert 'DBSystemId' not in names
+    assert snap.findtext(NS + 'StorageEncryptionType') == 'sse-kms'
+    assert snap.find(NS + 'TagList') is not None and len(snap.find(NS + 'TagList')) == 0
+    assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', snap.findtext(NS + 'SnapshotCreateTime'))
+    assert snap.findtext(NS + 'KmsKeyId') == 'arn:aws:kms:us-east-1:123456789012:key/k'
+    assert root.findtext(f'{NS}ResponseMetadata/{NS}RequestId') == headers['x-amzn-requestid']
+
+
+@test
+def tags_given_copied_or_none():
+    rds_client = client()
+    special = [{'Key': 'a&b <c>', 'Value': 'x "y" \u00fc/+='}]
+    given = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                               TargetDBClusterSnapshotIdentifier='tags-given', CopyTags=True,
+                                               Tags=special)
+    assert given['DBClusterSnapshot']['TagList'] == special
+    none = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                              TargetDBClusterSnapshotIdentifier='tags-none', CopyTags=False)
+    assert none['DBClusterSnapshot']['TagList'] == []
+
+
+@test
+def kms_keys():
+    rds_client = client()
+    for target, key in (('kms-alias', 'alias/backup'), ('kms-arn', 'arn:aws:kms:eu-west-1:123456789012:key/k')):
+        snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                                   TargetDBClusterSnapshotIdentifier=target,
+                                                   KmsKeyId=key)['DBClusterSnapshot']
+        assert snap['StorageEncrypted'] is True
+        assert snap['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/k'
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'KMSKeyNotAccessibleFault', 400,
+                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                        TargetDBClusterSnapshotIdentifier='kms-bad', KmsKeyId='alias/nope')
+
+
+@test
+def copy_conflict_not_found_and_state():
+    rds_client = client()
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotAlreadyExistsFault', 400,
+                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                        TargetDBClusterSnapshotIdentifier='copy-1')
+    for source in ('nope', 'arn:aws:rds:us-east-1:999999999999:cluster-snapshot:my-cluster-snapshot1'):
+        message = expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotNotFoundFault', 404,
+                                      SourceDBClusterSnapshotIdentifier=source,
+                                      TargetDBClusterSnapshotIdentifier='nf')
+        assert message == f'DBClusterSnapshot {source} not found.'
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'InvalidDBClusterSnapshotStateFault', 400,
+                        SourceDBClusterSnapshotIdentifier='busy-snapshot', TargetDBClusterSnapshotIdentifier='bs')
+
+
+@test
+def parameter_validation():
+    for target in ('1abc', 'bad--id', 'trailing-', 'under_score', 'x' * 64, ''):
+        expect_raw_error(rds(copy_params('my-cluster-snapshot1', target)), 'InvalidParameterValue', 400)
+    params = copy_params('my-cluster-snapshot1', 'ok')
+    del params['TargetDBClusterSnapshotIdentifier']
+    expect_raw_error(rds(params), 'MissingParameter', 400, 'TargetDBClusterSnapshotIdentifier')
+    expect_raw_error(rds(copy_params('my-cluster-snapshot1', 'sr', SourceRegion='us-west-2')),
+                     'InvalidParameterValue', 400, 'SourceRegion is not an API parameter')
+    expect_raw_error(rds(copy_params('my-cluster-snapshot1', 'tm', **{'Tags.member.1.Key': 'a'})),
+                     'InvalidParameterValue', 400, 'Unknown parameter Tags.member.1.Key')
+    expect_raw_error(rds(copy_params('my-cluster-snapshot1', 'ct', CopyTags='yes')), 'InvalidParameterValue', 400)
+    expect_raw_error(rds({'Action': 'CreateDBCluster', 'Version': '2014-10-31'}), 'InvalidAction', 400)
+    expect_raw_error(rds({'Version': '2014-10-31'}), 'MissingAction', 400)
+    expect_raw_error(rds(dict(params, Version='2013-01-10')), 'InvalidAction', 400)
+
+
+@test
+def cross_region_with_botocore_presigned_url():
+    before = control('GET', 'stats')[1]['presigned_verified']
+    snap = client().copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                             TargetDBClusterSnapshotIdentifier='from-west', CopyTags=True,
+                                             SourceRegion='us-west-2')['DBClusterSnapshot']
+    assert snap['SourceDBClusterSnapshotArn'] == WEST_ARN
+    assert snap['AvailabilityZones'] == ['us-east-1a', 'us-east-1b']
+    assert snap['TagList'] == [{'Key': 'team', 'Value': 'db'}]
+    assert control('GET', 'stats')[1]['presigned_verified'] == before + 1
+    last = control('GET', 'last')[1]
+    presigned = last['params']['PreSignedUrl']
+    assert last['presigned_verified'] and presigned['host'] == f'127.0.0.1:{ENV.port}'
+    assert presigned['params']['DestinationRegion'] == 'us-east-1'
+    assert presigned['params']['X-Amz-Credential'].split('/')[2] == 'us-west-2'
+
+
+@test
+def cross_region_without_presigned_url_fails():
+    message = expect_client_error(client().copy_db_cluster_snapshot, 'InvalidParameterCombination', 400,
+                                  SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                  TargetDBClusterSnapshotIdentifier='no-presign')
+    assert message == 'PreSignedUrl is required for a cross-region copy'
+
+
+@test
+def presigned_url_checks():
+    params = copy_params(WEST_ARN, 'raw-west', KmsKeyId='k')
+    good = presigned_url(params, 'us-west-2')
+    assert rds(dict(params, PreSignedUrl=good))[0] == 200
+    params = copy_params(WEST_ARN, 'raw-west-2')
+    cases = (
+        (presigned_url(params, 'us-west-2', secret=OTHER_SECRET), 'signature does not match'),
+        (presigned_url(params, 'us-west-2', dest_region='eu-west-1'), 'DestinationRegion eu-west-1'),
+        (presigned_url(dict(params, KmsKeyId='k'), 'us-west-2'), 'differ from the request: KmsKeyId'),
+        (presigned_url(params, 'us-east-1', host='rds.us-west-2.amazonaws.com'), 'signed for region us-east-1'),
+        (presigned_url(params, 'us-west-2', host='rds.us-east-1.amazonaws.com'), 'host rds.us-east-1'),
+        (presigned_url(params, 'us-west-2', when=datetime.datetime.utcnow() - datetime.timedelta(hours=2)),
+         'has expired'),
+        (presigned_url(params, 'us-west-2', access_key='AKIDSESSIONEXAMPLE', secret=SESSION_SECRET),
+         'X-Amz-Security-Token'),
+        (good.replace('X-Amz-SignedHeaders=host', 'X-Amz-SignedHeaders=host%3Bx-a'), 'SignedHeaders'),
+    )
+    for url, message in cases:
+        expect_raw_error(rds(dict(params, PreSignedUrl=url)), 'InvalidParameterValue', 400, message)
+    same_region = copy_params('my-cluster-snapshot1', 'same-region-presign')
+    assert rds(dict(same_region, PreSignedUrl=presigned_url(same_region, 'us-east-1')))[0] == 200
+
+
+@test
+def wrong_secret_is_signature_mismatch():
+    expect_client_error(client(secret='not-the-secret').describe_db_cluster_snapshots,
+                        'SignatureDoesNotMatch', 403)
+
+
+@test
+def unknown_access_key():
+    message = expect_client_error(client(access_key='AKIDUNKNOWN').describe_db_cluster_snapshots,
+                                  'InvalidClientTokenId', 403)
+    assert message == 'The security token included in the request is invalid.'
+
+
+@test
+def session_token_credentials():
+    session = client('AKIDSESSIONEXAMPLE', SESSION_SECRET, SESSION_TOKEN)
+    snap = session.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                            TargetDBClusterSnapshotIdentifier='session-west',
+                                            SourceRegion='us-west-2')['DBClusterSnapshot']
+    assert snap['Status'] == 'copying'
+    assert control('GET', 'last')[1]['params']['PreSignedUrl']['params']['X-Amz-Security-Token'] == '<redacted>'
+    for token in (None, 'FAKESESSIONTOKEN/wrong'):
+        expect_client_error(client('AKIDSESSIONEXAMPLE', SESSION_SECRET, token).describe_db_cluster_snapshots,
+                            'InvalidClientTokenId', 403)
+    expect_client_error(client(token=SESSION_TOKEN).describe_db_cluster_snapshots, 'InvalidClientTokenId', 403)
+
+
+@test
+def authorization_header_errors():
+    describe = {'Action': 'DescribeDBClusterSnapshots', 'Version': '2014-10-31'}
+    prepared = signed_request(describe).prepare()
+    expect_raw_error(https('POST', '/', prepared.body, {'Content-Type': FORM}), 'MissingAuthenticationToken', 403)
+    expect_raw_error(send(signed_request(describe), {'Authorization': 'AWS4-HMAC-SHA256 garbage'}),
+                     'IncompleteSignature', 400)
+    expect_raw_error(rds(describe, service='ec2'), 'SignatureDoesNotMatch', 403, "scoped to correct service: 'rds'")
+    unsigned_type = signed_request(describe, headers={})
+    expect_raw_error(send(unsigned_type, {'Content-Type': FORM}), 'IncompleteSignature', 400, 'content-type')
+    old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+    expect_raw_error(rds(describe, when=old), 'RequestExpired', 400)
+    expect_raw_error(send(signed_request(describe), {'X-Amz-Date': '20150830T123600Z'}),
+                     'SignatureDoesNotMatch', 403, 'Credential scope')
+    body_changed = signed_request(describe)
+    body_changed.data = body_changed.data + b'&MaxRecords=20'
+    expect_raw_error(send(body_changed), 'SignatureDoesNotMatch', 403, 'The Canonical String')
+    wrong_hash = signed_request(describe, headers={'Content-Type': FORM, 'X-Amz-Content-SHA256': '0' * 64})
+    expect_raw_error(send(wrong_hash), 'SignatureDoesNotMatch', 403, 'X-Amz-Content-SHA256')
+
+
+@test
+def copy_progress_copying_then_available():
+    rds_client = client()
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='progress')
+    seen = [(s['Status'], s['PercentProgress']) for s in
+            (rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='progress')
+             ['DBClusterSnapshots'][0] for _ in range(3))]
+    assert seen == [('copying', 50), ('available', 100), ('available', 100)], seen
+
+
+@test
+def describe_paging_and_filters():
+    reset()
+    rds_client = client()
+    for number in range(22):
+        rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                            TargetDBClusterSnapshotIdentifier=f'page-{number:02d}')
+    first = rds_client.describe_db_cluster_snapshots(MaxRecords=20)
+    assert len(first['DBClusterSnapshots']) == 20 and first['Marker']
+    second = rds_client.describe_db_cluster_snapshots(MaxRecords=20, Marker=first['Marker'])
+    assert len(second['DBClusterSnapshots']) == 5 and 'Marker' not in second
+    names = [s['DBClusterSnapshotIdentifier'] for s in first['DBClusterSnapshots'] + second['DBClusterSnapshots']]
+    assert len(set(names)) == 25 and 'busy-snapshot' in names
+    pages = rds_client.get_paginator('describe_db_cluster_snapshots').paginate(PaginationConfig={'PageSize': 20})
+    assert sum(len(page['DBClusterSnapshots']) for page in pages) == 25
+    west = client(region='us-west-2').describe_db_cluster_snapshots()['DBClusterSnapshots']
+    assert [s['DBClusterSnapshotIdentifier'] for s in west] == ['west-snapshot']
+    assert len(rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='nope')['DBClusterSnapshots']) == 0
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'InvalidParameterValue', 400, MaxRecords=19)
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'DBClusterSnapshotNotFoundFault', 404,
+                        DBClusterSnapshotIdentifier='nope')
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'DBClusterSnapshotNotFoundFault', 404,
+                        DBClusterSnapshotIdentifier=WEST_ARN)
+
+
+@test
+def delete_snapshot():
+    rds_client = client()
+    deleted = rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='page-00')['DBClusterSnapshot']
+    assert (deleted['DBClusterSnapshotIdentifier'], deleted['Status']) == ('page-00', 'deleted')
+    for call in (rds_client.describe_db_cluster_snapshots, rds_client.delete_db_cluster_snapshot):
+        expect_client_error(call, 'DBClusterSnapshotNotFoundFault', 404, DBClusterSnapshotIdentifier='page-00')
+
+
+@test
+def config_and_quota():
+    reset()
+    assert control('POST', 'config', {'snapshot_quota': 3})[1]['snapshot_quota'] == 3
+    expect_client_error(client().copy_db_cluster_snapshot, 'SnapshotQuotaExceeded', 400,
+                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                        TargetDBClusterSnapshotIdentifier='over-quota')
+    assert control('POST', 'config', {'nonsense': 1})[0] == 400
+    assert control('POST', 'config', {'snapshot_quota': 'x'})[0] == 400
+    assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30}
+    assert control('GET', 'nope')[0] == 404
+    reset()
+    assert control('GET', 'config')[1]['snapshot_quota'] == 1000
+
+
+@test
+def stats_last_and_journal():
+    reset()
+    stats = control('GET', 'stats')[1]
+    assert stats == {'requests': 0, 'verified': 0, 'copies_created': 0, 'presigned_verified': 0,
+                     'by_action': {}, 'rejected': {}}, stats
+    rds_client = client()
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='counted', Tags=[{'Key': 'k', 'Value': 'v'}])
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotNotFoundFault', 404,
+                        SourceDBClusterSnapshotIdentifier='nope', TargetDBClusterSnapshotIdentifier='x')
+    expect_client_error(client(secret='bad').describe_db_cluster_snapshots, 'SignatureDoesNotMatch', 403)
+    stats = control('GET', 'stats')[1]
+    assert stats == {'requests': 3, 'verified': 2, 'copies_created': 1, 'presigned_verified': 0,
+                     'by_action': {'CopyDBClusterSnapshot': 2, 'DescribeDBClusterSnapshots': 1},
+                     'rejected': {'DBClusterSnapshotNotFoundFault': 1, 'SignatureDoesNotMatch': 1}}, stats
+    last = control('GET', 'last')[1]
+    assert last['action'] == 'DescribeDBClusterSnapshots' and last['outcome'] == 'SignatureDoesNotMatch'
+    assert 'Authorization' in last['header_names'] and last['signed_headers'] is None
+    lines = journal_lines()
+    assert [line['outcome'] for line in lines] == ['ok', 'DBClusterSnapshotNotFoundFault', 'SignatureDoesNotMatch']
+    assert {key: lines[0][key] for key in ('action', 'region', 'source', 'target', 'verified', 'presigned')} == {
+        'action': 'CopyDBClusterSnapshot', 'region': 'us-east-1', 'source': 'my-cluster-snapshot1',
+        'target': 'counted', 'verified': True, 'presigned': False}
+    assert lines[2]['verified'] is False and lines[2]['region'] == 'us-east-1'
+    assert set(lines[0]) == {'ts', 'action', 'region', 'source', 'target', 'outcome', 'verified', 'presigned'}
+
+
+@test
+def injected_error_faults():
+    rds_client = client()
+    for code, status in (('AccessDenied', 403), ('AccessDeniedException', 403), ('NotAuthorized', 400),
+                         ('ExpiredToken', 403), ('Throttling', 400), ('InternalFailure', 500),
+                         ('ServiceUnavailable', 503), ('SomethingElse', 400)):
+        message = expect_client_error(rds_client.copy_db_cluster_snapshot, code, status,
+                                      SourceDBClusterSnapshotIdentifier=f'fault-{code}',
+                                      TargetDBClusterSnapshotIdentifier='faulty')
+        assert message == f'Injected fault {code}.'
+    expect_client_error(client(secret='bad').copy_db_cluster_snapshot, 'SignatureDoesNotMatch', 403,
+                        SourceDBClusterSnapshotIdentifier='fault-AccessDenied',
+                        TargetDBClusterSnapshotIdentifier='faulty')
+    assert [line['outcome'] for line in journal_lines()[-2:]] == ['SomethingElse', 'SignatureDoesNotMatch']
+
+
+@test
+def injected_http_faults():
+    def fault(name):
+        return rds(copy_params(f'fault-{name}', 'faulty'))
+    status, headers, body = fault('http-500-html')
+    assert (status, headers['content-type'], body) == (500, 'text/html',
+                                                       b'<html><body>Internal Server Error</body></html>')
+    status, headers, body = fault('http-503-empty')
+    assert (status, body) == (503, b'') and 'content-type' not in headers
+    assert fault('not-xml')[::2] == (200, b'this is not xml')
+    assert ET.fromstring(fault('wrong-root')[2]).tag == 'Something'
+    status, _, body = fault('doctype')
+    assert status == 200 and b'<!ENTITY lol2 "&lol;&lol;&lol;">' in body
+    assert b'<DBClusterSnapshotIdentifier>&lol2;</DBClusterSnapshotIdentifier>' in body
+    status, _, body = fault('external-entity')
+    assert status == 200 and b'SYSTEM "file:///etc/passwd"' in body and b'>&xxe;<' in body
+    status, _, body = fault('big')
+    assert status == 200 and len(body) == 3 * 1024 * 1024
+    assert ET.fromstring(body).tag == NS + 'CopyDBClusterSnapshotResponse'
+    status, headers, body = fault('redirect')
+    assert (status, headers['location']) == (302, 'http://169.254.169.254/latest/meta-data/')
+    try:
+        fault('truncated')
+    except http.client.IncompleteRead:
+        pass
+    else:
+        raise AssertionError('truncated reply was complete')
+
+
+@test
+def slow_fault_stops_when_client_leaves():
+    started = time.monotonic()
+    try:
+        send(signed_request(copy_params('fault-slow', 'slow')), timeout=1)
+    except socket.timeout:
+        pass
+    else:
+        raise AssertionError('fault-slow answered at once')
+    deadline = time.monotonic() + 5
+    while 'fault-slow (client disconnected)' not in ENV.log():
+        assert time.monotonic() < deadline, 'stand-in kept waiting after the client left'
+        time.sleep(0.1)
+    assert time.monotonic() - started < 20
+
+
+@test
+def sigterm_exits_cleanly_and_log_has_no_secrets():
+    assert ENV.stop() == 0
+    log = ENV.log()
+    assert 'listening on https://127.0.0.1:' in log and log.rstrip().endswith('stopped')
+    for secret in SECRETS + ('AWS4-HMAC-SHA256 Credential', 'Signature='):
+        for form in (secret, secret.replace('/', '%2F').replace('+', '%2B').replace('=', '%3D')):
+            assert form not in log, f'log contains {form!r}'
+    with open(os.path.join(ENV.state, 'journal.jsonl')) as handle:
+        journal = handle.read()
+    assert not any(secret in journal for secret in SECRETS)
+
+
+def main():
+    os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'
+    for name in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'):
+        os.environ.pop(name, None)
+    ENV.make_certs()
+    ENV.start()
+    passed = failed = 0
+    started = time.monotonic()
+    try:
+        for function in TESTS:
+            try:
+                function()
+            except Exception:
+                failed += 1
+                print(f'FAIL {function.__name__}')
+                traceback.print_exc()
+            else:
+                passed += 1
+                print(f'ok   {function.__name__}')
+    finally:
+        ENV.stop()
+        subprocess.run(['rm', '-rf', ENV.tmp], check=False)
+    print(f'({time.monotonic() - started:.1f}s)')
+    print(f'{passed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
