@@ -97,6 +97,27 @@ add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
+/*
+ * Overwrite every copy of secret in buf with '*'.  AWS echoes the signed
+ * headers, the session token among them, in SignatureDoesNotMatch
+ * messages; that text must not reach an error or a log.
+ */
+static void
+redact(RdsBuf *buf, const char *secret)
+{
+	size_t		n;
+	char	   *p;
+
+	if (secret == NULL || (n = strlen(secret)) == 0 || buf->data == NULL)
+		return;
+	p = buf->data;
+	while ((p = memmem(p, buf->len - (p - buf->data), secret, n)) != NULL)
+	{
+		memset(p, '*', n);
+		p += n;
+	}
+}
+
 /* Turn a finished transfer into *reply, or raise. */
 static void
 interpret_response(const RdsCallSite *site, const RdsHttpResponse *resp,
@@ -205,6 +226,8 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region, RdsReply *reply
 		req.allow_http = strcmp(endpoint.scheme, "http") == 0;
 
 		RdsHttpPost(&req, &resp);
+		redact(&resp.body, sc.session_token);
+		redact(&resp.body, sc.secret_access_key);
 
 		/* secrets are not needed past this point */
 		RdsCredentialsWipe(&creds);

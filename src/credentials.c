@@ -184,6 +184,7 @@ void
 RdsCredentialsResolve(RdsCredentials *out)
 {
 	char		path[MAXPGPATH];
+	bool		explicit;
 
 	if (from_environment(out))
 		return;
@@ -192,9 +193,8 @@ RdsCredentialsResolve(RdsCredentials *out)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 			 errmsg("no AWS credentials found"),
-			 errdetail("Sources tried: the server's environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared credentials file \"%s\".",
-					   path),
-			 errhint("Set the credentials in the environment of the PostgreSQL server, or in its shared credentials file (AWS_SHARED_CREDENTIALS_FILE).")));
+			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then profile \"%s\" of the shared credentials file \"%s\" (AWS_SHARED_CREDENTIALS_FILE).",
+					 profile_name(&explicit), path)));
 }
 
 static void

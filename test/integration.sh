@@ -36,6 +36,11 @@ test_environment_credentials() {
 		AWS_SESSION_TOKEN=FAKESESSIONTOKEN/abc+def==
 	out=$(psql_v -At -c "$(copy_sql my-cluster-snapshot1 it-env-3)" 2>&1 || true)
 	expect_output "AWS_SESSION_TOKEN from the environment" '^it-env-3$' "$out"
+	# no credentials anywhere: 28000, and the hint lists what was tried
+	restart_cluster AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials
+	out=$(psql_v -c "$(copy_sql my-cluster-snapshot1 it-none)" 2>&1 || true)
+	expect_output "no credentials gives 28000" '28000: no AWS credentials found' "$out"
+	expect_output "the hint lists the sources tried" 'HINT:  Sources tried: .*environment.*/nonexistent/credentials' "$out"
 	# the endpoint from AWS_ENDPOINT_URL_RDS when rds_copy.endpoint_url is empty
 	psql_q -c "ALTER SYSTEM SET rds_copy.endpoint_url = ''"
 	restart_cluster AWS_ENDPOINT_URL_RDS="$STANDIN_URL"

@@ -90,6 +90,11 @@ aws_secret_access_key = notTheRightSecretEXAMPLE
 aws_access_key_id = AKIDUNKNOWNEXAMPLE
 aws_secret_access_key = whateverSecretEXAMPLE
 
+[session-wrong-secret]
+aws_access_key_id = AKIDSESSIONEXAMPLE
+aws_secret_access_key = notTheRightSecretEXAMPLE
+aws_session_token = FAKESESSIONTOKEN/abc+def==
+
 [incomplete]
 aws_access_key_id = AKIDEXAMPLE
 CREDS

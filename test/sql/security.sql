@@ -48,6 +48,12 @@ SET ROLE rds_copy_backup;
 SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-3')$$)) AS r \gset
 SELECT :'r' ~ '(notTheRightSecret|EXAMPLEKEY|FAKESESSIONTOKEN)' AS error_shows_secret, :'r' ~ '28000' AS is_28000;
 RESET ROLE;
+-- AWS echoes the signed headers, session token included, when a signature
+-- does not match: the token is blanked out before the text reaches an error
+SET rds_copy.profile = 'session-wrong-secret';
+SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-4')$$)).* \gset
+SELECT :'state' AS state, :'detail' ~ 'x-amz-security-token:\*{26}' AS token_blanked,
+       :'detail' ~ 'FAKESESSIONTOKEN' AS detail_shows_token;
 RESET rds_copy.profile;
 
 -- no secret in the server log

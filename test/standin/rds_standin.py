@@ -186,8 +186,13 @@ def botocore_signature(request, access_key, credential, region, timestamp, signe
 
 
 def mismatch_message(computed, client_signed_headers):
-    """AWS-style SignatureDoesNotMatch text including the canonical request (token redacted)."""
-    canonical = re.sub(r'(?m)^(x-amz-security-token:).*$', r'\1<redacted>', computed.canonical_request)
+    """AWS-style SignatureDoesNotMatch text including the canonical request.
+
+    Like AWS, the canonical request shows the x-amz-security-token header with its value: a
+    client must not pass this text on unredacted (the rds_copy tests check that it does not).
+    The text goes only into the reply, never into this server's log or journal.
+    """
+    canonical = computed.canonical_request
     message = (f"{SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'"
                f"\n\nThe String-to-Sign should have been\n'{computed.string_to_sign}'\n")
     if computed.signed_headers != client_signed_headers:
