@@ -452,42 +452,60 @@ snapshot_jsonb(const RdsSnapshot *snap)
 	return JsonbValueToJsonb(res);
 }
 
-Datum
-rds_copy_db_cluster_snapshot(PG_FUNCTION_ARGS)
+/* Builds the SQL result from the reply, in the caller's memory context. */
+typedef Datum (*ResultBuilder) (FunctionCallInfo fcinfo, const RdsReply *reply);
+
+static Datum
+row_result(FunctionCallInfo fcinfo, const RdsReply *reply)
 {
+	return HeapTupleGetDatum(snapshot_tuple(fcinfo, reply));
+}
+
+static Datum
+jsonb_result(FunctionCallInfo fcinfo, const RdsReply *reply)
+{
+	return JsonbPGetDatum(snapshot_jsonb(&reply->snapshots[0]));
+}
+
+/*
+ * Run the copy in a memory context of its own, deleted before returning,
+ * and build the result with build in the caller's context.  The reply
+ * (malloc'd by the parser) is freed on every path.
+ */
+static Datum
+run_copy(FunctionCallInfo fcinfo, ResultBuilder build)
+{
+	MemoryContext callcxt = AllocSetContextCreate(CurrentMemoryContext,
+												  "rds_copy call",
+												  ALLOCSET_SMALL_SIZES);
+	MemoryContext oldcxt = MemoryContextSwitchTo(callcxt);
 	RdsReply	reply;
-	volatile HeapTuple tuple = NULL;
+	volatile Datum result = (Datum) 0;
 
 	memset(&reply, 0, sizeof(reply));
 	PG_TRY();
 	{
 		copy_snapshot(fcinfo, &reply);
-		tuple = snapshot_tuple(fcinfo, &reply);
+		MemoryContextSwitchTo(oldcxt);
+		result = build(fcinfo, &reply);
 	}
 	PG_FINALLY();
 	{
 		RdsReplyFree(&reply);
 	}
 	PG_END_TRY();
-	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+	MemoryContextDelete(callcxt);
+	return result;
+}
+
+Datum
+rds_copy_db_cluster_snapshot(PG_FUNCTION_ARGS)
+{
+	return run_copy(fcinfo, row_result);
 }
 
 Datum
 rds_copy_db_cluster_snapshot_jsonb(PG_FUNCTION_ARGS)
 {
-	RdsReply	reply;
-	Jsonb	   *volatile result = NULL;
-
-	memset(&reply, 0, sizeof(reply));
-	PG_TRY();
-	{
-		copy_snapshot(fcinfo, &reply);
-		result = snapshot_jsonb(&reply.snapshots[0]);
-	}
-	PG_FINALLY();
-	{
-		RdsReplyFree(&reply);
-	}
-	PG_END_TRY();
-	PG_RETURN_JSONB_P(result);
+	return run_copy(fcinfo, jsonb_result);
 }
