@@ -226,6 +226,10 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region, RdsReply *reply
 		req.allow_http = strcmp(endpoint.scheme, "http") == 0;
 
 		RdsHttpPost(&req, &resp);
+		ereport(DEBUG1,
+				(errmsg_internal("rds_copy: %s to %s: HTTP %ld, %zu bytes in %.1f ms, %ld new connection(s)",
+								 site.action, site.endpoint, resp.status, resp.body.len,
+								 resp.elapsed_ms, resp.new_connections)));
 		redact(&resp.body, sc.session_token);
 		redact(&resp.body, sc.secret_access_key);
 

@@ -47,6 +47,8 @@ typedef struct RdsHttpResponse
 	char		request_id[128];	/* x-amzn-RequestId header, or "" */
 	char		date[64];		/* Date header, or "" */
 	char		error[256];		/* libcurl's description of a failure */
+	long		new_connections;	/* connections opened for this transfer */
+	double		elapsed_ms;		/* whole transfer */
 } RdsHttpResponse;
 
 /*

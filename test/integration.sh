@@ -113,7 +113,22 @@ test_no_secret_in_log() {
 	fi
 }
 
+test_connection_reuse() {
+	local out
+	out=$(psql_v -c "SET client_min_messages = debug1" \
+		-c "$(copy_sql my-cluster-snapshot1 it-reuse-1)" \
+		-c "$(copy_sql my-cluster-snapshot1 it-reuse-2)" \
+		-c "$(copy_sql my-cluster-snapshot1 it-reuse-3)" 2>&1 || true)
+	expect_output "the first call opens a connection" 'DEBUG:  00000: rds_copy: CopyDBClusterSnapshot .* 1 new connection' "$out"
+	if [ "$(printf '%s\n' "$out" | grep -c ' 0 new connection')" = 2 ]; then
+		pass "the next two calls reuse it"
+	else
+		fail "the next calls did not reuse the connection: $out"
+	fi
+}
+
 run_integration_tests() {
+	test_connection_reuse
 	test_environment_credentials
 	test_cancel_and_terminate
 	test_no_secret_in_log
