@@ -247,7 +247,7 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region, RdsReply *reply
 	PG_FINALLY();
 	{
 		if (xmlcxt != NULL)
-			pg_xml_done(xmlcxt, !reply_owned);
+			pg_xml_done(xmlcxt, !reply_owned || pg_xml_error_occurred(xmlcxt));
 		RdsCredentialsWipe(&creds);
 		RdsBufWipe(&authorization);
 		RdsBufWipe(&token_header);
