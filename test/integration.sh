@@ -23,7 +23,6 @@ expect_output() {
 
 test_environment_credentials() {
 	local out
-	psql_q -c 'CREATE EXTENSION IF NOT EXISTS rds_copy'
 	# the environment wins over the shared credentials file
 	restart_cluster AWS_ACCESS_KEY_ID=AKIDOTHER AWS_SECRET_ACCESS_KEY=notTheOtherSecretEXAMPLE
 	out=$(psql_v -c "$(copy_sql my-cluster-snapshot1 it-env-1)" 2>&1 || true)
@@ -128,6 +127,7 @@ test_connection_reuse() {
 }
 
 run_integration_tests() {
+	psql_q -c 'CREATE EXTENSION IF NOT EXISTS rds_copy'
 	test_connection_reuse
 	test_environment_credentials
 	test_cancel_and_terminate
