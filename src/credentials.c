@@ -46,10 +46,11 @@ from_environment(RdsCredentials *out)
 {
 	const char *akid = nonempty_env("AWS_ACCESS_KEY_ID");
 	const char *secret = nonempty_env("AWS_SECRET_ACCESS_KEY");
-	const char *token = nonempty_env("AWS_SESSION_TOKEN");
+	/* botocore's order: AWS_SECURITY_TOKEN, then AWS_SESSION_TOKEN */
+	const char *token = nonempty_env("AWS_SECURITY_TOKEN");
 
 	if (token == NULL)
-		token = nonempty_env("AWS_SECURITY_TOKEN");
+		token = nonempty_env("AWS_SESSION_TOKEN");
 	if (akid == NULL || secret == NULL)
 		return false;
 	out->access_key_id = strdup_or_die(akid);

@@ -51,6 +51,17 @@ span_dup(const char *s, const char *e)
 	return copy;
 }
 
+static void
+wipe_string(char **s)
+{
+	if (*s != NULL)
+	{
+		explicit_bzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
 /* Replace *slot with a copy of [s, e); false when out of memory. */
 static bool
 set_secret(char **slot, const char *s, const char *e)
@@ -77,6 +88,7 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 	bool		in_profile = false;
 	bool		seen_profile = false;
 	int			line = 0;
+	char	   *security_token = NULL;	/* wins over aws_session_token */
 
 	memset(out, 0, sizeof(*out));
 	*bad_line = 0;
@@ -96,12 +108,18 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 			continue;
 		if (*ls == '[')
 		{
+			/* as configparser: up to the last ']'; anything after is ignored */
 			const char *ns = ls + 1;
-			const char *ne = le - 1;
+			const char *ne = ls;
+			const char *q;
 
-			if (le - ls < 3 || *ne != ']')
+			for (q = ls; q < le; q++)
+				if (*q == ']')
+					ne = q;
+			if (ne - ns < 1)
 			{
 				*bad_line = line;
+				wipe_string(&security_token);
 				RdsCredFileEntryWipe(out);
 				return RDS_CREDFILE_MALFORMED;
 			}
@@ -111,10 +129,13 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 			seen_profile |= in_profile;
 			continue;
 		}
-		eq = memchr(ls, '=', le - ls);
-		if (eq == NULL || eq == ls)
+		/* "key = value" or "key: value", whichever separator comes first */
+		for (eq = ls; eq < le && *eq != '=' && *eq != ':'; eq++)
+			;
+		if (eq == le || eq == ls)
 		{
 			*bad_line = line;
+			wipe_string(&security_token);
 			RdsCredFileEntryWipe(out);
 			return RDS_CREDFILE_MALFORMED;
 		}
@@ -132,18 +153,28 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 				slot = &out->access_key_id;
 			else if (span_equals(ks, ke, "aws_secret_access_key"))
 				slot = &out->secret_access_key;
-			else if (span_equals(ks, ke, "aws_session_token") ||
-					 span_equals(ks, ke, "aws_security_token"))
+			else if (span_equals(ks, ke, "aws_session_token"))
 				slot = &out->session_token;
+			else if (span_equals(ks, ke, "aws_security_token"))
+				slot = &security_token;
 			if (slot != NULL && !set_secret(slot, vs, ve))
 			{
+				wipe_string(&security_token);
 				RdsCredFileEntryWipe(out);
 				return RDS_CREDFILE_NO_MEMORY;
 			}
 		}
 	}
+	if (security_token != NULL)
+	{
+		wipe_string(&out->session_token);
+		out->session_token = security_token;
+	}
 	if (!seen_profile)
+	{
+		RdsCredFileEntryWipe(out);
 		return RDS_CREDFILE_NO_PROFILE;
+	}
 	if (out->access_key_id == NULL || out->secret_access_key == NULL ||
 		out->access_key_id[0] == '\0' || out->secret_access_key[0] == '\0')
 	{
@@ -156,17 +187,6 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 		out->session_token = NULL;
 	}
 	return RDS_CREDFILE_FOUND;
-}
-
-static void
-wipe_string(char **s)
-{
-	if (*s != NULL)
-	{
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
 }
 
 void

@@ -29,10 +29,11 @@ typedef enum RdsCredFileStatus
 
 /*
  * Find [profile] in the text of a credentials file and take
- * aws_access_key_id, aws_secret_access_key and aws_session_token (or
- * aws_security_token).  Names are case-insensitive; '#' and ';' start
- * comment lines; indented lines continue a value and are ignored.  Never
- * raises.  On RDS_CREDFILE_MALFORMED, *bad_line is the 1-based line.
+ * aws_access_key_id, aws_secret_access_key and aws_session_token
+ * (aws_security_token wins when both are there, as in botocore).
+ * "key = value" or "key: value"; names are case-insensitive; '#' and ';'
+ * start comment lines; indented lines continue a value and are ignored;
+ * text after a section's closing ']' is ignored.  Never raises.  On RDS_CREDFILE_MALFORMED, *bad_line is the 1-based line.
  */
 extern RdsCredFileStatus RdsCredFileParse(const char *text, size_t len,
 										  const char *profile,

@@ -7,6 +7,7 @@
  * Nothing is sent from here.  No PostgreSQL.
  *-------------------------------------------------------------------------
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,22 +101,23 @@ valid_hostname(const char *host)
 static bool
 valid_ipv6(const char *host)
 {
-	const char *p;
+	struct in6_addr addr;
 
-	if (*host == '\0')
-		return false;
-	for (p = host; *p; p++)
-		if (!isxdigit((unsigned char) *p) && *p != ':' && *p != '.')
-			return false;
-	return true;
+	return inet_pton(AF_INET6, host, &addr) == 1;
 }
 
+/* localhost, an IPv4 address in 127.0.0.0/8, or ::1 -- as addresses, not names */
 bool
 RdsEndpointIsLoopback(const RdsEndpoint *endpoint)
 {
-	return strcmp(endpoint->host, "localhost") == 0 ||
-		strcmp(endpoint->host, "::1") == 0 ||
-		strncmp(endpoint->host, "127.", 4) == 0;
+	struct in_addr v4;
+	struct in6_addr v6;
+
+	if (strcmp(endpoint->host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, endpoint->host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, endpoint->host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 bool
@@ -124,6 +126,7 @@ RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
 	const char *rest;
 	const char *hostend;
 	const char *portstart = NULL;
+	bool		bracketed = false;
 	size_t		hostlen;
 	size_t		i;
 
@@ -158,6 +161,7 @@ RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
 			return false;
 		}
 		rest++;
+		bracketed = true;
 		if (hostend[1] == ':')
 			portstart = hostend + 2;
 		else if (hostend[1] != '\0' && hostend[1] != '/')
@@ -181,7 +185,7 @@ RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
 	for (i = 0; i < hostlen; i++)
 		out->host[i] = (char) tolower((unsigned char) rest[i]);
 	out->host[hostlen] = '\0';
-	if (!(strchr(out->host, ':') ? valid_ipv6(out->host) : valid_hostname(out->host)))
+	if (!(bracketed ? valid_ipv6(out->host) : valid_hostname(out->host)))
 	{
 		*why = "The URL's host is not valid.";
 		return false;
@@ -191,9 +195,9 @@ RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
 	if (portstart != NULL)
 	{
 		char	   *end;
-		long		port = strtol(portstart, &end, 10);
+		long		port = isdigit((unsigned char) *portstart) ? strtol(portstart, &end, 10) : 0;
 
-		if (end == portstart || port < 1 || port > 65535 || (*end != '\0' && *end != '/'))
+		if (port < 1 || port > 65535 || (*end != '\0' && *end != '/'))
 		{
 			*why = "The URL's port is not valid.";
 			return false;

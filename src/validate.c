@@ -5,7 +5,7 @@
  * Rules are RDS's: snapshot identifiers are 1-63 letters, digits and
  * hyphens, start with a letter, no "--", no trailing "-"; tag keys are
  * 1-128 and values 0-256 Unicode characters of letters, digits, white
- * space and _ . : / = + - @, and keys may not start with "aws:".  Letters
+ * space and _ . : / = + - @, and keys may not start with "aws:" or "rds:".  Letters
  * and digits outside ASCII are accepted as any valid UTF-8 character that
  * is not a control character (we have no Unicode tables here; AWS makes
  * the final call).  No PostgreSQL here.
@@ -165,8 +165,8 @@ RdsCheckTagKey(const char *key)
 		return "Tag keys may contain only letters, digits, spaces and _ . : / = + - @.";
 	if (n < 1 || n > RDS_TAG_KEY_MAX)
 		return "A tag key must be 1 to 128 characters long.";
-	if (strncasecmp(key, "aws:", 4) == 0)
-		return "Tag keys starting with \"aws:\" are reserved by AWS.";
+	if (strncasecmp(key, "aws:", 4) == 0 || strncasecmp(key, "rds:", 4) == 0)
+		return "Tag keys starting with \"aws:\" or \"rds:\" are reserved by AWS.";
 	return NULL;
 }
 

@@ -134,16 +134,32 @@ is_digits(const char *s, int n)
 	return true;
 }
 
+/* The n-digit number at s if it lies in [min, max], else -1. */
+static int
+number_in(const char *s, int n, int min, int max)
+{
+	int			v = 0;
+	int			i;
+
+	if (!is_digits(s, n))
+		return -1;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v >= min && v <= max ? v : -1;
+}
+
 bool
 RdsIsIsoTimestamp(const char *s)
 {
 	const char *p;
 
-	/* YYYY-MM-DDTHH:MM:SS */
-	if (strlen(s) < 20 || !is_digits(s, 4) || s[4] != '-' || !is_digits(s + 5, 2) ||
-		s[7] != '-' || !is_digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') ||
-		!is_digits(s + 11, 2) || s[13] != ':' || !is_digits(s + 14, 2) ||
-		s[16] != ':' || !is_digits(s + 17, 2))
+	/* YYYY-MM-DDTHH:MM:SS, fields in range (a leap second's :60 is allowed) */
+	if (strlen(s) < 20 || number_in(s, 4, 1, 9999) < 0 || s[4] != '-' ||
+		number_in(s + 5, 2, 1, 12) < 0 || s[7] != '-' ||
+		number_in(s + 8, 2, 1, 31) < 0 || (s[10] != 'T' && s[10] != 't') ||
+		number_in(s + 11, 2, 0, 23) < 0 || s[13] != ':' ||
+		number_in(s + 14, 2, 0, 59) < 0 || s[16] != ':' ||
+		number_in(s + 17, 2, 0, 60) < 0)
 		return false;
 	p = s + 19;
 	if (*p == '.')
@@ -157,8 +173,8 @@ RdsIsIsoTimestamp(const char *s)
 	}
 	if (strcmp(p, "Z") == 0 || strcmp(p, "z") == 0)
 		return true;
-	return (p[0] == '+' || p[0] == '-') && is_digits(p + 1, 2) && p[3] == ':' &&
-		is_digits(p + 4, 2) && p[6] == '\0';
+	return (p[0] == '+' || p[0] == '-') && number_in(p + 1, 2, 0, 23) >= 0 &&
+		p[3] == ':' && number_in(p + 4, 2, 0, 59) >= 0 && p[6] == '\0';
 }
 
 static bool

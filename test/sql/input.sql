@@ -19,7 +19,7 @@ SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-sna
 SELECT tags, (try(format('SELECT rds_copy.rds_copy_db_cluster_snapshot(%L, %L, tags => %L)', 'my-cluster-snapshot1', 'a', tags))).*
   FROM unnest(ARRAY[
     '"scalar"', '42', '{"k": 1}', '{"k": null}', '{"k": ["v"]}', '{"": "v"}',
-    '{"aws:k": "v"}', '{"AWS:k": "v"}', '{"k!": "v"}', '{"k": "v#"}',
+    '{"aws:k": "v"}', '{"AWS:k": "v"}', '{"rds:k": "v"}', '{"k!": "v"}', '{"k": "v#"}',
     '[1]', '[{"Key": "k"}]', '[{"Key": "k", "Value": "v", "Extra": "x"}]',
     '[{"Key": "k", "Value": 5}]', '[{"Key": "k", "Value": "a"}, {"Key": "k", "Value": "b"}]'
   ]::jsonb[]) AS tags;
