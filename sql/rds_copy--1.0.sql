@@ -67,6 +67,32 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.rds_copy_db_cluster_snapshot_jsonb(text, text, text, boolean, jsonb, text) IS
 'Copy an Aurora / RDS DB cluster snapshot and return it as jsonb shaped like boto3''s DBClusterSnapshot';
 
+-- Where the credentials come from; the access key id masked, never a secret.
+CREATE FUNCTION @extschema@.credentials(
+    OUT source        text,
+    OUT access_key_id text,
+    OUT expiration    timestamptz)
+RETURNS record
+AS 'MODULE_PATHNAME', 'rds_copy_credentials'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.credentials() IS
+'Where the AWS credentials come from, the access key id masked to its last 4 characters, and when they expire';
+
+-- One row per step of a call, each with ok and a detail a person can act on.
+CREATE FUNCTION @extschema@.check(
+    OUT check_name text,
+    OUT ok         boolean,
+    OUT detail     text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'rds_copy_check'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.check() IS
+'Check region, endpoint, CA file, credentials and one signed read-only call (DescribeDBClusterSnapshots)';
+
+REVOKE ALL ON FUNCTION @extschema@.credentials() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rds_copy_db_cluster_snapshot(text, text, text, boolean, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rds_copy_db_cluster_snapshot_jsonb(text, text, text, boolean, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * awscall.h
- *		One signed RDS Query API call: resolve, sign, send, parse, raise.
+ *		One RDS API action with the backend's credentials.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_AWSCALL_H
@@ -10,12 +10,14 @@
 #include "xml.h"
 
 /*
- * Call params's action (params starts with Action and Version).  When
- * source_region is not NULL, a PreSignedUrl for that region is built from
- * params plus DestinationRegion and appended.  On success *reply holds
- * the parsed reply (kind RDS_REPLY_OK) and must be released with
- * RdsReplyFree; every failure is raised as an SQL error, with nothing
- * left allocated.
+ * Call params's action (params starts with Action and Version) on the
+ * configured region's RDS endpoint.  When source_region is not NULL, a
+ * PreSignedUrl for that region is built from params plus
+ * DestinationRegion and appended.  An ExpiredToken or
+ * InvalidClientTokenId answer to cached credentials drops them and tries
+ * once more with fresh ones.  On success *reply holds the parsed reply
+ * (kind RDS_REPLY_OK; the caller frees it with RdsReplyFree); every
+ * failure is raised as an SQL error with nothing left allocated.
  */
 extern void RdsAwsCall(const AwsQuery *params, const char *source_region,
 					   RdsReply *reply);

@@ -59,10 +59,16 @@ AwsUriEncode(RdsBuf *out, const char *s, size_t len)
 }
 
 void
-AwsQueryStart(AwsQuery *query, const char *action)
+AwsQueryStartVersion(AwsQuery *query, const char *action, const char *version)
 {
 	AwsQueryAdd(query, "Action", action);
-	AwsQueryAdd(query, "Version", RDS_API_VERSION);
+	AwsQueryAdd(query, "Version", version);
+}
+
+void
+AwsQueryStart(AwsQuery *query, const char *action)
+{
+	AwsQueryStartVersion(query, action, RDS_API_VERSION);
 }
 
 /* Append name=value; both are copied.  Failure is recorded in query. */

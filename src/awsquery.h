@@ -32,8 +32,10 @@ typedef struct AwsQuery
 
 #define AWS_QUERY_INIT {NULL, 0, 0, false}
 
-/* Start a list with Action=<action>&Version=2014-10-31. */
+/* Start a list with Action=<action>&Version=2014-10-31 (RDS's API version). */
 extern void AwsQueryStart(AwsQuery *query, const char *action);
+/* Start a list with Action=<action>&Version=<version>, for other services. */
+extern void AwsQueryStartVersion(AwsQuery *query, const char *action, const char *version);
 extern void AwsQueryAdd(AwsQuery *query, const char *name, const char *value);
 extern void AwsQueryAddIndexed(AwsQuery *query, const char *prefix, int index,
 							   const char *suffix, const char *value);

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * credfile.c
- *		Parser for the AWS shared credentials file (~/.aws/credentials).
+ *		Parser for the AWS shared credentials and config files (INI).
  *
  * Only parsing lives here; finding and reading the file, and the order of
  * credential sources, are in credentials.c.  Error reports never quote
@@ -79,16 +79,44 @@ set_secret(char **slot, const char *s, const char *e)
 	return true;
 }
 
+/*
+ * Record name=value in the section (a later line replaces an earlier one
+ * of the same name).  False when out of memory.
+ */
+static bool
+section_set(RdsIniSection *sec, const char *ks, const char *ke,
+			const char *vs, const char *ve)
+{
+	int			i;
+
+	for (i = 0; i < sec->count; i++)
+		if (span_equals(ks, ke, sec->entries[i].name))
+			return set_secret(&sec->entries[i].value, vs, ve);
+	if (sec->count % 8 == 0)
+	{
+		RdsIniEntry *grown = realloc(sec->entries, sizeof(RdsIniEntry) * (sec->count + 8));
+
+		if (grown == NULL)
+			return false;
+		sec->entries = grown;
+	}
+	sec->entries[sec->count].name = span_dup(ks, ke);
+	sec->entries[sec->count].value = NULL;
+	if (sec->entries[sec->count].name == NULL)
+		return false;
+	sec->count++;
+	return set_secret(&sec->entries[sec->count - 1].value, vs, ve);
+}
+
 RdsCredFileStatus
-RdsCredFileParse(const char *text, size_t len, const char *profile,
-				 RdsCredFileEntry *out, int *bad_line)
+RdsIniReadSection(const char *text, size_t len, const char *section,
+				  RdsIniSection *out, int *bad_line)
 {
 	const char *p = text;
 	const char *end = text + len;
-	bool		in_profile = false;
-	bool		seen_profile = false;
+	bool		in_section = false;
+	bool		seen_section = false;
 	int			line = 0;
-	char	   *security_token = NULL;	/* wins over aws_session_token */
 
 	memset(out, 0, sizeof(*out));
 	*bad_line = 0;
@@ -119,14 +147,13 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 			if (ne - ns < 1)
 			{
 				*bad_line = line;
-				wipe_string(&security_token);
-				RdsCredFileEntryWipe(out);
+				RdsIniSectionWipe(out);
 				return RDS_CREDFILE_MALFORMED;
 			}
 			trim(&ns, &ne);
-			in_profile = (size_t) (ne - ns) == strlen(profile) &&
-				strncmp(ns, profile, ne - ns) == 0;
-			seen_profile |= in_profile;
+			in_section = (size_t) (ne - ns) == strlen(section) &&
+				strncmp(ns, section, ne - ns) == 0;
+			seen_section |= in_section;
 			continue;
 		}
 		/* "key = value" or "key: value", whichever separator comes first */
@@ -135,58 +162,88 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 		if (eq == le || eq == ls)
 		{
 			*bad_line = line;
-			wipe_string(&security_token);
-			RdsCredFileEntryWipe(out);
+			RdsIniSectionWipe(out);
 			return RDS_CREDFILE_MALFORMED;
 		}
-		if (in_profile)
+		if (in_section)
 		{
 			const char *ks = ls;
 			const char *ke = eq;
 			const char *vs = eq + 1;
 			const char *ve = le;
-			char	  **slot = NULL;
 
 			trim(&ks, &ke);
 			trim(&vs, &ve);
-			if (span_equals(ks, ke, "aws_access_key_id"))
-				slot = &out->access_key_id;
-			else if (span_equals(ks, ke, "aws_secret_access_key"))
-				slot = &out->secret_access_key;
-			else if (span_equals(ks, ke, "aws_session_token"))
-				slot = &out->session_token;
-			else if (span_equals(ks, ke, "aws_security_token"))
-				slot = &security_token;
-			if (slot != NULL && !set_secret(slot, vs, ve))
+			if (!section_set(out, ks, ke, vs, ve))
 			{
-				wipe_string(&security_token);
-				RdsCredFileEntryWipe(out);
+				RdsIniSectionWipe(out);
 				return RDS_CREDFILE_NO_MEMORY;
 			}
 		}
 	}
-	if (security_token != NULL)
+	if (!seen_section)
 	{
-		wipe_string(&out->session_token);
-		out->session_token = security_token;
-	}
-	if (!seen_profile)
-	{
-		RdsCredFileEntryWipe(out);
+		RdsIniSectionWipe(out);
 		return RDS_CREDFILE_NO_PROFILE;
 	}
-	if (out->access_key_id == NULL || out->secret_access_key == NULL ||
-		out->access_key_id[0] == '\0' || out->secret_access_key[0] == '\0')
-	{
-		RdsCredFileEntryWipe(out);
-		return RDS_CREDFILE_INCOMPLETE;
-	}
-	if (out->session_token != NULL && out->session_token[0] == '\0')
-	{
-		free(out->session_token);
-		out->session_token = NULL;
-	}
 	return RDS_CREDFILE_FOUND;
+}
+
+const char *
+RdsIniGet(const RdsIniSection *section, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < section->count; i++)
+		if (strcasecmp(section->entries[i].name, name) == 0)
+			return section->entries[i].value;
+	return NULL;
+}
+
+void
+RdsIniSectionWipe(RdsIniSection *section)
+{
+	int			i;
+
+	for (i = 0; i < section->count; i++)
+	{
+		free(section->entries[i].name);
+		wipe_string(&section->entries[i].value);
+	}
+	free(section->entries);
+	memset(section, 0, sizeof(*section));
+}
+
+static char *
+nonempty_dup(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? strdup(s) : NULL;
+}
+
+RdsCredFileStatus
+RdsCredFileParse(const char *text, size_t len, const char *profile,
+				 RdsCredFileEntry *out, int *bad_line)
+{
+	RdsIniSection sec;
+	RdsCredFileStatus status = RdsIniReadSection(text, len, profile, &sec, bad_line);
+	const char *token;
+
+	memset(out, 0, sizeof(*out));
+	if (status != RDS_CREDFILE_FOUND)
+		return status;
+	/* botocore's order: aws_security_token, then aws_session_token */
+	token = RdsIniGet(&sec, "aws_security_token");
+	if (token == NULL)
+		token = RdsIniGet(&sec, "aws_session_token");
+	out->access_key_id = nonempty_dup(RdsIniGet(&sec, "aws_access_key_id"));
+	out->secret_access_key = nonempty_dup(RdsIniGet(&sec, "aws_secret_access_key"));
+	out->session_token = nonempty_dup(token);
+	if (out->access_key_id == NULL || out->secret_access_key == NULL)
+		status = RDS_CREDFILE_INCOMPLETE;
+	RdsIniSectionWipe(&sec);
+	if (status != RDS_CREDFILE_FOUND)
+		RdsCredFileEntryWipe(out);
+	return status;
 }
 
 void

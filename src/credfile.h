@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  * credfile.h
- *		Parse the AWS shared credentials file (INI) for one profile.
+ *		Parse the AWS shared credentials and config files (INI).
  *
  * Pure code: the caller reads the file; this only parses text.  Returned
- * secrets are malloc'd and must be released with RdsCredFileEntryWipe.
+ * values are malloc'd and must be released with RdsIniSectionWipe or
+ * RdsCredFileEntryWipe, which zero them first (they may hold secrets).
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_CREDFILE_H
@@ -26,6 +27,33 @@ typedef enum RdsCredFileStatus
 	RDS_CREDFILE_MALFORMED,		/* a line is not INI; *bad_line says which */
 	RDS_CREDFILE_NO_MEMORY
 } RdsCredFileStatus;
+
+/* One "name = value" of a section. */
+typedef struct RdsIniEntry
+{
+	char	   *name;
+	char	   *value;
+} RdsIniEntry;
+
+typedef struct RdsIniSection
+{
+	RdsIniEntry *entries;
+	int			count;
+} RdsIniSection;
+
+/*
+ * Every name = value of [section] (a later line wins over an earlier one
+ * of the same name).  Syntax as for RdsCredFileParse below; a malformed
+ * line anywhere in the file makes it RDS_CREDFILE_MALFORMED.  Returns
+ * RDS_CREDFILE_FOUND or RDS_CREDFILE_NO_PROFILE when the section is not
+ * there.  Never raises.
+ */
+extern RdsCredFileStatus RdsIniReadSection(const char *text, size_t len,
+										   const char *section,
+										   RdsIniSection *out, int *bad_line);
+/* The value of name (case-insensitive) in section, or NULL. */
+extern const char *RdsIniGet(const RdsIniSection *section, const char *name);
+extern void RdsIniSectionWipe(RdsIniSection *section);
 
 /*
  * Find [profile] in the text of a credentials file and take

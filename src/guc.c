@@ -3,14 +3,15 @@
  *		Define and check every rds_copy.* setting; reserve the prefix.
  *
  * Settings that change where requests go or which credentials are used
- * (region, endpoint_url, ca_file, profile, max_response_size) are
- * superuser-only.  No setting holds a secret.  Defaults that come from
+ * (region, endpoint_url, ca_file, profile, role_*, max_response_size)
+ * are superuser-only.  No setting holds a secret.  Defaults that come from
  * the server's environment (AWS_REGION / AWS_DEFAULT_REGION,
  * AWS_CA_BUNDLE) are read once, when the library loads.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "utils/guc.h"
@@ -23,6 +24,9 @@ char	   *rds_copy_region = NULL;
 char	   *rds_copy_endpoint_url = NULL;
 char	   *rds_copy_ca_file = NULL;
 char	   *rds_copy_profile = NULL;
+char	   *rds_copy_role_arn = NULL;
+char	   *rds_copy_role_external_id = NULL;
+char	   *rds_copy_role_session_name = NULL;
 int			rds_copy_connect_timeout = 5000;
 int			rds_copy_request_timeout = 30000;
 int			rds_copy_max_response_size = 1024 * 1024;
@@ -63,6 +67,35 @@ check_profile(char **newval, void **extra, GucSource source)
 			return false;
 		}
 	return true;
+}
+
+static bool
+check_role_arn(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0' ||
+		(strncmp(*newval, "arn:", 4) == 0 && strstr(*newval, ":iam::") != NULL &&
+		 strstr(*newval, ":role/") != NULL && strlen(*newval) <= 2048))
+		return true;
+	GUC_check_errdetail("A role ARN looks like \"arn:aws:iam::123456789012:role/backup\".");
+	return false;
+}
+
+static bool
+check_session_name(char **newval, void **extra, GucSource source)
+{
+	const char *p;
+	size_t		len;
+
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	len = strlen(*newval);
+	for (p = *newval; *p; p++)
+		if (!isalnum((unsigned char) *p) && strchr("_+=,.@-", *p) == NULL)
+			break;
+	if (*p == '\0' && len >= 2 && len <= 64)
+		return true;
+	GUC_check_errdetail("A role session name is 2 to 64 letters, digits and _+=,.@- characters.");
+	return false;
 }
 
 /* The first of the environment variables that is set and valid, else NULL. */
@@ -116,6 +149,30 @@ RdsDefineSettings(void)
 							   "",
 							   PGC_SUSET, 0,
 							   check_profile, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.role_arn",
+							   "IAM role to assume (STS AssumeRole) with the credentials found.",
+							   "Empty means use the credentials found as they are.",
+							   &rds_copy_role_arn,
+							   "",
+							   PGC_SUSET, 0,
+							   check_role_arn, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.role_external_id",
+							   "ExternalId sent when assuming rds_copy.role_arn.",
+							   NULL,
+							   &rds_copy_role_external_id,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.role_session_name",
+							   "RoleSessionName used when assuming rds_copy.role_arn.",
+							   "Empty means rds_copy-<unix time>.",
+							   &rds_copy_role_session_name,
+							   "",
+							   PGC_SUSET, 0,
+							   check_session_name, NULL, NULL);
 
 	DefineCustomIntVariable("rds_copy.connect_timeout",
 							"Time allowed to connect to the endpoint.",

@@ -189,9 +189,23 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	SETOPT(CURLOPT_LOW_SPEED_TIME, RDS_HTTP_LOW_SPEED_SECONDS);
 	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) req->max_response);
 	SETOPT(CURLOPT_USERAGENT, "rds_copy/1.0");
-	SETOPT(CURLOPT_POST, 1L);
-	SETOPT(CURLOPT_POSTFIELDS, req->body);
-	SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+	switch (req->method)
+	{
+		case RDS_HTTP_POST:
+			SETOPT(CURLOPT_POST, 1L);
+			SETOPT(CURLOPT_POSTFIELDS, req->body);
+			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+			break;
+		case RDS_HTTP_PUT:
+			SETOPT(CURLOPT_POST, 1L);
+			SETOPT(CURLOPT_POSTFIELDS, "");
+			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) 0);
+			SETOPT(CURLOPT_CUSTOMREQUEST, "PUT");
+			break;
+		case RDS_HTTP_GET:
+			SETOPT(CURLOPT_HTTPGET, 1L);
+			break;
+	}
 	SETOPT(CURLOPT_HTTPHEADER, headers);
 	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(CURLOPT_WRITEDATA, st);
@@ -205,7 +219,7 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 }
 
 void
-RdsHttpPost(const RdsHttpRequest *req, RdsHttpResponse *resp)
+RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 {
 	CURL	   *h;
 	struct curl_slist *headers = NULL;

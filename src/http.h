@@ -13,12 +13,20 @@
 
 #define RDS_HTTP_MAX_HEADERS 8
 
+typedef enum RdsHttpMethod
+{
+	RDS_HTTP_POST,
+	RDS_HTTP_GET,
+	RDS_HTTP_PUT				/* with an empty body */
+} RdsHttpMethod;
+
 typedef struct RdsHttpRequest
 {
+	RdsHttpMethod method;
 	const char *url;
 	const char *headers[RDS_HTTP_MAX_HEADERS];	/* "Name: value" lines */
 	int			nheaders;
-	const char *body;
+	const char *body;			/* POST only */
 	size_t		body_len;
 	long		connect_timeout_ms;
 	long		timeout_ms;
@@ -52,12 +60,12 @@ typedef struct RdsHttpResponse
 } RdsHttpResponse;
 
 /*
- * POST req->body to req->url.  Fills *resp (the caller frees it with
+ * Send req (a POST of req->body, a GET or an empty PUT).  Fills *resp (the caller frees it with
  * RdsHttpResponseFree).  Nothing is raised while libcurl runs; after it
  * returns, a pending cancel or statement_timeout is raised with
  * CHECK_FOR_INTERRUPTS() once the response has been freed.
  */
-extern void RdsHttpPost(const RdsHttpRequest *req, RdsHttpResponse *resp);
+extern void RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp);
 extern void RdsHttpResponseFree(RdsHttpResponse *resp);
 
 #endif

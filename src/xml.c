@@ -1,15 +1,20 @@
 /*-------------------------------------------------------------------------
  * xml.c
- *		Parse RDS replies (one snapshot, a snapshot list, an ErrorResponse).
+ *		Parse RDS replies (one snapshot, a snapshot list, an ErrorResponse)
+ *		and STS replies (temporary credentials).
  *
- * Elements are matched by local name within the RDS namespace
- * (http://rds.amazonaws.com/doc/...), in any order; unknown members are
+ * Elements are matched by local name within the service's namespace
+ * (http://rds.amazonaws.com/doc/..., https://sts.amazonaws.com/doc/...),
+ * in any order; unknown members are
  * ignored because AWS adds members over time.  Replies are untrusted: a
  * DOCTYPE is refused before parsing, entities are never substituted,
  * nothing is fetched, every value is length-checked and typed.  The
  * network and PostgreSQL are not touched here.
  *-------------------------------------------------------------------------
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE				/* timegm */
+#endif
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 #include "xml.h"
 
 #define RDS_NAMESPACE_PREFIX "http://rds.amazonaws.com/doc/"
+#define STS_NAMESPACE_PREFIX "https://sts.amazonaws.com/doc/"
 #define RDS_MAX_VALUE_LEN 65536
 #define RDS_MAX_LIST_LEN 10000
 
@@ -175,6 +181,30 @@ RdsIsIsoTimestamp(const char *s)
 		return true;
 	return (p[0] == '+' || p[0] == '-') && number_in(p + 1, 2, 0, 23) >= 0 &&
 		p[3] == ':' && number_in(p + 4, 2, 0, 59) >= 0 && p[6] == '\0';
+}
+
+bool
+RdsIsoTimestampToTime(const char *s, time_t *out)
+{
+	struct tm	tm;
+	const char *zone;
+	long		offset = 0;
+
+	if (!RdsIsIsoTimestamp(s))
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = number_in(s, 4, 1, 9999) - 1900;
+	tm.tm_mon = number_in(s + 5, 2, 1, 12) - 1;
+	tm.tm_mday = number_in(s + 8, 2, 1, 31);
+	tm.tm_hour = number_in(s + 11, 2, 0, 23);
+	tm.tm_min = number_in(s + 14, 2, 0, 59);
+	tm.tm_sec = number_in(s + 17, 2, 0, 60);
+	zone = s + 19 + strspn(s + 19, ".0123456789");
+	if (*zone == '+' || *zone == '-')
+		offset = (*zone == '-' ? -1 : 1) *
+			(number_in(zone + 1, 2, 0, 23) * 3600L + number_in(zone + 4, 2, 0, 59) * 60L);
+	*out = timegm(&tm) - offset;
+	return true;
 }
 
 static bool
@@ -337,6 +367,36 @@ parse_snapshot_list(ParseState *st, const xmlNode *parent, RdsReply *reply)
 			parse_snapshot(st, c, &reply->snapshots[reply->nsnapshots++]);
 }
 
+static bool
+is_sts_action(const char *action)
+{
+	return strncmp(action, "AssumeRole", 10) == 0;
+}
+
+static void
+parse_sts_credentials(ParseState *st, const xmlNode *result, RdsReply *reply)
+{
+	xmlNode    *c = find_child(st, result, "Credentials");
+	RdsStsCredentials *creds = &reply->credentials;
+
+	if (c == NULL)
+	{
+		st->problem = "The reply has no Credentials element.";
+		return;
+	}
+	creds->access_key_id = child_text(st, c, "AccessKeyId");
+	creds->secret_access_key = child_text(st, c, "SecretAccessKey");
+	creds->session_token = child_text(st, c, "SessionToken");
+	creds->expiration = child_text(st, c, "Expiration");
+	if (st->problem == NULL &&
+		(creds->access_key_id == NULL || creds->secret_access_key == NULL ||
+		 creds->session_token == NULL || creds->expiration == NULL ||
+		 creds->access_key_id[0] == '\0' || creds->secret_access_key[0] == '\0'))
+		st->problem = "The reply's Credentials lack a member.";
+	if (st->problem == NULL && !RdsIsIsoTimestamp(creds->expiration))
+		st->problem = "The reply's Expiration is not an ISO-8601 timestamp.";
+}
+
 static void
 parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply *reply)
 {
@@ -353,7 +413,9 @@ parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply 
 		return;
 	}
 	list = find_child(st, result, "DBClusterSnapshots");
-	if (list != NULL)
+	if (is_sts_action(action))
+		parse_sts_credentials(st, result, reply);
+	else if (list != NULL)
 	{
 		parse_snapshot_list(st, list, reply);
 		reply->marker = child_text(st, result, "Marker");
@@ -413,6 +475,8 @@ RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *rep
 	xmlDoc	   *doc = NULL;
 	xmlNode    *root;
 	char		response_name[128];
+	const char *namespace_prefix = is_sts_action(action) ? STS_NAMESPACE_PREFIX
+		: RDS_NAMESPACE_PREFIX;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->kind = RDS_REPLY_INVALID;
@@ -439,9 +503,9 @@ RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *rep
 		if (root == NULL)
 			st.problem = "The reply has no root element.";
 		else if (root->ns != NULL &&
-				 strncmp((const char *) root->ns->href, RDS_NAMESPACE_PREFIX,
-						 strlen(RDS_NAMESPACE_PREFIX)) != 0)
-			st.problem = "The reply is not in the RDS XML namespace.";
+				 strncmp((const char *) root->ns->href, namespace_prefix,
+						 strlen(namespace_prefix)) != 0)
+			st.problem = "The reply is not in the service's XML namespace.";
 		else
 		{
 			st.ns = root->ns ? root->ns->href : NULL;
@@ -488,10 +552,25 @@ free_snapshot(RdsSnapshot *snap)
 	free(snap->tags);
 }
 
+static void
+wipe_string(char *s)
+{
+	if (s != NULL)
+	{
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 void
 RdsReplyFree(RdsReply *reply)
 {
 	int			i;
+
+	wipe_string(reply->credentials.access_key_id);
+	wipe_string(reply->credentials.secret_access_key);
+	wipe_string(reply->credentials.session_token);
+	free(reply->credentials.expiration);
 
 	for (i = 0; i < reply->nsnapshots; i++)
 		free_snapshot(&reply->snapshots[i]);

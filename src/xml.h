@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * xml.h
- *		Parse RDS Query-protocol replies with libxml2.
+ *		Parse RDS and STS Query-protocol replies with libxml2.
  *
  * Pure code: the parser never touches PostgreSQL; the caller wraps it in
  * pg_xml_init()/pg_xml_done() when it runs in a backend.  Every string in
@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 typedef enum RdsFieldType
 {
@@ -52,6 +53,15 @@ typedef struct RdsSnapshot
 	RdsTag	   *tags;
 } RdsSnapshot;
 
+/* Temporary credentials from STS AssumeRole / AssumeRoleWithWebIdentity. */
+typedef struct RdsStsCredentials
+{
+	char	   *access_key_id;
+	char	   *secret_access_key;
+	char	   *session_token;
+	char	   *expiration;		/* ISO-8601 */
+} RdsStsCredentials;
+
 typedef enum RdsReplyKind
 {
 	RDS_REPLY_INVALID,			/* not an RDS reply; see invalid_reason */
@@ -67,6 +77,7 @@ typedef struct RdsReply
 	int			nsnapshots;
 	RdsSnapshot *snapshots;
 	char	   *marker;
+	RdsStsCredentials credentials;	/* STS AssumeRole* actions; wiped on free */
 	/* RDS_REPLY_ERROR */
 	char	   *error_type;
 	char	   *error_code;
@@ -76,7 +87,8 @@ typedef struct RdsReply
 } RdsReply;
 
 /*
- * Parse a reply to action (e.g. "CopyDBClusterSnapshot").  Fills *reply;
+ * Parse a reply to action (e.g. "CopyDBClusterSnapshot", or the STS
+ * actions "AssumeRole" and "AssumeRoleWithWebIdentity").  Fills *reply;
  * never raises.  Replies with a DOCTYPE are refused, entities are not
  * expanded and nothing is loaded from the network.  Returns reply->kind.
  */
@@ -86,5 +98,8 @@ extern void RdsReplyFree(RdsReply *reply);
 
 /* Is s an ISO-8601 UTC timestamp as AWS writes them (YYYY-MM-DDTHH:MM:SS[.f](Z|+hh:mm))? */
 extern bool RdsIsIsoTimestamp(const char *s);
+
+/* Seconds since the epoch of such a timestamp; false when it is not one. */
+extern bool RdsIsoTimestampToTime(const char *s, time_t *out);
 
 #endif

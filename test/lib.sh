@@ -98,8 +98,13 @@ aws_session_token = FAKESESSIONTOKEN/abc+def==
 [incomplete]
 aws_access_key_id = AKIDEXAMPLE
 CREDS
-	chown postgres "$WORK/credentials"
-	chmod 600 "$WORK/credentials"
+	cat >"$WORK/config" <<'CONFIG'
+# test config file: profiles that assume roles are added by the tests that use them
+[default]
+region = us-east-1
+CONFIG
+	chown postgres "$WORK/credentials" "$WORK/config"
+	chmod 600 "$WORK/credentials" "$WORK/config"
 }
 
 # Starts the cluster; extra environment for the server as arguments (NAME=value).
@@ -129,6 +134,7 @@ restart_cluster() {
 	fi
 	runuser -u postgres -- env -i PATH=/usr/bin:/bin HOME=/var/lib/postgresql \
 		LANG=C.UTF-8 AWS_SHARED_CREDENTIALS_FILE="$WORK/credentials" \
+		AWS_CONFIG_FILE="$WORK/config" \
 		AWS_EC2_METADATA_DISABLED=true "$@" \
 		"$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/postgres.log" -w start >/dev/null
 }

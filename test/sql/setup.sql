@@ -37,5 +37,6 @@ EXCEPTION WHEN OTHERS THEN
                           detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
   detail := regexp_replace(detail, 'RequestId: [^ ]+\.$', 'RequestId: <id>.');
   message := regexp_replace(message, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g');
+  detail := regexp_replace(detail, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g');
 END
 $$;

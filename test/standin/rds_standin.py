@@ -5,6 +5,8 @@
 
 What lives in this file, top to bottom:
   * constants: API version, XML namespace, account, test credentials, error -> HTTP status table
+  * temporary credentials: any AKIDTEMP... key is known, its secret and token derived from the key
+    (temporary_credential; fake_credentials.py issues such keys with the same function)
   * SigV4 verification of the Authorization header and of a CopyDBClusterSnapshot PreSignedUrl;
     the expected signatures are computed by botocore's own SigV4Auth / SigV4QueryAuth
   * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
@@ -12,7 +14,12 @@ What lives in this file, top to bottom:
   * scripted faults: SourceDBClusterSnapshotIdentifier "fault-..." on CopyDBClusterSnapshot
   * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
   * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
-  * the HTTPS server (ThreadingHTTPServer + ssl, loopback only), request handler and main()
+    (journal lines and /__standin/last name the signing access key as "akid")
+  * the server (ThreadingHTTPServer, TLS unless no context is given, loopback only), the generic
+    BaseHandler (body, replies, delays), the RDS Handler and main()
+
+fake_credentials.py imports this module for the temporary credentials, SigV4 verification (any
+service), the Query-API error and reply XML, BaseHandler, StandinServer and write_ready_file.
 
 Only the Python standard library and Debian's python3-botocore are used. Secrets (secret keys,
 session tokens, Authorization values) are never logged, journaled or returned.
@@ -64,6 +71,8 @@ CREDENTIALS = {
     'AKIDSESSIONEXAMPLE': Credential('sessionsecret/EXAMPLE+KEY', 'FAKESESSIONTOKEN/abc+def=='),
     'AKIDOTHER': Credential('otherSecretKeyEXAMPLE', None),
 }
+
+TEMP_KEY_RE = re.compile(r'AKIDTEMP[0-9A-Z]{8,}')
 
 KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
 KMS_KEY_NAMES = ('k', 'alias/backup')
@@ -146,8 +155,20 @@ def parse_authorization(value):
     return ParsedAuth(scope[0], scope[1], scope[2], scope[3], match.group(2).split(';'), match.group(3))
 
 
+def temporary_credential(access_key):
+    """Credential of a temporary key AKIDTEMP... (as issued by fake_credentials.py), else None."""
+    if not TEMP_KEY_RE.fullmatch(access_key):
+        return None
+    return Credential('tempsecret/' + access_key, 'temptoken/' + access_key + '==')
+
+
+def known_credential(access_key):
+    """Credential of a static test key or a temporary key; None when the key is unknown."""
+    return CREDENTIALS.get(access_key) or temporary_credential(access_key)
+
+
 def lookup_credential(access_key):
-    credential = CREDENTIALS.get(access_key)
+    credential = known_credential(access_key)
     if credential is None:
         raise RdsError('InvalidClientTokenId', INVALID_TOKEN)
     return credential
@@ -167,17 +188,17 @@ def parse_amz_date(value):
         return None
 
 
-def check_scope(parsed, error_code):
+def check_scope(parsed, error_code, service=SERVICE):
     """Service and region of a credential scope; raises error_code when wrong."""
-    if parsed.service != SERVICE:
-        raise RdsError(error_code, f"Credential should be scoped to correct service: '{SERVICE}'.")
+    if parsed.service != service:
+        raise RdsError(error_code, f"Credential should be scoped to correct service: '{service}'.")
     if not REGION_RE.fullmatch(parsed.region):
         raise RdsError(error_code, f"Credential should be scoped to a valid region, not '{parsed.region}'.")
 
 
-def botocore_signature(request, access_key, credential, region, timestamp, signer_class):
+def botocore_signature(request, access_key, credential, region, timestamp, signer_class, service=SERVICE):
     """Expected signature of request, computed with botocore's signer at the given X-Amz-Date."""
-    signer = signer_class(Credentials(access_key, credential.secret, credential.token), SERVICE, region)
+    signer = signer_class(Credentials(access_key, credential.secret, credential.token), service, region)
     request.context['timestamp'] = timestamp
     canonical = signer.canonical_request(request)
     string_to_sign = signer.string_to_sign(request, canonical)
@@ -228,17 +249,18 @@ def check_content_sha256(headers, body):
             raise RdsError('SignatureDoesNotMatch', 'The provided X-Amz-Content-SHA256 does not match the body.')
 
 
-def verify_sigv4(method, path, header_pairs, body, now=None, max_skew_seconds=300):
+def verify_sigv4(method, path, header_pairs, body, now=None, max_skew_seconds=300, service=SERVICE):
     """Verify the SigV4 Authorization header of a request; return AuthInfo or raise RdsError.
 
     header_pairs: [(name, value), ...] as received. now=None disables the clock-skew check.
+    service: the service the credential scope must name (fake_credentials.py verifies 'sts').
     """
     headers = header_multimap(header_pairs)
     if 'authorization' not in headers:
         raise RdsError('MissingAuthenticationToken', 'Request is missing Authentication Token')
     parsed = parse_authorization(headers['authorization'][0])
     credential = lookup_credential(parsed.access_key)
-    check_scope(parsed, 'SignatureDoesNotMatch')
+    check_scope(parsed, 'SignatureDoesNotMatch', service)
     check_signed_header_names(parsed, headers)
     token = headers.get('x-amz-security-token', [None])[0]
     if not token_matches(credential, token):
@@ -257,7 +279,8 @@ def verify_sigv4(method, path, header_pairs, body, now=None, max_skew_seconds=30
     for name in parsed.signed_headers:
         for value in headers.get(name, []):
             request.headers[name] = value
-    computed = botocore_signature(request, parsed.access_key, credential, parsed.region, amz_date_text, SigV4Auth)
+    computed = botocore_signature(request, parsed.access_key, credential, parsed.region, amz_date_text, SigV4Auth,
+                                  service)
     if not hmac.compare_digest(computed.signature, parsed.signature):
         raise RdsError('SignatureDoesNotMatch', mismatch_message(computed, ';'.join(parsed.signed_headers)))
     return AuthInfo(parsed.access_key, parsed.region, parsed.signed_headers)
@@ -320,7 +343,7 @@ def check_presign_credential(params, source_region):
     scope = params['X-Amz-Credential'].split('/')
     if len(scope) != 5 or scope[4] != 'aws4_request' or scope[3] != SERVICE:
         raise presign_error('PreSignedUrl X-Amz-Credential must be <key>/<YYYYMMDD>/<region>/rds/aws4_request.')
-    credential = CREDENTIALS.get(scope[0])
+    credential = known_credential(scope[0])
     if credential is None:
         raise presign_error(f'PreSignedUrl access key {scope[0]} is not known.')
     if not token_matches(credential, params.get('X-Amz-Security-Token')):
@@ -610,9 +633,9 @@ def add_snapshot_element(parent, snapshot, tag='DBClusterSnapshot'):
     return element
 
 
-def response_tree(action, request_id):
+def response_tree(action, request_id, namespace=NAMESPACE):
     """(<ActionResponse>, its <ActionResult>) with ResponseMetadata/RequestId filled in."""
-    root = ET.Element(f'{action}Response', xmlns=NAMESPACE)
+    root = ET.Element(f'{action}Response', xmlns=namespace)
     result = ET.SubElement(root, f'{action}Result')
     ET.SubElement(ET.SubElement(root, 'ResponseMetadata'), 'RequestId').text = request_id
     return root, result
@@ -623,8 +646,8 @@ def serialize(root):
     return (ET.tostring(root, encoding='unicode') + '\n').encode('utf-8')
 
 
-def error_document(code, message, request_id, status):
-    root = ET.Element('ErrorResponse', xmlns=NAMESPACE)
+def error_document(code, message, request_id, status, namespace=NAMESPACE):
+    root = ET.Element('ErrorResponse', xmlns=namespace)
     error = ET.SubElement(root, 'Error')
     ET.SubElement(error, 'Type').text = 'Receiver' if status >= 500 else 'Sender'
     ET.SubElement(error, 'Code').text = code
@@ -647,8 +670,8 @@ class Reply:
     delay: float = 0                     # seconds to wait first, unless the client disconnects
 
 
-def error_reply(error, request_id):
-    body = error_document(error.code, error.message, request_id, error.status)
+def error_reply(error, request_id, namespace=NAMESPACE):
+    body = error_document(error.code, error.message, request_id, error.status, namespace)
     return Reply(error.status, body, outcome=error.code)
 
 
@@ -883,13 +906,16 @@ def lenient_params(body):
     return dict(parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True))
 
 
-def scope_region(header_pairs):
-    """Region from the Authorization credential scope even if the request is then rejected."""
+def claimed_scope(header_pairs):
+    """AuthInfo(access key, region, None) from the Authorization credential scope of a request that
+    may then be rejected. The access key is given only when it is a known one (never echo other text).
+    """
     for name, value in header_pairs:
-        match = name.lower() == 'authorization' and re.search(r'Credential=[^/,\s]*/[0-9]*/([^/,\s]+)/', value)
+        match = name.lower() == 'authorization' and re.search(r'Credential=([^/,\s]*)/[0-9]*/([^/,\s]+)/', value)
         if match:
-            return match.group(1)
-    return None
+            access_key = match.group(1) if known_credential(match.group(1)) else None
+            return AuthInfo(access_key, match.group(2), None)
+    return AuthInfo(None, None, None)
 
 
 class Standin:
@@ -966,10 +992,12 @@ class Standin:
 
 def describe_request(request_id, params, header_pairs, auth, reply, call):
     """(journal entry, /__standin/last document) for one RDS request; contains no secrets."""
+    scope = auth or claimed_scope(header_pairs)
     entry = {
         'ts': iso_ms(utcnow()),
         'action': params.get('Action'),
-        'region': auth.region if auth else scope_region(header_pairs),
+        'region': scope.region,
+        'akid': scope.access_key,
         'source': params.get('SourceDBClusterSnapshotIdentifier'),
         'target': params.get('TargetDBClusterSnapshotIdentifier'),
         'outcome': reply.outcome,
@@ -983,6 +1011,7 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
         'request_id': request_id,
         'action': entry['action'],
         'region': entry['region'],
+        'akid': entry['akid'],
         'status': reply.status,
         'outcome': reply.outcome,
         'params': shown,
@@ -994,62 +1023,31 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
 
 
 # ------------------------------------------------------------------------------------------------
-# HTTPS server
+# Server and request handlers
 
-def log(message):
-    sys.stderr.write(f'rds-standin {utcnow().strftime("%H:%M:%S")} {message}\n')
+def log(message, name='rds-standin'):
+    sys.stderr.write(f'{name} {utcnow().strftime("%H:%M:%S")} {message}\n')
     sys.stderr.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class BaseHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 plumbing shared with fake_credentials.py: TLS handshake, bodies, replies, delays."""
     protocol_version = 'HTTP/1.1'
-    server_version = 'rds-standin'
     sys_version = ''
     timeout = 30
+    log_name = 'rds-standin'
 
     def setup(self):
         self.request.settimeout(self.timeout)
-        self.request.do_handshake()
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
         super().setup()
 
     def log_request(self, code='-', size='-'):
-        """Replaced by the one line per request that handle_rds / handle_control write."""
+        """Replaced by the one line per request that the handlers write."""
 
     def log_message(self, format, *args):
-        log(f'{self.client_address[0]} {format % args}')
-
-    def do_POST(self):
-        if self.path == '/':
-            self.handle_rds()
-        else:
-            self.handle_control('POST')
-
-    def do_GET(self):
-        self.handle_control('GET')
-
-    # -- RDS Query API ---------------------------------------------------------------------------
-
-    def handle_rds(self):
-        started = time.monotonic()
-        request_id = str(uuid.uuid4())
-        header_pairs = self.headers.items()
-        body, auth, call = b'', None, None
-        standin = self.server.standin
-        try:
-            body = self.read_body()
-            auth = verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
-                                standin.current_config()['max_skew_seconds'])
-            self.check_content_type()
-            call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
-            reply = standin.execute(call)
-        except RdsError as error:
-            reply = error_reply(error, request_id)
-        params = lenient_params(body)
-        standin.record(*describe_request(request_id, params, header_pairs, auth, reply, call))
-        sent = self.send_reply(reply, request_id)
-        log(f"{self.client_address[0]} POST / {params.get('Action', '-')} {auth.region if auth else '-'} "
-            f'-> {reply.status} {reply.outcome}{"" if sent else " (client disconnected)"} '
-            f'{(time.monotonic() - started) * 1000:.0f}ms')
+        log(f'{self.client_address[0]} {format % args}', self.log_name)
 
     def read_body(self, optional=False):
         length = self.headers.get('Content-Length')
@@ -1068,13 +1066,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if content_type.split(';')[0].strip().lower() != FORM_CONTENT_TYPE:
             raise RdsError('InvalidParameterValue', f'Content-Type must be {FORM_CONTENT_TYPE}.')
 
-    def send_reply(self, reply, request_id):
-        """Send reply; False if the client went away during a delayed reply."""
+    def send_reply(self, reply, request_id=None):
+        """Send reply (with x-amzn-RequestId when request_id is given); False if the client went away
+        during a delayed reply."""
         if reply.delay and self.client_left_within(reply.delay):
             self.close_connection = True
             return False
         self.send_response(reply.status)
-        self.send_header('x-amzn-RequestId', request_id)
+        if request_id:
+            self.send_header('x-amzn-RequestId', request_id)
         if reply.content_type:
             self.send_header('Content-Type', reply.content_type)
         for name, value in reply.headers:
@@ -1112,6 +1112,48 @@ class Handler(http.server.BaseHTTPRequestHandler):
         finally:
             self.connection.settimeout(self.timeout)
 
+    def send_json(self, status, document):
+        body = (json.dumps(document, indent=1) + '\n').encode()
+        self.send_reply(Reply(status, body, content_type='application/json'))
+
+
+class Handler(BaseHandler):
+    """The RDS Query API (POST /) and the /__standin/ control API."""
+    server_version = 'rds-standin'
+
+    def do_POST(self):
+        if self.path == '/':
+            self.handle_rds()
+        else:
+            self.handle_control('POST')
+
+    def do_GET(self):
+        self.handle_control('GET')
+
+    # -- RDS Query API ---------------------------------------------------------------------------
+
+    def handle_rds(self):
+        started = time.monotonic()
+        request_id = str(uuid.uuid4())
+        header_pairs = self.headers.items()
+        body, auth, call = b'', None, None
+        standin = self.server.standin
+        try:
+            body = self.read_body()
+            auth = verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
+                                standin.current_config()['max_skew_seconds'])
+            self.check_content_type()
+            call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
+            reply = standin.execute(call)
+        except RdsError as error:
+            reply = error_reply(error, request_id)
+        params = lenient_params(body)
+        standin.record(*describe_request(request_id, params, header_pairs, auth, reply, call))
+        sent = self.send_reply(reply, request_id)
+        log(f"{self.client_address[0]} POST / {params.get('Action', '-')} {auth.region if auth else '-'} "
+            f'-> {reply.status} {reply.outcome}{"" if sent else " (client disconnected)"} '
+            f'{(time.monotonic() - started) * 1000:.0f}ms')
+
     # -- control API -----------------------------------------------------------------------------
 
     def handle_control(self, method):
@@ -1134,12 +1176,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 status, document = 404, {'error': f'no {method} {self.path}'}
         except (ValueError, RdsError) as error:
             status, document = 400, {'error': str(error)}
-        body = (json.dumps(document, indent=1) + '\n').encode()
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_json(status, document)
         log(f'{self.client_address[0]} {method} {self.path} -> {status}')
 
 
@@ -1147,11 +1184,12 @@ class StandinServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, host, port, ssl_context, standin):
+    def __init__(self, host, port, ssl_context, standin, handler_class=Handler):
+        """ssl_context None: plain HTTP (fake_credentials.py's IMDS and container servers)."""
         self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
         self.ssl_context = ssl_context
         self.standin = standin
-        super().__init__((host, port), Handler)
+        super().__init__((host, port), handler_class)
 
     def server_bind(self):
         """Bind without HTTPServer's reverse DNS lookup of the address."""
@@ -1159,13 +1197,16 @@ class StandinServer(http.server.ThreadingHTTPServer):
         self.server_name, self.server_port = 'localhost', self.server_address[1]
 
     def get_request(self):
-        """Accept; the TLS handshake happens later in the handler thread (Handler.setup)."""
+        """Accept; the TLS handshake happens later in the handler thread (BaseHandler.setup)."""
         sock, address = self.socket.accept()
+        if self.ssl_context is None:
+            return sock, address
         return self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
 
     def handle_error(self, request, client_address):
         error = sys.exc_info()[1]
-        log(f'{client_address[0]} connection error: {type(error).__name__}: {error}')
+        log(f'{client_address[0]} connection error: {type(error).__name__}: {error}',
+            self.RequestHandlerClass.log_name)
 
 
 def loopback_host(value):
@@ -1189,34 +1230,48 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def write_ready_file(path, port):
+def write_ready_file(path, text):
     temporary = f'{path}.tmp{os.getpid()}'
     with open(temporary, 'w', encoding='ascii') as handle:
-        handle.write(f'{port}\n')
+        handle.write(text)
     os.chmod(temporary, 0o644)
     os.replace(temporary, path)
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def server_tls_context(cert, key):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(args.cert, args.key)
-    standin = Standin(args.state_dir)
-    server = StandinServer(args.host, args.port, context, standin)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def serve_until_signalled(servers, started):
+    """Serve each server in its own thread, call started(), return once SIGTERM or SIGINT arrived."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
-    port = server.server_address[1]
-    if args.ready_file:
-        write_ready_file(args.ready_file, port)
-    shown_host = f'[{args.host}]' if ':' in args.host else args.host
-    log(f'listening on https://{shown_host}:{port}/ (pid {os.getpid()})')
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
+    started()
     while not stop.wait(0.5):
         pass
-    server.shutdown()
-    server.server_close()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    standin = Standin(args.state_dir)
+    server = StandinServer(args.host, args.port, server_tls_context(args.cert, args.key), standin)
+    port = server.server_address[1]
+
+    def started():
+        if args.ready_file:
+            write_ready_file(args.ready_file, f'{port}\n')
+        shown_host = f'[{args.host}]' if ':' in args.host else args.host
+        log(f'listening on https://{shown_host}:{port}/ (pid {os.getpid()})')
+    serve_until_signalled([server], started)
     standin.close()
     log('stopped')
     return 0

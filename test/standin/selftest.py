@@ -5,6 +5,7 @@ Run from the repository root:   /usr/bin/python3 test/standin/selftest.py
 
 What lives in this file:
   * fixed SigV4 vectors from botocore 1.29.27 captures, checked against the verifier functions directly
+    (the fake STS/IMDS/container credential servers have their own: selftest_credentials.py)
   * Env: a temp dir with certificates (make_certs.sh), the stand-in started on a free port, its stderr log
   * helpers: botocore clients, hand-made signed requests (botocore's SigV4Auth, optionally at a frozen
     time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API
@@ -46,7 +47,9 @@ SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 SESSION_SECRET = 'sessionsecret/EXAMPLE+KEY'
 SESSION_TOKEN = 'FAKESESSIONTOKEN/abc+def=='
 OTHER_SECRET = 'otherSecretKeyEXAMPLE'
-SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET)
+TEMP_KEY = 'AKIDTEMP0000CAFE'
+TEMP_SECRET, TEMP_TOKEN = 'tempsecret/' + TEMP_KEY, 'temptoken/' + TEMP_KEY + '=='
+SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET, TEMP_SECRET, TEMP_TOKEN)
 FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
 WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
@@ -83,6 +86,27 @@ VECTOR_EDGE_PARAMS = {
 # ------------------------------------------------------------------------------------------------
 # Environment: certificates and a running stand-in
 
+def launch(argv, ready, log_path):
+    """Start a server script that writes the file ready once listening -> (process, text of ready)."""
+    with open(log_path, 'w') as log:
+        process = subprocess.Popen([sys.executable] + argv + ['--ready-file', ready],
+                                   stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(ready):
+        assert process.poll() is None and time.monotonic() < deadline, f'{argv[0]} did not start'
+        time.sleep(0.05)
+    with open(ready) as handle:
+        return process, handle.read()
+
+
+def terminate(process):
+    """SIGTERM a running process -> its exit status (None if it was not running)."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        return process.wait(10)
+    return None
+
+
 class Env:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix='rds-standin-selftest-')
@@ -97,29 +121,18 @@ class Env:
         subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), self.certs], check=True)
 
     def start(self):
-        ready = os.path.join(self.tmp, 'ready')
-        with open(self.log_path, 'w') as log:
-            self.process = subprocess.Popen(
-                [sys.executable, os.path.join(HERE, 'rds_standin.py'), '--port', '0',
-                 '--cert', os.path.join(self.certs, 'server.crt'), '--key', os.path.join(self.certs, 'server.key'),
-                 '--state-dir', self.state, '--ready-file', ready],
-                stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 10
-        while not os.path.exists(ready):
-            assert self.process.poll() is None and time.monotonic() < deadline, 'stand-in did not start'
-            time.sleep(0.05)
-        with open(ready) as handle:
-            self.port = int(handle.read())
+        self.process, ready = launch(
+            [os.path.join(HERE, 'rds_standin.py'), '--port', '0', '--cert', os.path.join(self.certs, 'server.crt'),
+             '--key', os.path.join(self.certs, 'server.key'), '--state-dir', self.state],
+            os.path.join(self.tmp, 'ready'), self.log_path)
+        self.port = int(ready)
 
     def log(self):
         with open(self.log_path) as handle:
             return handle.read()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            return self.process.wait(10)
-        return None
+        return terminate(self.process)
 
     @property
     def url(self):
@@ -168,8 +181,8 @@ def tls_context(ca=None):
     return ssl.create_default_context(cafile=ca or ENV.ca)
 
 
-def https(method, path, body=b'', headers=None, timeout=10):
-    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
+def exchange(connection, method, path, body=b'', headers=None):
+    """One request on a fresh http.client connection -> (status, {lowercase header: value}, body)."""
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -178,11 +191,17 @@ def https(method, path, body=b'', headers=None, timeout=10):
         connection.close()
 
 
+def https(method, path, body=b'', headers=None, timeout=10):
+    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
+    return exchange(connection, method, path, body, headers)
+
+
 def signed_request(params, access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1',
-                   service='rds', when=None, headers=None):
+                   service='rds', when=None, headers=None, endpoint=None):
+    """POST / to endpoint (default: the stand-in), signed with botocore's SigV4Auth."""
     body = params if isinstance(params, str) else urlencode(params)
     headers = {'Content-Type': FORM} if headers is None else headers
-    request = AWSRequest('POST', ENV.url + '/', data=body.encode(), headers=headers)
+    request = AWSRequest('POST', (endpoint or ENV.url) + '/', data=body.encode(), headers=headers)
     with frozen_time(when):
         SigV4Auth(Credentials(access_key, secret, token), service, region).add_auth(request)
     return request
@@ -508,6 +527,24 @@ def session_token_credentials():
 
 
 @test
+def temporary_credentials():
+    assert rds_standin.temporary_credential(TEMP_KEY) == (TEMP_SECRET, TEMP_TOKEN)
+    assert rds_standin.temporary_credential('AKIDTEMP0000cafe') is None
+    temp = client(TEMP_KEY, TEMP_SECRET, TEMP_TOKEN)
+    snap = temp.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                         TargetDBClusterSnapshotIdentifier='temp-west',
+                                         SourceRegion='us-west-2')['DBClusterSnapshot']
+    assert snap['Status'] == 'copying'
+    last = control('GET', 'last')[1]
+    assert last['akid'] == TEMP_KEY and last['presigned_verified'] and journal_lines()[-1]['akid'] == TEMP_KEY
+    for token in (None, 'temptoken/AKIDTEMP0000BEEF=='):
+        expect_client_error(client(TEMP_KEY, TEMP_SECRET, token).describe_db_cluster_snapshots,
+                            'InvalidClientTokenId', 403)
+    expect_client_error(client('AKIDUNKNOWN').describe_db_cluster_snapshots, 'InvalidClientTokenId', 403)
+    assert journal_lines()[-1]['akid'] is None
+
+
+@test
 def authorization_header_errors():
     describe = {'Action': 'DescribeDBClusterSnapshots', 'Version': '2014-10-31'}
     prepared = signed_request(describe).prepare()
@@ -607,13 +644,16 @@ def stats_last_and_journal():
     last = control('GET', 'last')[1]
     assert last['action'] == 'DescribeDBClusterSnapshots' and last['outcome'] == 'SignatureDoesNotMatch'
     assert 'Authorization' in last['header_names'] and last['signed_headers'] is None
+    assert last['akid'] == 'AKIDEXAMPLE'
     lines = journal_lines()
     assert [line['outcome'] for line in lines] == ['ok', 'DBClusterSnapshotNotFoundFault', 'SignatureDoesNotMatch']
-    assert {key: lines[0][key] for key in ('action', 'region', 'source', 'target', 'verified', 'presigned')} == {
-        'action': 'CopyDBClusterSnapshot', 'region': 'us-east-1', 'source': 'my-cluster-snapshot1',
-        'target': 'counted', 'verified': True, 'presigned': False}
+    assert {key: lines[0][key] for key in ('action', 'region', 'akid', 'source', 'target', 'verified',
+                                           'presigned')} == {
+        'action': 'CopyDBClusterSnapshot', 'region': 'us-east-1', 'akid': 'AKIDEXAMPLE',
+        'source': 'my-cluster-snapshot1', 'target': 'counted', 'verified': True, 'presigned': False}
     assert lines[2]['verified'] is False and lines[2]['region'] == 'us-east-1'
-    assert set(lines[0]) == {'ts', 'action', 'region', 'source', 'target', 'outcome', 'verified', 'presigned'}
+    assert set(lines[0]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
+                             'presigned'}
 
 
 @test
@@ -690,16 +730,24 @@ def sigterm_exits_cleanly_and_log_has_no_secrets():
     assert not any(secret in journal for secret in SECRETS)
 
 
-def main():
+def clean_environment():
+    """No credentials, profile, container or IMDS access from the caller's environment."""
     os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'
-    for name in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'):
+    for name in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
+                 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+                 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'):
         os.environ.pop(name, None)
-    ENV.make_certs()
-    ENV.start()
+
+
+def run(tests, stop):
+    """Run tests in order, then stop() and remove ENV.tmp; the last line printed is "N passed, M failed".
+
+    Returns the exit status: 1 if any test failed.
+    """
     passed = failed = 0
     started = time.monotonic()
     try:
-        for function in TESTS:
+        for function in tests:
             try:
                 function()
             except Exception:
@@ -710,11 +758,18 @@ def main():
                 passed += 1
                 print(f'ok   {function.__name__}')
     finally:
-        ENV.stop()
+        stop()
         subprocess.run(['rm', '-rf', ENV.tmp], check=False)
     print(f'({time.monotonic() - started:.1f}s)')
     print(f'{passed} passed, {failed} failed')
     return 1 if failed else 0
+
+
+def main():
+    clean_environment()
+    ENV.make_certs()
+    ENV.start()
+    return run(TESTS, ENV.stop)
 
 
 if __name__ == '__main__':

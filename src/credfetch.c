@@ -1,0 +1,434 @@
+/*-------------------------------------------------------------------------
+ * credfetch.c
+ *		Fetch temporary credentials: STS AssumeRole and
+ *		AssumeRoleWithWebIdentity (through querycall.c), the container
+ *		credentials endpoint and the EC2 instance metadata service (IMDSv2
+ *		only; IMDSv1 is never used).
+ *
+ * The order of sources and the cache are credentials.c's; documents are
+ * parsed by credjson.c and xml.c.  Every failure of a configured source
+ * is a 28000 error that names the source and the cause and never quotes a
+ * secret or a document.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "storage/fd.h"
+
+#include "awscall.h"
+#include "credfetch.h"
+#include "credjson.h"
+#include "guc.h"
+#include "http.h"
+#include "querycall.h"
+
+#define STS_API_VERSION "2011-06-15"
+#define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
+#define IMDS_TIMEOUT_MS 1000
+#define IMDS_TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"
+#define CONTAINER_DEFAULT_HOST "http://169.254.170.2"
+#define CONTAINER_TIMEOUT_MS 2000
+#define CREDENTIALS_DOC_MAX (64 * 1024)
+#define TOKEN_FILE_MAX (64 * 1024)
+
+static const char *
+nonempty_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static char *
+strdup_or_die(const char *s)
+{
+	char	   *copy = strdup(s);
+
+	if (copy == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	return copy;
+}
+
+static void
+fail_source(const char *source, const char *detail) pg_attribute_noreturn();
+
+static void
+fail_source(const char *source, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("could not get AWS credentials from %s", source),
+			 errdetail_internal("%s", detail)));
+	pg_unreachable();
+}
+
+/*
+ * Read a small secret file (a web identity or authorization token) into
+ * malloc'd memory, trailing white space removed.  Raises when unreadable.
+ */
+static char *
+read_token_file(const char *path, const char *source)
+{
+	FILE	   *f = AllocateFile(path, "r");
+	char	   *data;
+	size_t		n;
+
+	if (f == NULL)
+		fail_source(source, psprintf("The token file \"%s\" cannot be read: %m.", path));
+	data = malloc(TOKEN_FILE_MAX + 1);
+	if (data == NULL)
+	{
+		FreeFile(f);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	n = fread(data, 1, TOKEN_FILE_MAX + 1, f);
+	FreeFile(f);
+	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r' || data[n - 1] == ' '))
+		n--;
+	data[Min(n, TOKEN_FILE_MAX)] = '\0';
+	if (n == 0 || n > TOKEN_FILE_MAX)
+	{
+		explicit_bzero(data, TOKEN_FILE_MAX + 1);
+		free(data);
+		fail_source(source, psprintf("The token file \"%s\" is empty or larger than 64 kB.", path));
+	}
+	return data;
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL)
+	{
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* Expiration (ISO-8601) into out->expiration, or raise. */
+static void
+set_expiration(RdsCredentials *out, const char *expiration, const char *source)
+{
+	if (expiration == NULL || !RdsIsoTimestampToTime(expiration, &out->expiration))
+		fail_source(source, "The credentials have no valid Expiration.");
+}
+
+/* Why a failed STS call failed, as a sentence without secrets. */
+static char *
+call_failure_detail(const RdsCall *call)
+{
+	if (call->status == RDS_CALL_AWS_ERROR)
+		return psprintf("STS answered %s (HTTP %ld): %s",
+						call->reply.error_code ? call->reply.error_code : "an error",
+						call->resp.status,
+						call->reply.error_message ? call->reply.error_message : "no message");
+	if (call->status == RDS_CALL_TRANSPORT_ERROR)
+		return psprintf("STS at %s could not be reached: %s", call->site.endpoint, call->resp.error);
+	return psprintf("STS at %s sent a reply that is not valid: %s", call->site.endpoint,
+					call->reply.invalid_reason ? call->reply.invalid_reason : "unknown problem");
+}
+
+/* Run an STS action; take the credentials of its reply into *out. */
+static void
+sts_call(const AwsQuery *params, const SigV4Credentials *creds,
+		 const char *source, RdsCredentials *out)
+{
+	const char *region = RdsResolveRegion();
+	RdsEndpoint endpoint;
+	RdsCall		call;
+
+	RdsResolveServiceEndpoint("sts", region, NULL, &endpoint);
+	memset(&call, 0, sizeof(call));
+	PG_TRY();
+	{
+		RdsStsCredentials *sts = &call.reply.credentials;
+
+		if (params->failed)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		if (RdsCallSend(&call, "sts", region, &endpoint, params, creds) != RDS_CALL_OK)
+			fail_source(source, call_failure_detail(&call));
+		set_expiration(out, sts->expiration, source);
+		out->access_key_id = sts->access_key_id;
+		out->secret_access_key = sts->secret_access_key;
+		out->session_token = sts->session_token;
+		sts->access_key_id = sts->secret_access_key = sts->session_token = NULL;
+	}
+	PG_FINALLY();
+	{
+		RdsCallFree(&call);
+	}
+	PG_END_TRY();
+}
+
+static const char *
+session_name_or_default(const char *name, char *buf, size_t len)
+{
+	if (name != NULL && name[0] != '\0')
+		return name;
+	snprintf(buf, len, "rds_copy-%ld", (long) time(NULL));
+	return buf;
+}
+
+void
+RdsFetchWebIdentity(const char *token_file, const char *role_arn,
+					const char *session_name, RdsCredentials *out)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+	char		name_buf[64];
+	char	   *token = read_token_file(token_file, "web identity");
+
+	PG_TRY();
+	{
+		AwsQueryStartVersion(&params, "AssumeRoleWithWebIdentity", STS_API_VERSION);
+		AwsQueryAdd(&params, "RoleArn", role_arn);
+		AwsQueryAdd(&params, "RoleSessionName",
+					session_name_or_default(session_name, name_buf, sizeof(name_buf)));
+		AwsQueryAdd(&params, "WebIdentityToken", token);
+		sts_call(&params, NULL, "web identity (STS AssumeRoleWithWebIdentity)", out);
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+		wipe_free(token);
+	}
+	PG_END_TRY();
+	snprintf(out->source, sizeof(out->source), "web-identity:%s", role_arn);
+}
+
+void
+RdsFetchAssumeRole(const RdsCredentials *base, const char *role_arn,
+				   const char *external_id, const char *session_name,
+				   int duration_seconds, RdsCredentials *out)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+	SigV4Credentials sc = RdsCredentialsForSigning(base);
+	char		name_buf[64];
+	char		source[RDS_CREDENTIALS_SOURCE_LEN];
+
+	snprintf(source, sizeof(source), "STS AssumeRole of \"%s\"", role_arn);
+	PG_TRY();
+	{
+		AwsQueryStartVersion(&params, "AssumeRole", STS_API_VERSION);
+		AwsQueryAdd(&params, "RoleArn", role_arn);
+		AwsQueryAdd(&params, "RoleSessionName",
+					session_name_or_default(session_name, name_buf, sizeof(name_buf)));
+		if (external_id != NULL && external_id[0] != '\0')
+			AwsQueryAdd(&params, "ExternalId", external_id);
+		if (duration_seconds > 0)
+		{
+			char		d[16];
+
+			snprintf(d, sizeof(d), "%d", duration_seconds);
+			AwsQueryAdd(&params, "DurationSeconds", d);
+		}
+		sts_call(&params, &sc, source, out);
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+	}
+	PG_END_TRY();
+	snprintf(out->source, sizeof(out->source), "assume-role:%s via %s", role_arn, base->source);
+}
+
+/* GET or PUT url with headers; the caller frees resp. */
+static void
+http_fetch(RdsHttpMethod method, const char *url, const char **headers, int nheaders,
+		   long timeout_ms, RdsHttpResponse *resp)
+{
+	RdsHttpRequest req;
+	int			i;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	for (i = 0; i < nheaders && i < RDS_HTTP_MAX_HEADERS; i++)
+		req.headers[req.nheaders++] = headers[i];
+	req.connect_timeout_ms = timeout_ms;
+	req.timeout_ms = timeout_ms;
+	req.max_response = CREDENTIALS_DOC_MAX;
+	req.ca_file = rds_copy_ca_file;
+	req.allow_http = strncmp(url, "http://", 7) == 0;
+	RdsHttpSend(&req, resp);
+}
+
+/* Take a JSON credentials document (resp's body) into *out, or raise. */
+static void
+take_json_credentials(const RdsHttpResponse *resp, const char *source, RdsCredentials *out)
+{
+	RdsJsonCredentials doc;
+	const char *problem;
+
+	problem = RdsJsonCredentialsParse(RdsBufStr(&resp->body), resp->body.len, &doc);
+	if (problem == NULL && doc.code != NULL && strcmp(doc.code, "Success") != 0)
+		problem = "The document's Code is not \"Success\".";
+	if (problem == NULL && !RdsIsoTimestampToTime(doc.expiration ? doc.expiration : "",
+												  &out->expiration))
+		problem = "The document has no valid Expiration.";
+	if (problem != NULL)
+	{
+		RdsJsonCredentialsWipe(&doc);
+		fail_source(source, problem);
+	}
+	out->access_key_id = doc.access_key_id;
+	out->secret_access_key = doc.secret_access_key;
+	out->session_token = doc.token;
+	doc.access_key_id = doc.secret_access_key = doc.token = NULL;
+	RdsJsonCredentialsWipe(&doc);
+}
+
+/*
+ * FULL_URI may be https to any host, or http to a loopback address or one
+ * of the addresses ECS and EKS use (as botocore allows).
+ */
+static bool
+container_url_allowed(const char *url)
+{
+	static const char *const http_hosts[] = {
+		"http://127.", "http://localhost/", "http://localhost:", "http://[::1]",
+		"http://169.254.170.2/", "http://169.254.170.2:",
+		"http://169.254.170.23/", "http://169.254.170.23:", "http://[fd00:ec2::23]",
+	};
+	int			i;
+
+	if (strncmp(url, "https://", 8) == 0)
+		return true;
+	for (i = 0; i < lengthof(http_hosts); i++)
+		if (strncmp(url, http_hosts[i], strlen(http_hosts[i])) == 0)
+			return strncmp(http_hosts[i], "http://127.", 11) != 0 ||
+				strspn(url + 11, "0123456789.") > 0;
+	return false;
+}
+
+bool
+RdsContainerConfigured(void)
+{
+	return nonempty_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != NULL ||
+		nonempty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI") != NULL;
+}
+
+void
+RdsFetchContainer(RdsCredentials *out)
+{
+	const char *relative = nonempty_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = nonempty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *token_file = nonempty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *token_env = nonempty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	char	   *url;
+	char	   *token = NULL;
+	RdsBuf		auth = RDS_BUF_INIT;
+	const char *headers[2];
+	int			nheaders = 0;
+	RdsHttpResponse resp;
+
+	memset(&resp, 0, sizeof(resp));
+	url = relative ? psprintf("%s%s", CONTAINER_DEFAULT_HOST, relative) : pstrdup(full);
+	if (!relative && !container_url_allowed(url))
+		fail_source("the container credentials endpoint",
+					"AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback or ECS/EKS address.");
+	headers[nheaders++] = "Accept: application/json";
+	if (token_file != NULL)
+		token = read_token_file(token_file, "the container credentials endpoint");
+	else if (token_env != NULL)
+		token = strdup_or_die(token_env);
+
+	PG_TRY();
+	{
+		if (token != NULL)
+		{
+			RdsBufAppendStr(&auth, "Authorization: ");
+			RdsBufAppendStr(&auth, token);
+			headers[nheaders++] = RdsBufStr(&auth);
+		}
+		http_fetch(RDS_HTTP_GET, url, headers, nheaders, CONTAINER_TIMEOUT_MS, &resp);
+		if (resp.failure != RDS_HTTP_OK)
+			fail_source("the container credentials endpoint",
+						psprintf("%s could not be reached: %s", url, resp.error));
+		if (resp.status != 200)
+			fail_source("the container credentials endpoint",
+						psprintf("%s answered HTTP %ld.", url, resp.status));
+		take_json_credentials(&resp, "the container credentials endpoint", out);
+	}
+	PG_FINALLY();
+	{
+		wipe_free(token);
+		RdsBufWipe(&auth);
+		RdsBufWipe(&resp.body);
+	}
+	PG_END_TRY();
+	strlcpy(out->source, "container", sizeof(out->source));
+}
+
+/* One IMDS request; false when it did not answer 200 with a body. */
+static bool
+imds_request(RdsHttpMethod method, const char *url, const char *header,
+			 RdsHttpResponse *resp)
+{
+	const char *headers[1] = {header};
+
+	http_fetch(method, url, headers, 1, IMDS_TIMEOUT_MS, resp);
+	return resp->failure == RDS_HTTP_OK && resp->status == 200 && resp->body.len > 0;
+}
+
+bool
+RdsFetchInstanceMetadata(RdsCredentials *out)
+{
+	const char *disabled = nonempty_env("AWS_EC2_METADATA_DISABLED");
+	const char *base = nonempty_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	RdsHttpResponse token;
+	RdsHttpResponse role;
+	RdsHttpResponse doc;
+	volatile bool found = false;
+	char	   *root;
+
+	if (disabled != NULL && pg_strcasecmp(disabled, "true") == 0)
+		return false;
+	root = pstrdup(base ? base : IMDS_DEFAULT_ENDPOINT);
+	if (root[strlen(root) - 1] == '/')
+		root[strlen(root) - 1] = '\0';
+	memset(&token, 0, sizeof(token));
+	memset(&role, 0, sizeof(role));
+	memset(&doc, 0, sizeof(doc));
+
+	PG_TRY();
+	{
+		char	   *token_header;
+		char	   *role_name;
+		char	   *list_url = psprintf("%s/latest/meta-data/iam/security-credentials/", root);
+
+		if (imds_request(RDS_HTTP_PUT, psprintf("%s/latest/api/token", root),
+						 IMDS_TOKEN_TTL_HEADER, &token))
+		{
+			token_header = psprintf("X-aws-ec2-metadata-token: %s", RdsBufStr(&token.body));
+			if (imds_request(RDS_HTTP_GET, list_url, token_header, &role))
+			{
+				role_name = pnstrdup(RdsBufStr(&role.body), strcspn(RdsBufStr(&role.body), "\r\n"));
+				if (role_name[0] == '\0' || strchr(role_name, '/') != NULL)
+					fail_source("the EC2 instance metadata service",
+								"It names no valid IAM role.");
+				if (!imds_request(RDS_HTTP_GET, psprintf("%s%s", list_url, role_name),
+								  token_header, &doc))
+					fail_source("the EC2 instance metadata service",
+								psprintf("The credentials of role \"%s\" could not be read (HTTP %ld).",
+										 role_name, doc.status));
+				take_json_credentials(&doc, "the EC2 instance metadata service", out);
+				found = true;
+			}
+			explicit_bzero(token_header, strlen(token_header));
+		}
+	}
+	PG_FINALLY();
+	{
+		RdsBufWipe(&token.body);
+		RdsBufFree(&role.body);
+		RdsBufWipe(&doc.body);
+	}
+	PG_END_TRY();
+	if (found)
+		strlcpy(out->source, "instance-metadata", sizeof(out->source));
+	return found;
+}

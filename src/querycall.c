@@ -1,0 +1,264 @@
+/*-------------------------------------------------------------------------
+ * querycall.c
+ *		One AWS Query-protocol call: form body -> SigV4 -> HTTPS -> XML.
+ *
+ * Service-agnostic: RDS actions (awscall.c) and STS actions
+ * (credfetch.c) both come through here.  Nothing is raised for a failed
+ * call; the caller looks at the status (to retry, to fall through to
+ * another credential source) and raises with RdsCallRaise.  Everything
+ * the pure modules, libcurl and libxml2 allocate is freed here or in
+ * RdsCallFree, and no secret outlives the send.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "utils/xml.h"
+
+#include "guc.h"
+#include "querycall.h"
+
+#define RDS_CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+
+void
+RdsResolveServiceEndpoint(const char *service, const char *region,
+						  const char *setting_url, RdsEndpoint *endpoint)
+{
+	char		service_env[64];
+	const char *url = setting_url;
+	const char *origin = "the setting";
+	const char *why;
+	int			i;
+
+	snprintf(service_env, sizeof(service_env), "AWS_ENDPOINT_URL_%s", service);
+	for (i = 0; service_env[i]; i++)
+		service_env[i] = (char) toupper((unsigned char) service_env[i]);
+	if (url == NULL || url[0] == '\0')
+	{
+		url = getenv(service_env);
+		origin = service_env;
+	}
+	if (url == NULL || url[0] == '\0')
+	{
+		url = getenv("AWS_ENDPOINT_URL");
+		origin = "AWS_ENDPOINT_URL";
+	}
+	if (url == NULL || url[0] == '\0')
+	{
+		if (!RdsEndpointForRegion(service, region, endpoint))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("region \"%s\" is not valid", region)));
+		return;
+	}
+	if (!RdsEndpointParse(url, endpoint, &why))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("endpoint URL from %s is not valid", origin),
+				 errdetail("%s", why)));
+}
+
+/*
+ * Overwrite every copy of secret in buf with '*'.  AWS echoes the signed
+ * headers, the session token among them, in SignatureDoesNotMatch
+ * messages; that text must not reach an error or a log.
+ */
+static void
+redact(RdsBuf *buf, const char *secret)
+{
+	size_t		n;
+	char	   *p;
+
+	if (secret == NULL || (n = strlen(secret)) == 0 || buf->data == NULL)
+		return;
+	p = buf->data;
+	while ((p = memmem(p, buf->len - (p - buf->data), secret, n)) != NULL)
+	{
+		memset(p, '*', n);
+		p += n;
+	}
+}
+
+static RdsCallStatus
+classify(RdsCall *call)
+{
+	const RdsHttpResponse *resp = &call->resp;
+	RdsReply   *reply = &call->reply;
+
+	if (resp->failure != RDS_HTTP_OK)
+		return RDS_CALL_TRANSPORT_ERROR;
+	if (resp->status >= 300 && resp->status <= 399)
+	{
+		reply->invalid_reason = "The endpoint answered with a redirect, and redirects are never followed.";
+		return RDS_CALL_INVALID_REPLY;
+	}
+	if (reply->kind == RDS_REPLY_ERROR || resp->status >= 500)
+		return RDS_CALL_AWS_ERROR;
+	if (reply->kind == RDS_REPLY_INVALID)
+		return RDS_CALL_INVALID_REPLY;
+	if (resp->status < 200 || resp->status > 299)
+	{
+		reply->invalid_reason = "A success reply came with an HTTP status that is not 2xx.";
+		return RDS_CALL_INVALID_REPLY;
+	}
+	if (reply->request_id == NULL && resp->request_id[0] != '\0')
+		reply->request_id = strdup(resp->request_id);
+	return RDS_CALL_OK;
+}
+
+/* Parse the body under pg_xml_init, so libxml2 never reaches the network. */
+static void
+parse_reply(RdsCall *call)
+{
+	PgXmlErrorContext *xmlcxt = pg_xml_init(PG_XML_STRICTNESS_WELLFORMED);
+
+	RdsXmlParseReply(RdsBufStr(&call->resp.body), call->resp.body.len,
+					 call->site.action, &call->reply);
+	pg_xml_done(xmlcxt, pg_xml_error_occurred(xmlcxt));
+}
+
+RdsCallStatus
+RdsCallSend(RdsCall *call, const char *service, const char *region,
+			const RdsEndpoint *endpoint, const AwsQuery *params,
+			const SigV4Credentials *creds)
+{
+	RdsBuf		body = RDS_BUF_INIT;
+	RdsBuf		authorization = RDS_BUF_INIT;
+	RdsBuf		token_header = RDS_BUF_INIT;
+	RdsHttpRequest req;
+	char		amz_date[SIGV4_AMZ_DATE_LEN + 1];
+	char		date_header[64];
+	bool		ok;
+
+	strlcpy(call->action, params->params[0].value, sizeof(call->action));
+	strlcpy(call->region, region, sizeof(call->region));
+	strlcpy(call->endpoint_url, endpoint->url, sizeof(call->endpoint_url));
+	call->site.action = call->action;
+	call->site.region = call->region;
+	call->site.endpoint = call->endpoint_url;
+
+	memset(&req, 0, sizeof(req));
+	req.method = RDS_HTTP_POST;
+	req.url = endpoint->url;
+	req.headers[req.nheaders++] = "Content-Type: " RDS_CONTENT_TYPE;
+
+	AwsQueryFormBody(params, &body);
+	ok = !RdsBufFailed(&body);
+	if (ok && creds != NULL)
+	{
+		SigV4Scope	scope;
+
+		scope.region = region;
+		scope.service = service;
+		scope.host = endpoint->host_header;
+		RdsBufAppendStr(&authorization, "Authorization: ");
+		ok = SigV4SignPost(creds, &scope, RDS_CONTENT_TYPE, RdsBufStr(&body), body.len,
+						   time(NULL), amz_date, &authorization);
+		snprintf(date_header, sizeof(date_header), "X-Amz-Date: %s", amz_date);
+		req.headers[req.nheaders++] = date_header;
+		req.headers[req.nheaders++] = RdsBufStr(&authorization);
+		if (creds->session_token != NULL && creds->session_token[0] != '\0')
+		{
+			RdsBufAppendStr(&token_header, "X-Amz-Security-Token: ");
+			RdsBufAppendStr(&token_header, creds->session_token);
+			req.headers[req.nheaders++] = RdsBufStr(&token_header);
+			ok = ok && !RdsBufFailed(&token_header);
+		}
+	}
+	if (!ok)
+	{
+		RdsBufWipe(&body);
+		RdsBufWipe(&authorization);
+		RdsBufWipe(&token_header);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+						errmsg("could not build the signed request")));
+	}
+	req.body = RdsBufStr(&body);
+	req.body_len = body.len;
+	req.connect_timeout_ms = rds_copy_connect_timeout;
+	req.timeout_ms = rds_copy_request_timeout;
+	req.max_response = rds_copy_max_response_size;
+	req.ca_file = rds_copy_ca_file;
+	req.allow_http = strcmp(endpoint->scheme, "http") == 0;
+
+	/*
+	 * The buffers hold secrets (the token, a body that may carry a
+	 * pre-signed URL with it): wipe them even if a cancel ends the send.
+	 */
+	PG_TRY();
+	{
+		RdsHttpSend(&req, &call->resp);
+	}
+	PG_FINALLY();
+	{
+		RdsBufWipe(&body);
+		RdsBufWipe(&authorization);
+		RdsBufWipe(&token_header);
+	}
+	PG_END_TRY();
+
+	if (creds != NULL)
+	{
+		redact(&call->resp.body, creds->session_token);
+		redact(&call->resp.body, creds->secret_access_key);
+	}
+	ereport(DEBUG1,
+			(errmsg_internal("rds_copy: %s to %s: HTTP %ld, %zu bytes in %.1f ms, %ld new connection(s)",
+							 call->site.action, call->site.endpoint, call->resp.status,
+							 call->resp.body.len, call->resp.elapsed_ms,
+							 call->resp.new_connections)));
+	if (call->resp.failure == RDS_HTTP_OK &&
+		!(call->resp.status >= 300 && call->resp.status <= 399))
+		parse_reply(call);
+	call->status = classify(call);
+	return call->status;
+}
+
+const char *
+RdsCallErrorCode(const RdsCall *call)
+{
+	return call->status == RDS_CALL_AWS_ERROR ? call->reply.error_code : NULL;
+}
+
+void
+RdsCallRaise(const RdsCall *call)
+{
+	const RdsHttpResponse *resp = &call->resp;
+	const RdsReply *reply = &call->reply;
+	const char *request_id = reply->request_id ? reply->request_id : resp->request_id;
+
+	switch (call->status)
+	{
+		case RDS_CALL_TRANSPORT_ERROR:
+			RdsRaiseTransportError(&call->site, resp);
+			break;
+		case RDS_CALL_AWS_ERROR:
+			if (reply->kind == RDS_REPLY_ERROR)
+				RdsRaiseAwsError(&call->site, resp->status, reply->error_code,
+								 reply->error_message, request_id);
+			else
+			{
+				char		code[32];
+
+				snprintf(code, sizeof(code), "HTTP %ld", resp->status);
+				RdsRaiseAwsError(&call->site, resp->status, code, NULL, request_id);
+			}
+			break;
+		case RDS_CALL_INVALID_REPLY:
+			RdsRaiseInvalidReply(&call->site, resp->status, reply->invalid_reason, request_id);
+			break;
+		case RDS_CALL_OK:
+			break;
+	}
+	elog(ERROR, "RdsCallRaise called for a call that succeeded");
+}
+
+void
+RdsCallFree(RdsCall *call)
+{
+	RdsHttpResponseFree(&call->resp);
+	RdsReplyFree(&call->reply);
+}

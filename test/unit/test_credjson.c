@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ * test_credjson.c
+ *		Unit tests for src/credjson.c, the reader of the JSON credentials
+ *		documents of the EC2 instance metadata service and the container
+ *		credentials endpoint, and for the ini-section reader credentials.c
+ *		uses for the config file (src/credfile.c).
+ *
+ * Documents are parsed from exact-size copies without a terminating NUL,
+ * so the SAN=1 build catches reads past the length given.
+ *-------------------------------------------------------------------------
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "credfile.h"
+#include "credjson.h"
+#include "unit.h"
+
+static const char *
+parse(const char *text, RdsJsonCredentials *out)
+{
+	size_t		len = strlen(text);
+	char	   *copy = malloc(len ? len : 1);
+	const char *problem;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	memset(out, 0x5a, sizeof(*out));	/* the parser must initialise *out */
+	problem = RdsJsonCredentialsParse(copy, len, out);
+	free(copy);
+	return problem;
+}
+
+#define IMDS_DOC \
+	"{\n  \"Code\" : \"Success\",\n  \"LastUpdated\" : \"2026-11-27T10:00:00Z\",\n" \
+	"  \"Type\" : \"AWS-HMAC\",\n  \"AccessKeyId\" : \"AKIDTEMP00000001\",\n" \
+	"  \"SecretAccessKey\" : \"tempsecret/AKIDTEMP00000001\",\n" \
+	"  \"Token\" : \"temptoken/AKIDTEMP00000001==\",\n" \
+	"  \"Expiration\" : \"2026-11-27T16:00:00Z\"\n}\n"
+
+static void
+test_documents(void)
+{
+	RdsJsonCredentials c;
+
+	/* the IMDS document, as EC2 writes it */
+	if (CHECK(parse(IMDS_DOC, &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "AKIDTEMP00000001");
+		CHECK_STREQ(c.secret_access_key, "tempsecret/AKIDTEMP00000001");
+		CHECK_STREQ(c.token, "temptoken/AKIDTEMP00000001==");
+		CHECK_STREQ(c.expiration, "2026-11-27T16:00:00Z");
+		CHECK_STREQ(c.code, "Success");
+	}
+	RdsJsonCredentialsWipe(&c);
+	CHECK(c.access_key_id == NULL && c.secret_access_key == NULL && c.token == NULL);
+
+	/* the container document: no Code, other members of other types */
+	if (CHECK(parse("{\"RoleArn\":\"arn:aws:iam::1:role/r\",\"AccessKeyId\":\"A\","
+					"\"SecretAccessKey\":\"S\",\"Token\":\"T\",\"Expiration\":\"2026-11-27T16:00:00Z\","
+					"\"n\": -1.5e3, \"b\": true, \"z\": null, \"o\": {\"a\": [1, {\"b\": []}]}}",
+					&c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "A");
+		CHECK(c.code == NULL);
+	}
+	RdsJsonCredentialsWipe(&c);
+
+	/* escapes: \" \\ \/ \u00e9, a surrogate pair */
+	if (CHECK(parse("{\"AccessKeyId\":\"a\\\"b\\\\c\\/d\",\"SecretAccessKey\":\"\\u00e9\\ud83d\\ude00\"}",
+					&c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "a\"b\\c/d");
+		CHECK_STREQ(c.secret_access_key, "\xc3\xa9\xf0\x9f\x98\x80");
+		CHECK(c.token == NULL && c.expiration == NULL);
+	}
+	RdsJsonCredentialsWipe(&c);
+}
+
+static void
+test_rejections(void)
+{
+	static const char *const bad[] = {
+		"",
+		"   ",
+		"[]",
+		"\"AccessKeyId\"",
+		"{",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",}",
+		"{\"AccessKeyId\":\"A\" \"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"} trailing",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}{}",
+		"{\"AccessKeyId\":\"A\"}",
+		"{\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":1,\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":null,\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\",\"AccessKeyId\":\"B\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\\x\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\\u12\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\\ud83d\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\\ude00\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\\u0000\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\nB\",\"SecretAccessKey\":\"S\"}",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"x\":tru}",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"x\":[1,]}",
+		"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"x\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
+		"<html>oops</html>",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		RdsJsonCredentials c;
+		const char *problem;
+
+		UNIT_CONTEXT("reject #%zu", i);
+		problem = parse(bad[i], &c);
+		CHECK(problem != NULL);
+		/* nothing is handed back with a failure, and no secret is quoted */
+		CHECK(c.access_key_id == NULL && c.secret_access_key == NULL && c.token == NULL);
+		if (problem != NULL)
+			CHECK(strstr(problem, "S\"") == NULL);
+	}
+	UNIT_CONTEXT(NULL);
+}
+
+/* Every prefix of a good document is refused, never read past its end. */
+static void
+test_truncations(void)
+{
+	size_t		len = strlen(IMDS_DOC);
+	size_t		n;
+
+	for (n = 0; n < len - 2; n++)
+	{
+		char	   *copy = malloc(n ? n : 1);
+		RdsJsonCredentials c;
+
+		memcpy(copy, IMDS_DOC, n);
+		UNIT_CONTEXT("prefix of %zu bytes", n);
+		CHECK(RdsJsonCredentialsParse(copy, n, &c) != NULL);
+		RdsJsonCredentialsWipe(&c);
+		free(copy);
+	}
+	UNIT_CONTEXT(NULL);
+}
+
+/* The config-file reader: [profile NAME] sections, any key. */
+static void
+test_ini_sections(void)
+{
+	const char *text =
+		"[default]\nregion = us-east-1\n\n"
+		"[profile backup]\nrole_arn = arn:aws:iam::123456789012:role/backup\n"
+		"source_profile = default\nexternal_id: ext-1\nduration_seconds=3600\n"
+		"[profile other]\nrole_arn = x\n";
+	RdsIniSection sec;
+	int			bad_line;
+
+	if (CHECK(RdsIniReadSection(text, strlen(text), "profile backup", &sec, &bad_line)
+			  == RDS_CREDFILE_FOUND))
+	{
+		CHECK_STREQ(RdsIniGet(&sec, "role_arn"), "arn:aws:iam::123456789012:role/backup");
+		CHECK_STREQ(RdsIniGet(&sec, "SOURCE_PROFILE"), "default");
+		CHECK_STREQ(RdsIniGet(&sec, "external_id"), "ext-1");
+		CHECK_STREQ(RdsIniGet(&sec, "duration_seconds"), "3600");
+		CHECK(RdsIniGet(&sec, "region") == NULL);
+		CHECK(sec.count == 4);
+	}
+	RdsIniSectionWipe(&sec);
+	CHECK(RdsIniReadSection(text, strlen(text), "backup", &sec, &bad_line)
+		  == RDS_CREDFILE_NO_PROFILE);
+	RdsIniSectionWipe(&sec);
+	/* a later line of the same name wins */
+	text = "[p]\na = 1\nA = 2\n";
+	if (CHECK(RdsIniReadSection(text, strlen(text), "p", &sec, &bad_line) == RDS_CREDFILE_FOUND))
+	{
+		CHECK_STREQ(RdsIniGet(&sec, "a"), "2");
+		CHECK(sec.count == 1);
+	}
+	RdsIniSectionWipe(&sec);
+	text = "[p]\na = 1\nbroken\n";
+	CHECK(RdsIniReadSection(text, strlen(text), "p", &sec, &bad_line) == RDS_CREDFILE_MALFORMED);
+	CHECK(bad_line == 3 && sec.count == 0);
+}
+
+int
+main(void)
+{
+	test_documents();
+	test_rejections();
+	test_truncations();
+	test_ini_sections();
+	return UnitSummary();
+}
