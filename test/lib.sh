@@ -68,6 +68,46 @@ start_standin() {
 	export RDS_STANDIN_CA=$CERTS/ca.crt RDS_TEST_SERVER_LOG=$WORK/postgres.log
 }
 
+# Starts the fake credential sources (IMDS, container endpoint, STS); sets
+# FAKE_IMDS_URL, FAKE_CONTAINER_URL, FAKE_STS_URL and the token files.
+start_fakes() {
+	say "starting the fake IMDS, container credentials and STS endpoints"
+	"$PYTHON" "$REPO/test/standin/fake_credentials.py" --state-dir "$STATE" \
+		--cert "$CERTS/server.crt" --key "$CERTS/server.key" \
+		--ready-file "$WORK/fakes.json" 2>"$WORK/fakes.log" &
+	FAKES_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$WORK/fakes.json" ] && break
+		sleep 0.1
+	done
+	fake_port() { "$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/fakes.json" "$1"; }
+	FAKE_IMDS_URL=http://127.0.0.1:$(fake_port imds)
+	FAKE_CONTAINER_URL=http://127.0.0.1:$(fake_port container)
+	FAKE_STS_URL=https://127.0.0.1:$(fake_port sts)
+	export RDS_FAKE_JOURNAL=$STATE/credentials-journal.jsonl
+	printf 'web-identity-token-EXAMPLE\n' >"$WORK/web-identity-token"
+	printf 'container-auth-token-EXAMPLE\n' >"$WORK/container-token"
+	chown postgres "$WORK/web-identity-token" "$WORK/container-token"
+	chmod 600 "$WORK/web-identity-token" "$WORK/container-token"
+}
+
+# POST a JSON setting to a fake (imds, container, sts) or the stand-in (rds).
+configure_fake() {
+	local url
+	case $1 in
+		imds) url=$FAKE_IMDS_URL/__fake ;;
+		container) url=$FAKE_CONTAINER_URL/__fake ;;
+		sts) url=$FAKE_STS_URL/__fake ;;
+		rds) url=$STANDIN_URL/__standin ;;
+	esac
+	"$PYTHON" - "$url/${3:-config}" "$2" "$CERTS/ca.crt" <<'PY'
+import ssl, sys, urllib.request
+url, body, ca = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
+request = urllib.request.Request(url, data=body, method='POST')
+urllib.request.urlopen(request, context=ssl.create_default_context(cafile=ca), timeout=10).read()
+PY
+}
+
 # Credentials file for the cluster: the default profile is a key the
 # stand-in knows; the others provoke authentication faults.
 write_credentials() {
@@ -98,10 +138,52 @@ aws_session_token = FAKESESSIONTOKEN/abc+def==
 [incomplete]
 aws_access_key_id = AKIDEXAMPLE
 CREDS
-	cat >"$WORK/config" <<'CONFIG'
-# test config file: profiles that assume roles are added by the tests that use them
+	cat >"$WORK/config" <<CONFIG
+# test config file: profiles that assume roles at the fake STS
 [default]
 region = us-east-1
+
+[profile assume]
+role_arn = arn:aws:iam::123456789012:role/backup
+source_profile = default
+role_session_name = regress-session
+
+[profile assume-chain]
+role_arn = arn:aws:iam::123456789012:role/chained
+source_profile = assume
+
+[profile needs-external-id]
+role_arn = arn:aws:iam::123456789012:role/needs-external-id
+source_profile = default
+external_id = external-EXAMPLE
+
+[profile denied]
+role_arn = arn:aws:iam::123456789012:role/denied
+source_profile = default
+
+[profile loop-a]
+role_arn = arn:aws:iam::123456789012:role/a
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = arn:aws:iam::123456789012:role/b
+source_profile = loop-a
+
+[profile webid]
+role_arn = arn:aws:iam::123456789012:role/web
+web_identity_token_file = $WORK/web-identity-token
+
+[profile env-source]
+role_arn = arn:aws:iam::123456789012:role/backup
+credential_source = Environment
+
+[profile bad-duration]
+role_arn = arn:aws:iam::123456789012:role/backup
+source_profile = default
+duration_seconds = 5
+
+[profile region-only]
+region = eu-west-1
 CONFIG
 	chown postgres "$WORK/credentials" "$WORK/config"
 	chmod 600 "$WORK/credentials" "$WORK/config"
@@ -134,7 +216,7 @@ restart_cluster() {
 	fi
 	runuser -u postgres -- env -i PATH=/usr/bin:/bin HOME=/var/lib/postgresql \
 		LANG=C.UTF-8 AWS_SHARED_CREDENTIALS_FILE="$WORK/credentials" \
-		AWS_CONFIG_FILE="$WORK/config" \
+		AWS_CONFIG_FILE="$WORK/config" AWS_ENDPOINT_URL_STS="${FAKE_STS_URL:-https://127.0.0.1:1}" \
 		AWS_EC2_METADATA_DISABLED=true "$@" \
 		"$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/postgres.log" -w start >/dev/null
 }
@@ -143,6 +225,10 @@ stop_all() {
 	set +e
 	if [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/postmaster.pid" ]; then
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1
+	fi
+	if [ -n "${FAKES_PID:-}" ]; then
+		kill "$FAKES_PID" 2>/dev/null
+		wait "$FAKES_PID" 2>/dev/null
 	fi
 	if [ -n "${STANDIN_PID:-}" ]; then
 		kill "$STANDIN_PID" 2>/dev/null

@@ -41,10 +41,12 @@ count_suite "unit tests" make -C "$REPO/test/unit" -s check
 say "C unit tests under ASan/UBSan"
 count_suite "unit tests (sanitizers)" make -C "$REPO/test/unit" -s check SAN=1
 
-say "stand-in self-test"
+say "stand-in self-tests"
 count_suite "stand-in self-test" "$PYTHON" "$REPO/test/standin/selftest.py"
+count_suite "credential fakes self-test" "$PYTHON" "$REPO/test/standin/selftest_credentials.py"
 
 start_standin
+start_fakes
 write_credentials
 start_cluster
 

@@ -6,8 +6,10 @@ SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typn
 
 -- where the stand-in writes one line per request it receives
 \getenv journal RDS_STANDIN_JOURNAL
+\getenv fake_journal RDS_FAKE_JOURNAL
 \set ECHO none
 SELECT format('ALTER DATABASE %I SET regress.journal = %L', current_database(), :'journal') \gexec
+SELECT format('ALTER DATABASE %I SET regress.fake_journal = %L', current_database(), :'fake_journal') \gexec
 \set ECHO all
 
 -- number of requests the stand-in has received so far
@@ -25,6 +27,26 @@ CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
   WHERE l <> '' ORDER BY n DESC LIMIT 1
 $$;
 
+-- requests the fake credential sources (imds, container, sts) have received
+CREATE FUNCTION fake_requests(server text) RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting('regress.fake_journal'), 0, 100000000, true), ''), E'\n') l
+  WHERE l <> '' AND l::jsonb->>'server' = server
+$$;
+
+-- the last request a fake credential source received, as jsonb
+CREATE FUNCTION fake_last(server text) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT l::jsonb FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting('regress.fake_journal'), 0, 100000000, true), ''), E'\n')
+    WITH ORDINALITY AS j(l, n)
+  WHERE l <> '' AND l::jsonb->>'server' = server ORDER BY n DESC LIMIT 1
+$$;
+
+-- the test's temporary directory, which changes per run, as <work>
+CREATE FUNCTION mask_work(s text) RETURNS text LANGUAGE sql AS $$
+  SELECT regexp_replace(s, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g')
+$$;
+
 -- run a statement; report its SQLSTATE, message, detail and hint
 -- (RequestIds and the test's temporary directory, which change per run, are masked)
 CREATE FUNCTION try(stmt text, OUT state text, OUT message text, OUT detail text, OUT hint text)
@@ -36,7 +58,8 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
                           detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
   detail := regexp_replace(detail, 'RequestId: [^ ]+\.$', 'RequestId: <id>.');
-  message := regexp_replace(message, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g');
-  detail := regexp_replace(detail, '/tmp/rds_copy_test\.[A-Za-z0-9]+', '<work>', 'g');
+  message := mask_work(message);
+  detail := mask_work(detail);
+  hint := mask_work(hint);
 END
 $$;

@@ -77,7 +77,9 @@ TEMP_KEY_RE = re.compile(r'AKIDTEMP[0-9A-Z]{8,}')
 KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
 KMS_KEY_NAMES = ('k', 'alias/backup')
 
-DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30}
+# expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
+DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30,
+                  'expired_keys_up_to': 0}
 
 ERROR_STATUS = {
     'MissingAuthenticationToken': 403,
@@ -220,6 +222,14 @@ def mismatch_message(computed, client_signed_headers):
         message += (f"\nSignedHeaders given: '{client_signed_headers}'; "
                     f"botocore signs: '{computed.signed_headers}'\n")
     return message
+
+
+def check_not_expired(access_key, expired_keys_up_to):
+    """ExpiredToken for a temporary key whose number is at most expired_keys_up_to, as AWS
+    answers a request signed with a session that has ended."""
+    if TEMP_KEY_RE.fullmatch(access_key) and access_key[8:].isdigit() \
+            and int(access_key[8:]) <= expired_keys_up_to:
+        raise RdsError('ExpiredToken', 'The security token included in the request is expired')
 
 
 def check_clock(amz_date, now, max_skew_seconds):
@@ -1140,8 +1150,10 @@ class Handler(BaseHandler):
         standin = self.server.standin
         try:
             body = self.read_body()
+            config = standin.current_config()
             auth = verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
-                                standin.current_config()['max_skew_seconds'])
+                                config['max_skew_seconds'])
+            check_not_expired(auth.access_key, config['expired_keys_up_to'])
             self.check_content_type()
             call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
             reply = standin.execute(call)

@@ -619,7 +619,8 @@ def config_and_quota():
                         TargetDBClusterSnapshotIdentifier='over-quota')
     assert control('POST', 'config', {'nonsense': 1})[0] == 400
     assert control('POST', 'config', {'snapshot_quota': 'x'})[0] == 400
-    assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30}
+    assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30,
+                                           'expired_keys_up_to': 0}
     assert control('GET', 'nope')[0] == 404
     reset()
     assert control('GET', 'config')[1]['snapshot_quota'] == 1000
