@@ -91,8 +91,10 @@ start_fakes() {
 	chmod 600 "$WORK/web-identity-token" "$WORK/container-token"
 }
 
-# POST a JSON setting to a fake (imds, container, sts) or the stand-in (rds).
-configure_fake() {
+# The command that POSTs JSON $2 to the control endpoint $3 (default
+# config) of a fake (imds, container, sts) or of the stand-in (rds); for
+# psql's \! in the middle of a session.
+fakectl_command() {
 	local url
 	case $1 in
 		imds) url=$FAKE_IMDS_URL/__fake ;;
@@ -100,12 +102,11 @@ configure_fake() {
 		sts) url=$FAKE_STS_URL/__fake ;;
 		rds) url=$STANDIN_URL/__standin ;;
 	esac
-	"$PYTHON" - "$url/${3:-config}" "$2" "$CERTS/ca.crt" <<'PY'
-import ssl, sys, urllib.request
-url, body, ca = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
-request = urllib.request.Request(url, data=body, method='POST')
-urllib.request.urlopen(request, context=ssl.create_default_context(cafile=ca), timeout=10).read()
-PY
+	printf "%s %s %s '%s' %s" "$PYTHON" "$REPO/test/standin/fakectl.py" "$url/${3:-config}" "$2" "$CERTS/ca.crt"
+}
+
+configure_fake() {
+	eval "$(fakectl_command "$@")"
 }
 
 # Credentials file for the cluster: the default profile is a key the

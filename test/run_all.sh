@@ -66,6 +66,8 @@ fi
 say "integration tests"
 source "$REPO/test/integration.sh"
 run_integration_tests
+source "$REPO/test/integration_credentials.sh"
+run_credentials_tests
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
