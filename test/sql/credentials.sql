@@ -82,3 +82,16 @@ SET rds_copy.ca_file = '/nonexistent/ca.crt';
 SELECT check_name, ok, detail FROM rds_copy.check() WHERE check_name = 'ca_file';
 RESET rds_copy.ca_file;
 RESET rds_copy.profile;
+
+-- a superuser gives a role its own account: ALTER ROLE ... SET rds_copy.profile
+CREATE ROLE rds_copy_account_b LOGIN;
+GRANT USAGE ON SCHEMA rds_copy TO rds_copy_account_b;
+GRANT EXECUTE ON FUNCTION rds_copy.credentials() TO rds_copy_account_b;
+ALTER ROLE rds_copy_account_b SET rds_copy.profile = 'assume';
+\c - rds_copy_account_b
+SELECT current_user, mask_work(source) AS source FROM rds_copy.credentials();
+-- which that role cannot change
+SET rds_copy.profile = 'default';
+\c - postgres
+DROP OWNED BY rds_copy_account_b;
+DROP ROLE rds_copy_account_b;
