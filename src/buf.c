@@ -93,6 +93,17 @@ RdsBufWipe(RdsBuf *buf)
 	RdsBufFree(buf);
 }
 
+void
+RdsStrWipe(char **s)
+{
+	if (*s != NULL)
+	{
+		explicit_bzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
 bool
 RdsBufFailed(const RdsBuf *buf)
 {

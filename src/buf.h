@@ -33,4 +33,7 @@ extern void RdsBufWipe(RdsBuf *buf);
 extern bool RdsBufFailed(const RdsBuf *buf);
 extern const char *RdsBufStr(const RdsBuf *buf);
 
+/* Zero and free a malloc'd string that held a secret; set *s to NULL. */
+extern void RdsStrWipe(char **s);
+
 #endif

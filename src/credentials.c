@@ -79,16 +79,16 @@ static bool cache_uses_files = false;
 static FileStamp cache_creds_file;
 static FileStamp cache_config_file;
 
-static const char *
-nonempty_env(const char *name)
+const char *
+RdsNonEmptyEnv(const char *name)
 {
 	const char *v = getenv(name);
 
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-static char *
-strdup_or_die(const char *s)
+char *
+RdsStrdupOrRaise(const char *s)
 {
 	char	   *copy = strdup(s);
 
@@ -97,23 +97,12 @@ strdup_or_die(const char *s)
 	return copy;
 }
 
-static void
-wipe(char **s)
-{
-	if (*s != NULL)
-	{
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
-}
-
 void
 RdsCredentialsWipe(RdsCredentials *creds)
 {
-	wipe(&creds->access_key_id);
-	wipe(&creds->secret_access_key);
-	wipe(&creds->session_token);
+	RdsStrWipe(&creds->access_key_id);
+	RdsStrWipe(&creds->secret_access_key);
+	RdsStrWipe(&creds->session_token);
 	creds->expiration = 0;
 }
 
@@ -139,9 +128,9 @@ RdsCredentialsForSigning(const RdsCredentials *creds)
 static void
 set_static(RdsCredentials *out, const char *akid, const char *secret, const char *token)
 {
-	out->access_key_id = strdup_or_die(akid);
-	out->secret_access_key = strdup_or_die(secret);
-	out->session_token = token && token[0] ? strdup_or_die(token) : NULL;
+	out->access_key_id = RdsStrdupOrRaise(akid);
+	out->secret_access_key = RdsStrdupOrRaise(secret);
+	out->session_token = token && token[0] ? RdsStrdupOrRaise(token) : NULL;
 	out->expiration = 0;
 }
 
@@ -150,7 +139,7 @@ set_static(RdsCredentials *out, const char *akid, const char *secret, const char
 static const char *
 home_directory(void)
 {
-	const char *home = nonempty_env("HOME");
+	const char *home = RdsNonEmptyEnv("HOME");
 	struct passwd *pw;
 
 	if (home != NULL)
@@ -162,7 +151,7 @@ home_directory(void)
 static void
 file_path(const char *env_name, const char *default_name, FileStamp *stamp)
 {
-	const char *env = nonempty_env(env_name);
+	const char *env = RdsNonEmptyEnv(env_name);
 
 	if (env != NULL)
 		strlcpy(stamp->path, env, sizeof(stamp->path));
@@ -289,7 +278,7 @@ profile_get(const Profile *p, const char *key)
 static const char *
 profile_name(bool *named)
 {
-	const char *env = nonempty_env("AWS_PROFILE");
+	const char *env = RdsNonEmptyEnv("AWS_PROFILE");
 
 	*named = true;
 	if (rds_copy_profile != NULL && rds_copy_profile[0] != '\0')
@@ -305,13 +294,13 @@ profile_name(bool *named)
 static bool
 from_environment(RdsCredentials *out)
 {
-	const char *akid = nonempty_env("AWS_ACCESS_KEY_ID");
-	const char *secret = nonempty_env("AWS_SECRET_ACCESS_KEY");
+	const char *akid = RdsNonEmptyEnv("AWS_ACCESS_KEY_ID");
+	const char *secret = RdsNonEmptyEnv("AWS_SECRET_ACCESS_KEY");
 	/* botocore's order: AWS_SECURITY_TOKEN, then AWS_SESSION_TOKEN */
-	const char *token = nonempty_env("AWS_SECURITY_TOKEN");
+	const char *token = RdsNonEmptyEnv("AWS_SECURITY_TOKEN");
 
 	if (token == NULL)
-		token = nonempty_env("AWS_SESSION_TOKEN");
+		token = RdsNonEmptyEnv("AWS_SESSION_TOKEN");
 	if (akid == NULL || secret == NULL)
 		return false;
 	set_static(out, akid, secret, token);
@@ -458,14 +447,14 @@ from_profile(const SharedFiles *files, const char *name, int depth, RdsCredentia
 static bool
 from_web_identity(const SharedFiles *files, const char *profile, RdsCredentials *out)
 {
-	const char *token_file = nonempty_env("AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *role_arn = nonempty_env("AWS_ROLE_ARN");
+	const char *token_file = RdsNonEmptyEnv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *role_arn = RdsNonEmptyEnv("AWS_ROLE_ARN");
 	Profile		p;
 	bool		found = false;
 
 	if (token_file != NULL && role_arn != NULL)
 	{
-		RdsFetchWebIdentity(token_file, role_arn, nonempty_env("AWS_ROLE_SESSION_NAME"), out);
+		RdsFetchWebIdentity(token_file, role_arn, RdsNonEmptyEnv("AWS_ROLE_SESSION_NAME"), out);
 		return true;
 	}
 	load_profile(files, profile, &p);
@@ -547,7 +536,7 @@ resolve_base(SharedFiles *files, RdsCredentials *out, bool *uses_files)
 			 errmsg("no AWS credentials found"),
 			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), profile \"%s\" of the shared credentials file \"%s\" and the config file \"%s\", the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI), and the EC2 instance metadata service%s.",
 					 profile, files->creds_file.path, files->config_file.path,
-					 nonempty_env("AWS_EC2_METADATA_DISABLED") &&
+					 RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED") &&
 					 pg_strcasecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0
 					 ? " (disabled by AWS_EC2_METADATA_DISABLED)" : "")));
 }

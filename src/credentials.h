@@ -35,6 +35,12 @@ extern const RdsCredentials *RdsCredentialsGet(bool *from_cache);
 /* Drop the cached credentials (AWS said they are no good). */
 extern void RdsCredentialsInvalidate(void);
 
+/* getenv(name), or NULL when it is unset or empty. */
+extern const char *RdsNonEmptyEnv(const char *name);
+
+/* strdup that raises out of memory instead of returning NULL. */
+extern char *RdsStrdupOrRaise(const char *s);
+
 extern SigV4Credentials RdsCredentialsForSigning(const RdsCredentials *creds);
 
 /* Zero and free the secrets of creds (safe on a zeroed struct). */

@@ -35,24 +35,6 @@
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
 
-static const char *
-nonempty_env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-static char *
-strdup_or_die(const char *s)
-{
-	char	   *copy = strdup(s);
-
-	if (copy == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	return copy;
-}
-
 static void
 fail_source(const char *source, const char *detail) pg_attribute_noreturn();
 
@@ -97,16 +79,6 @@ read_token_file(const char *path, const char *source)
 		fail_source(source, psprintf("The token file \"%s\" is empty or larger than 64 kB.", path));
 	}
 	return data;
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL)
-	{
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
 }
 
 /* Expiration (ISO-8601) into out->expiration, or raise. */
@@ -193,7 +165,7 @@ RdsFetchWebIdentity(const char *token_file, const char *role_arn,
 	PG_FINALLY();
 	{
 		AwsQueryFree(&params);
-		wipe_free(token);
+		RdsStrWipe(&token);
 	}
 	PG_END_TRY();
 	snprintf(out->source, sizeof(out->source), "web-identity:%s", role_arn);
@@ -307,17 +279,17 @@ container_url_allowed(const char *url)
 bool
 RdsContainerConfigured(void)
 {
-	return nonempty_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != NULL ||
-		nonempty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI") != NULL;
+	return RdsNonEmptyEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != NULL ||
+		RdsNonEmptyEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != NULL;
 }
 
 void
 RdsFetchContainer(RdsCredentials *out)
 {
-	const char *relative = nonempty_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = nonempty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	const char *token_file = nonempty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-	const char *token_env = nonempty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	const char *relative = RdsNonEmptyEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = RdsNonEmptyEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *token_file = RdsNonEmptyEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *token_env = RdsNonEmptyEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	char	   *url;
 	char	   *token = NULL;
 	RdsBuf		auth = RDS_BUF_INIT;
@@ -334,7 +306,7 @@ RdsFetchContainer(RdsCredentials *out)
 	if (token_file != NULL)
 		token = read_token_file(token_file, "the container credentials endpoint");
 	else if (token_env != NULL)
-		token = strdup_or_die(token_env);
+		token = RdsStrdupOrRaise(token_env);
 
 	PG_TRY();
 	{
@@ -355,7 +327,7 @@ RdsFetchContainer(RdsCredentials *out)
 	}
 	PG_FINALLY();
 	{
-		wipe_free(token);
+		RdsStrWipe(&token);
 		RdsBufWipe(&auth);
 		RdsBufWipe(&resp.body);
 	}
@@ -377,8 +349,8 @@ imds_request(RdsHttpMethod method, const char *url, const char *header,
 bool
 RdsFetchInstanceMetadata(RdsCredentials *out)
 {
-	const char *disabled = nonempty_env("AWS_EC2_METADATA_DISABLED");
-	const char *base = nonempty_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	const char *disabled = RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED");
+	const char *base = RdsNonEmptyEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	RdsHttpResponse token;
 	RdsHttpResponse role;
 	RdsHttpResponse doc;

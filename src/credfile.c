@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "credfile.h"
 
 static bool
@@ -49,17 +50,6 @@ span_dup(const char *s, const char *e)
 		copy[e - s] = '\0';
 	}
 	return copy;
-}
-
-static void
-wipe_string(char **s)
-{
-	if (*s != NULL)
-	{
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
 }
 
 /* Replace *slot with a copy of [s, e); false when out of memory. */
@@ -208,7 +198,7 @@ RdsIniSectionWipe(RdsIniSection *section)
 	for (i = 0; i < section->count; i++)
 	{
 		free(section->entries[i].name);
-		wipe_string(&section->entries[i].value);
+		RdsStrWipe(&section->entries[i].value);
 	}
 	free(section->entries);
 	memset(section, 0, sizeof(*section));
@@ -249,7 +239,7 @@ RdsCredFileParse(const char *text, size_t len, const char *profile,
 void
 RdsCredFileEntryWipe(RdsCredFileEntry *entry)
 {
-	wipe_string(&entry->access_key_id);
-	wipe_string(&entry->secret_access_key);
-	wipe_string(&entry->session_token);
+	RdsStrWipe(&entry->access_key_id);
+	RdsStrWipe(&entry->secret_access_key);
+	RdsStrWipe(&entry->session_token);
 }

@@ -394,23 +394,12 @@ RdsJsonCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
 	return r.problem;
 }
 
-static void
-wipe(char **s)
-{
-	if (*s != NULL)
-	{
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
-}
-
 void
 RdsJsonCredentialsWipe(RdsJsonCredentials *creds)
 {
-	wipe(&creds->access_key_id);
-	wipe(&creds->secret_access_key);
-	wipe(&creds->token);
-	wipe(&creds->expiration);
-	wipe(&creds->code);
+	RdsStrWipe(&creds->access_key_id);
+	RdsStrWipe(&creds->secret_access_key);
+	RdsStrWipe(&creds->token);
+	RdsStrWipe(&creds->expiration);
+	RdsStrWipe(&creds->code);
 }

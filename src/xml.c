@@ -23,6 +23,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "buf.h"
 #include "xml.h"
 
 #define RDS_NAMESPACE_PREFIX "http://rds.amazonaws.com/doc/"
@@ -552,24 +553,14 @@ free_snapshot(RdsSnapshot *snap)
 	free(snap->tags);
 }
 
-static void
-wipe_string(char *s)
-{
-	if (s != NULL)
-	{
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 void
 RdsReplyFree(RdsReply *reply)
 {
 	int			i;
 
-	wipe_string(reply->credentials.access_key_id);
-	wipe_string(reply->credentials.secret_access_key);
-	wipe_string(reply->credentials.session_token);
+	RdsStrWipe(&reply->credentials.access_key_id);
+	RdsStrWipe(&reply->credentials.secret_access_key);
+	RdsStrWipe(&reply->credentials.session_token);
 	free(reply->credentials.expiration);
 
 	for (i = 0; i < reply->nsnapshots; i++)
