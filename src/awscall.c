@@ -4,13 +4,26 @@
  *		(pre-signed URL for a cross-region copy) -> querycall.c.
  *
  * The generic sign/send/parse step is querycall.c's; this file adds what
- * is RDS's: the endpoint settings, the PreSignedUrl, and one retry with
- * fresh credentials when AWS says cached ones have expired.
+ * is RDS's: the endpoint settings, the PreSignedUrl, and the retries --
+ * the SDKs' "standard" mode (throttling, transient codes, HTTP 5xx,
+ * connection failures; rds_copy.max_attempts in all, full-jitter
+ * exponential backoff slept on the latch), one retry with fresh
+ * credentials when AWS says cached ones have expired, one with a
+ * corrected clock when AWS says the request's time is off, and
+ * reconciliation when a retry meets a target an earlier, unanswered
+ * attempt may have created.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <math.h>
 #include <time.h>
+
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
 
 #include "awscall.h"
 #include "credentials.h"
@@ -50,7 +63,7 @@ add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
 	AwsQueryCopy(&presign, params);
 	AwsQueryAdd(&presign, "DestinationRegion", region);
 	ok = !presign.failed &&
-		SigV4PresignUrl(creds, &scope, source_endpoint.scheme, &presign, time(NULL),
+		SigV4PresignUrl(creds, &scope, source_endpoint.scheme, &presign, RdsSigningNow(),
 						SIGV4_PRESIGN_EXPIRES, &url);
 	if (ok)
 		AwsQueryAdd(params, "PreSignedUrl", RdsBufStr(&url));
@@ -68,8 +81,116 @@ says_credentials_expired(const char *code)
 		(strcmp(code, "ExpiredToken") == 0 || strcmp(code, "InvalidClientTokenId") == 0);
 }
 
+/* AWS error codes the SDKs' "standard" retry mode retries. */
+static bool
+is_retryable_code(const char *code)
+{
+	static const char *const codes[] = {
+		/* transient */
+		"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+		/* throttling */
+		"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+		"TooManyRequestsException", "ProvisionedThroughputExceededException",
+		"TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+		"LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
+	};
+	int			i;
+
+	for (i = 0; code != NULL && i < lengthof(codes); i++)
+		if (strcmp(code, codes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Is the failure of call worth another attempt? */
+static bool
+is_retryable(const RdsCall *call)
+{
+	long		status = call->resp.status;
+
+	switch (call->status)
+	{
+		case RDS_CALL_TRANSPORT_ERROR:
+			return call->resp.failure == RDS_HTTP_CONNECT_FAILED ||
+				call->resp.failure == RDS_HTTP_TIMEOUT ||
+				call->resp.failure == RDS_HTTP_BROKEN;
+		case RDS_CALL_AWS_ERROR:
+			return status == 500 || status == 502 || status == 503 || status == 504 ||
+				is_retryable_code(RdsCallErrorCode(call));
+		case RDS_CALL_INVALID_REPLY:
+			/* an unparsable 2xx reply, as from a broken proxy; not a redirect */
+			return status >= 200 && status <= 299;
+		case RDS_CALL_OK:
+			break;
+	}
+	return false;
+}
+
+/* Might AWS have carried out the request although the call failed? */
+static bool
+outcome_unknown(const RdsCall *call)
+{
+	switch (call->status)
+	{
+		case RDS_CALL_TRANSPORT_ERROR:
+			return call->resp.connected &&
+				(call->resp.failure == RDS_HTTP_TIMEOUT || call->resp.failure == RDS_HTTP_BROKEN);
+		case RDS_CALL_AWS_ERROR:
+			return call->resp.status >= 500;
+		case RDS_CALL_INVALID_REPLY:
+			return true;
+		case RDS_CALL_OK:
+			break;
+	}
+	return false;
+}
+
+static const char *
+failure_name(const RdsCall *call)
+{
+	if (call->status == RDS_CALL_TRANSPORT_ERROR)
+		return call->resp.error;
+	if (call->status == RDS_CALL_AWS_ERROR && call->reply.error_code)
+		return call->reply.error_code;
+	if (call->status == RDS_CALL_AWS_ERROR)
+		return "an HTTP 5xx status";
+	return "a reply that is not valid";
+}
+
+/*
+ * Sleep before attempt + 1, as the SDKs' standard mode: a random time in
+ * [0, min(2^(attempt-1), 20)) seconds, on the latch, so that a cancel or
+ * statement_timeout ends it at once.
+ */
+static void
+backoff_sleep(long ms)
+{
+	TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
+
+	for (;;)
+	{
+		long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), end);
+
+		if (left <= 0)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 left, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+static long
+backoff_ms(int attempt)
+{
+	double		cap = Min(pow(2.0, attempt - 1), 20.0);
+
+	return (long) (pg_prng_double(&pg_global_prng_state) * cap * 1000.0);
+}
+
 void
-RdsAwsCall(const AwsQuery *params_in, const char *source_region, RdsReply *reply)
+RdsAwsCall(const AwsQuery *params_in, const char *source_region,
+		   RdsReconcileFunc reconcile, RdsReply *reply)
 {
 	const char *region = RdsResolveRegion();
 	RdsEndpoint endpoint;
@@ -82,37 +203,86 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region, RdsReply *reply
 
 	PG_TRY();
 	{
-		int			attempt;
+		int			attempt = 0;	/* attempts counted against max_attempts */
+		int			sent = 0;
+		bool		fresh_credentials_tried = false;
+		bool		clock_corrected = false;
+		bool		unknown = false;
 
-		for (attempt = 1;; attempt++)
+		for (;;)
 		{
 			bool		from_cache;
 			const RdsCredentials *creds = RdsCredentialsGet(&from_cache);
 			SigV4Credentials sc = RdsCredentialsForSigning(creds);
+			const char *code;
 
+			attempt++;
+			sent++;
 			AwsQueryCopy(&params, params_in);
 			if (source_region != NULL)
 				add_presigned_url(&params, &sc, region, source_region);
 			RdsCallSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
 			AwsQueryFree(&params);
+			call.site.attempts = sent;
+			if (call.status == RDS_CALL_OK)
+				break;
+			code = RdsCallErrorCode(&call);
 
-			if (call.status == RDS_CALL_AWS_ERROR && attempt == 1 && from_cache &&
-				says_credentials_expired(RdsCallErrorCode(&call)))
+			if (!fresh_credentials_tried && from_cache && says_credentials_expired(code))
 			{
+				/* a retry of its own, not counted against max_attempts */
 				ereport(DEBUG1,
 						(errmsg_internal("rds_copy: %s answered %s to cached credentials; fetching fresh ones",
-										 call.site.action, RdsCallErrorCode(&call))));
+										 call.site.action, code)));
+				fresh_credentials_tried = true;
+				attempt--;
 				RdsCredentialsInvalidate();
+			}
+			else if (!clock_corrected && RdsCorrectSigningClock(&call))
+			{
+				clock_corrected = true;
+				attempt--;
+			}
+			else if (unknown && reconcile != NULL && code != NULL &&
+					 strcmp(code, "DBClusterSnapshotAlreadyExistsFault") == 0)
+			{
+				/*
+				 * An earlier attempt may have created the target: find out
+				 * rather than fail (or, worse, copy twice).
+				 */
 				RdsCallFree(&call);
 				memset(&call, 0, sizeof(call));
+				if (reconcile(params_in, reply))
+					break;
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_OBJECT),
+						 errmsg("target DB cluster snapshot already exists"),
+						 errdetail("An attempt failed without a reply, and the target could not be found afterwards.")));
+			}
+			else if (is_retryable(&call) && attempt < rds_copy_max_attempts)
+			{
+				long		ms = backoff_ms(attempt);
+
+				unknown |= outcome_unknown(&call);
+				ereport(DEBUG1,
+						(errmsg_internal("rds_copy: attempt %d of %d of %s failed (%s); retrying in %ld ms",
+										 attempt, rds_copy_max_attempts, call.site.action,
+										 failure_name(&call), ms)));
+				RdsCallFree(&call);
+				memset(&call, 0, sizeof(call));
+				backoff_sleep(ms);
 				continue;
 			}
-			if (call.status != RDS_CALL_OK)
+			else
 				RdsCallRaise(&call);
-			break;
+			RdsCallFree(&call);
+			memset(&call, 0, sizeof(call));
 		}
-		*reply = call.reply;
-		memset(&call.reply, 0, sizeof(call.reply));
+		if (call.status == RDS_CALL_OK)
+		{
+			*reply = call.reply;
+			memset(&call.reply, 0, sizeof(call.reply));
+		}
 	}
 	PG_FINALLY();
 	{

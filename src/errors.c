@@ -76,6 +76,9 @@ RdsSqlStateForAwsCode(const char *code, long http_status)
 static int
 call_context(const RdsCallSite *site)
 {
+	if (site->attempts > 1)
+		return errcontext("Amazon RDS action %s in region %s at %s, after %d attempts",
+						  site->action, site->region, site->endpoint, site->attempts);
 	return errcontext("Amazon RDS action %s in region %s at %s",
 					  site->action, site->region, site->endpoint);
 }

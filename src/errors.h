@@ -14,6 +14,7 @@ typedef struct RdsCallSite
 	const char *action;			/* e.g. CopyDBClusterSnapshot */
 	const char *region;
 	const char *endpoint;		/* URL; holds no secret */
+	int			attempts;		/* requests sent for this call */
 } RdsCallSite;
 
 /* The SQLSTATE (an ERRCODE_* value) for an AWS error code and HTTP status. */

@@ -30,6 +30,7 @@ char	   *rds_copy_role_session_name = NULL;
 int			rds_copy_connect_timeout = 5000;
 int			rds_copy_request_timeout = 30000;
 int			rds_copy_max_response_size = 1024 * 1024;
+int			rds_copy_max_attempts = 3;
 
 static bool
 check_region(char **newval, void **extra, GucSource source)
@@ -115,6 +116,20 @@ region_from_environment(void)
 	return NULL;
 }
 
+/* AWS_MAX_ATTEMPTS when it is a number from 1 to 10, else 3. */
+static int
+max_attempts_from_environment(void)
+{
+	const char *v = getenv("AWS_MAX_ATTEMPTS");
+	char	   *end;
+	long		n;
+
+	if (v == NULL || *v == '\0')
+		return 3;
+	n = strtol(v, &end, 10);
+	return (*end == '\0' && n >= 1 && n <= 10) ? (int) n : 3;
+}
+
 void
 RdsDefineSettings(void)
 {
@@ -196,6 +211,14 @@ RdsDefineSettings(void)
 							&rds_copy_max_response_size,
 							1024 * 1024, 4096, 64 * 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.max_attempts",
+							"Attempts in all for a call whose failure may pass (throttling, HTTP 5xx, network).",
+							"Defaults to the server's AWS_MAX_ATTEMPTS, else 3.",
+							&rds_copy_max_attempts,
+							max_attempts_from_environment(), 1, 10,
+							PGC_USERSET, 0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("rds_copy");

@@ -16,6 +16,7 @@ extern char *rds_copy_role_session_name;
 extern int	rds_copy_connect_timeout;	/* ms */
 extern int	rds_copy_request_timeout;	/* ms */
 extern int	rds_copy_max_response_size; /* bytes */
+extern int	rds_copy_max_attempts;
 
 extern void RdsDefineSettings(void);
 

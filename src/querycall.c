@@ -18,10 +18,46 @@
 
 #include "utils/xml.h"
 
+#include <curl/curl.h>
+
 #include "guc.h"
 #include "querycall.h"
 
 #define RDS_CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+#define CLOCK_SKEW_LIMIT_SECONDS (4 * 60)
+
+/* seconds to add to this server's clock to get AWS's (per backend) */
+static long signing_clock_offset = 0;
+
+time_t
+RdsSigningNow(void)
+{
+	return time(NULL) + signing_clock_offset;
+}
+
+bool
+RdsCorrectSigningClock(const RdsCall *call)
+{
+	const char *code = RdsCallErrorCode(call);
+	time_t		server;
+	time_t		now = time(NULL);
+
+	if (code == NULL ||
+		(strcmp(code, "RequestExpired") != 0 && strcmp(code, "SignatureDoesNotMatch") != 0 &&
+		 strcmp(code, "InvalidSignatureException") != 0) ||
+		call->resp.date[0] == '\0')
+		return false;
+	server = curl_getdate(call->resp.date, NULL);
+	if (server <= 0 || labs((long) (server - (now + signing_clock_offset))) <= CLOCK_SKEW_LIMIT_SECONDS)
+		return false;
+	signing_clock_offset = (long) (server - now);
+	ereport(LOG,
+			(errmsg("rds_copy: this server's clock is %ld s %s %s's; signing with the endpoint's time",
+					labs(signing_clock_offset), signing_clock_offset > 0 ? "behind" : "ahead of",
+					call->site.endpoint),
+			 errhint("Synchronize the server's clock (NTP).")));
+	return true;
+}
 
 void
 RdsResolveServiceEndpoint(const char *service, const char *region,
@@ -139,6 +175,7 @@ RdsCallSend(RdsCall *call, const char *service, const char *region,
 	call->site.action = call->action;
 	call->site.region = call->region;
 	call->site.endpoint = call->endpoint_url;
+	call->site.attempts = 1;
 
 	memset(&req, 0, sizeof(req));
 	req.method = RDS_HTTP_POST;
@@ -156,7 +193,7 @@ RdsCallSend(RdsCall *call, const char *service, const char *region,
 		scope.host = endpoint->host_header;
 		RdsBufAppendStr(&authorization, "Authorization: ");
 		ok = SigV4SignPost(creds, &scope, RDS_CONTENT_TYPE, RdsBufStr(&body), body.len,
-						   time(NULL), amz_date, &authorization);
+						   RdsSigningNow(), amz_date, &authorization);
 		snprintf(date_header, sizeof(date_header), "X-Amz-Date: %s", amz_date);
 		req.headers[req.nheaders++] = date_header;
 		req.headers[req.nheaders++] = RdsBufStr(&authorization);

@@ -53,6 +53,16 @@ extern RdsCallStatus RdsCallSend(RdsCall *call, const char *service, const char 
 								 const RdsEndpoint *endpoint, const AwsQuery *params,
 								 const SigV4Credentials *creds);
 
+/* Now, by the signing clock: the server's clock, corrected for skew. */
+extern time_t RdsSigningNow(void);
+
+/*
+ * When call failed with RequestExpired or SignatureDoesNotMatch and the
+ * reply's Date header is more than 4 minutes from our clock, set the
+ * signing clock from it and return true (the caller retries once).
+ */
+extern bool RdsCorrectSigningClock(const RdsCall *call);
+
 /* Raise call's failure as an SQL error (status != RDS_CALL_OK). */
 extern void RdsCallRaise(const RdsCall *call) pg_attribute_noreturn();
 

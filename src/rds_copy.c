@@ -11,6 +11,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -260,6 +263,136 @@ build_copy_request(FunctionCallInfo fcinfo, AwsQuery *params, char **source_regi
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
+/* The value of member aws_name of snap, or NULL. */
+static const char *
+snapshot_value(const RdsSnapshot *snap, const char *aws_name)
+{
+	int			i;
+
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+		if (strcmp(RdsSnapshotFields[i].aws_name, aws_name) == 0)
+			return snap->values[i];
+	return NULL;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t		n = strlen(s);
+	size_t		m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Was found copied from source (an identifier in this region, or an ARN)? */
+static bool
+same_source(const char *found_arn, const char *source)
+{
+	if (found_arn == NULL)
+		return false;
+	if (strncmp(source, "arn:", 4) == 0)
+		return strcmp(found_arn, source) == 0;
+	return ends_with(found_arn, psprintf(":cluster-snapshot:%s", source));
+}
+
+/*
+ * Is found's KMS key the one asked for?  A key ARN must match; a key id
+ * must end the ARN; an alias cannot be told apart without asking KMS, so
+ * it is taken as a match.
+ */
+static bool
+same_kms_key(const char *found_key, const char *kms_key)
+{
+	if (kms_key == NULL || strncmp(kms_key, "alias/", 6) == 0 || strstr(kms_key, ":alias/") != NULL)
+		return true;
+	if (found_key == NULL)
+		return false;
+	return strcmp(found_key, kms_key) == 0 || ends_with(found_key, psprintf("/%s", kms_key));
+}
+
+/*
+ * RdsReconcileFunc for CopyDBClusterSnapshot: a retry met the target that
+ * an earlier attempt, whose reply was lost, may have created.  Describe
+ * it: the same source (and KMS key) and a live status mean that attempt
+ * did the copy; anything else is a real conflict (42710).
+ */
+static bool
+reconcile_copy(const AwsQuery *params, RdsReply *reply)
+{
+	const char *target = AwsQueryGet(params, "TargetDBClusterSnapshotIdentifier");
+	const char *source = AwsQueryGet(params, "SourceDBClusterSnapshotIdentifier");
+	AwsQuery	describe = AWS_QUERY_INIT;
+	RdsReply	found;
+	volatile bool same = false;
+
+	memset(&found, 0, sizeof(found));
+	PG_TRY();
+	{
+		const RdsSnapshot *snap;
+		const char *status;
+		const char *found_source;
+
+		AwsQueryStart(&describe, "DescribeDBClusterSnapshots");
+		AwsQueryAdd(&describe, "DBClusterSnapshotIdentifier", target);
+		RdsAwsCall(&describe, NULL, NULL, &found);
+		if (found.nsnapshots == 1)
+		{
+			snap = &found.snapshots[0];
+			status = snapshot_value(snap, "Status");
+			found_source = snapshot_value(snap, "SourceDBClusterSnapshotArn");
+			same = same_source(found_source, source) &&
+				same_kms_key(snapshot_value(snap, "KmsKeyId"), AwsQueryGet(params, "KmsKeyId")) &&
+				status != NULL &&
+				(strcmp(status, "creating") == 0 || strcmp(status, "copying") == 0 ||
+				 strcmp(status, "available") == 0);
+			if (!same)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_OBJECT),
+						 errmsg("target DB cluster snapshot \"%s\" already exists with a different source",
+								target),
+						 errdetail_internal("It was copied from %s%s%s (status %s); this call copies %s.",
+											found_source ? found_source : "no recorded source",
+											snapshot_value(snap, "KmsKeyId") ? " with KMS key " : "",
+											snapshot_value(snap, "KmsKeyId") ? snapshot_value(snap, "KmsKeyId") : "",
+											status ? status : "unknown", source)));
+			ereport(NOTICE,
+					(errmsg("target DB cluster snapshot \"%s\" was found, not created, by this call", target),
+					 errdetail("An earlier attempt of this call got no reply, but it started the copy.")));
+			*reply = found;
+			memset(&found, 0, sizeof(found));
+		}
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&describe);
+		RdsReplyFree(&found);
+	}
+	PG_END_TRY();
+	return same;
+}
+
+/*
+ * Take a lock on the target for the rest of the transaction, so that two
+ * sessions never copy to one target at once: the second one fails at
+ * once, before sending anything.  The lock is an advisory lock (shown in
+ * pg_locks with classid 0x52445343, "RDSC") on a hash of the region and
+ * target, cluster-wide.
+ */
+static void
+lock_target(const char *target)
+{
+	char	   *key = psprintf("%s/%s", RdsResolveRegion(), target);
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, InvalidOid, 0x52445343,
+						 hash_bytes((const unsigned char *) key, strlen(key)), 2);
+	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("another session is copying to DB cluster snapshot \"%s\"", target),
+				 errhint("Wait for that copy to be sent, or choose another target.")));
+}
+
 /*
  * Check arguments, call CopyDBClusterSnapshot, and copy the one snapshot
  * of the reply into *reply (malloc'd; the caller frees it with
@@ -274,7 +407,8 @@ copy_snapshot(FunctionCallInfo fcinfo, RdsReply *reply)
 	PG_TRY();
 	{
 		build_copy_request(fcinfo, &params, &source_region);
-		RdsAwsCall(&params, source_region, reply);
+		lock_target(AwsQueryGet(&params, "TargetDBClusterSnapshotIdentifier"));
+		RdsAwsCall(&params, source_region, reconcile_copy, reply);
 	}
 	PG_FINALLY();
 	{
