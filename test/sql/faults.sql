@@ -1,5 +1,7 @@
 -- faults: every AWS fault and transport failure as its SQLSTATE
+-- (one attempt each: retries have their own test)
 \pset null ''
+SET rds_copy.max_attempts = 1;
 
 -- a target that exists already
 SELECT db_cluster_snapshot_identifier
