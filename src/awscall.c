@@ -208,6 +208,7 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region,
 		bool		fresh_credentials_tried = false;
 		bool		clock_corrected = false;
 		bool		unknown = false;
+		bool		reconciled = false;
 
 		for (;;)
 		{
@@ -253,7 +254,10 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region,
 				RdsCallFree(&call);
 				memset(&call, 0, sizeof(call));
 				if (reconcile(params_in, reply))
+				{
+					reconciled = true;
 					break;
+				}
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_OBJECT),
 						 errmsg("target DB cluster snapshot already exists"),
@@ -278,7 +282,7 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region,
 			RdsCallFree(&call);
 			memset(&call, 0, sizeof(call));
 		}
-		if (call.status == RDS_CALL_OK)
+		if (!reconciled)
 		{
 			*reply = call.reply;
 			memset(&call.reply, 0, sizeof(call.reply));

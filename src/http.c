@@ -5,7 +5,8 @@
  * One easy handle lives for the whole backend so that consecutive calls
  * reuse the connection and TLS session (curl_easy_reset keeps both).
  * TLS verification is always on; redirects are never followed; gzip is
- * never asked for.  libcurl's callbacks never raise: they record what
+ * never asked for; HTTP/1.1, as the AWS SDKs use for Query APIs; a
+ * request body is never sent twice by libcurl itself (see on_seek).  libcurl's callbacks never raise: they record what
  * happened and return an abort code, and this file raises (a cancel via
  * CHECK_FOR_INTERRUPTS) only after libcurl has returned and its objects
  * are freed.  Replies are not parsed here.
@@ -30,6 +31,10 @@ static CURL *rds_curl = NULL;
 typedef struct TransferState
 {
 	RdsHttpResponse *resp;
+	const char *body;			/* the request body, sent by on_read */
+	size_t		body_len;
+	size_t		body_sent;
+	bool		resend_refused; /* libcurl wanted to send the body again */
 	size_t		max_response;
 	size_t		header_bytes;
 	bool		too_large;
@@ -65,6 +70,35 @@ get_handle(void)
 	else
 		curl_easy_reset(rds_curl);
 	return rds_curl;
+}
+
+/* Hand libcurl the request body. */
+static size_t
+on_read(char *buffer, size_t size, size_t nitems, void *arg)
+{
+	TransferState *st = arg;
+	size_t		n = Min(size * nitems, st->body_len - st->body_sent);
+
+	memcpy(buffer, st->body + st->body_sent, n);
+	st->body_sent += n;
+	return n;
+}
+
+/*
+ * libcurl rewinds the body to send it again when a reused connection dies
+ * before any reply: it would repeat a request that AWS may have carried
+ * out.  Refuse, so that the transfer fails as "outcome unknown" and the
+ * caller's retries, which know how to reconcile, decide.
+ */
+static int
+on_seek(void *arg, curl_off_t offset, int origin)
+{
+	TransferState *st = arg;
+
+	if (origin == SEEK_SET && offset == 0 && st->body_sent == 0)
+		return CURL_SEEKFUNC_OK;
+	st->resend_refused = true;
+	return CURL_SEEKFUNC_FAIL;
 }
 
 static size_t
@@ -179,6 +213,7 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
 	ok = ok && RDS_CURL_SET_PROTOCOLS(h, req->allow_http) == CURLE_OK;
 	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
 	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->ca_file != NULL && req->ca_file[0] != '\0')
@@ -193,8 +228,11 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	{
 		case RDS_HTTP_POST:
 			SETOPT(CURLOPT_POST, 1L);
-			SETOPT(CURLOPT_POSTFIELDS, req->body);
 			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+			SETOPT(CURLOPT_READFUNCTION, on_read);
+			SETOPT(CURLOPT_READDATA, st);
+			SETOPT(CURLOPT_SEEKFUNCTION, on_seek);
+			SETOPT(CURLOPT_SEEKDATA, st);
 			break;
 		case RDS_HTTP_PUT:
 			SETOPT(CURLOPT_POST, 1L);
@@ -233,6 +271,8 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 	errbuf[0] = '\0';
 	st.resp = resp;
 	st.max_response = req->max_response;
+	st.body = req->body;
+	st.body_len = req->body_len;
 
 	h = get_handle();
 	for (i = 0; h != NULL && i < req->nheaders; i++)
@@ -268,7 +308,7 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 		curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
 		curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total);
 		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp->new_connections);
-		resp->connected = pretransfer > 0 || resp->status != 0;
+		resp->connected = pretransfer > 0 || resp->status != 0 || st.resend_refused;
 		resp->elapsed_ms = total / 1000.0;
 		/* the handle must not keep pointers into this call's memory */
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
@@ -277,6 +317,8 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 	curl_slist_free_all(headers);
 
 	resp->failure = h == NULL ? RDS_HTTP_INTERNAL : classify(rc, &st);
+	if (st.resend_refused && resp->failure == RDS_HTTP_OK)
+		resp->failure = RDS_HTTP_BROKEN;
 	strlcpy(resp->error, errbuf[0] ? errbuf : curl_easy_strerror(rc), sizeof(resp->error));
 
 	if (st.interrupted)

@@ -68,6 +68,8 @@ source "$REPO/test/integration.sh"
 run_integration_tests
 source "$REPO/test/integration_credentials.sh"
 run_credentials_tests
+source "$REPO/test/integration_robustness.sh"
+run_robustness_tests
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

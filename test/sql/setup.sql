@@ -19,6 +19,27 @@ CREATE FUNCTION standin_requests() RETURNS bigint LANGUAGE sql AS $$
   WHERE l <> ''
 $$;
 
+-- requests the stand-in received for one target
+CREATE FUNCTION standin_requests_for(target text) RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n') l
+  WHERE l <> '' AND l::jsonb->>'target' = target
+$$;
+
+-- run a statement; the "after N attempts" its error's context reports, if any
+CREATE FUNCTION try_attempts(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  ctx text;
+  state text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT, state = RETURNED_SQLSTATE;
+  RETURN state || ' ' || coalesce(substring(ctx from 'after \d+ attempts'), 'after 1 attempt');
+END
+$$;
+
 -- the last request the stand-in received, as jsonb
 CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
   SELECT l::jsonb FROM regexp_split_to_table(

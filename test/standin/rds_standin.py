@@ -11,12 +11,87 @@ What lives in this file, top to bottom:
     the expected signatures are computed by botocore's own SigV4Auth / SigV4QueryAuth
   * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
   * the snapshot model: seed data per region, copies, copy progress, XML rendering
-  * scripted faults: SourceDBClusterSnapshotIdentifier "fault-..." on CopyDBClusterSnapshot
+  * scripted faults: SourceDBClusterSnapshotIdentifier "fault-...", "flaky-..." and "created-then-..."
+    on CopyDBClusterSnapshot (listed below)
   * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
   * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
     (journal lines and /__standin/last name the signing access key as "akid")
   * the server (ThreadingHTTPServer, TLS unless no context is given, loopback only), the generic
-    BaseHandler (body, replies, delays), the RDS Handler and main()
+    BaseHandler (body, replies, delays, resets, drips, chunks), the RDS Handler and main()
+
+Scripted behaviour, chosen by the SourceDBClusterSnapshotIdentifier of a CopyDBClusterSnapshot
+whose signature was verified. fault- names are matched on the parameter as given, flaky- and
+created-then- names also on the identifier at the end of a cluster-snapshot ARN (the ARN's region
+then decides, as for any source, whether a PreSignedUrl is required).
+  fault-<Code>              ErrorResponse with that code, status from ERROR_STATUS (else 400)
+  fault-http-500-html       500, text/html body          fault-http-503-empty   503, empty body
+  fault-not-xml             200 "this is not xml"        fault-wrong-root       200 <Something/>
+  fault-doctype             200 reply with an internal DTD and entity references
+  fault-external-entity     200 reply with a SYSTEM entity (file:///etc/passwd)
+  fault-big                 200 valid reply of exactly 3 MiB
+  fault-truncated           Content-Length of the whole reply, half of it, then an orderly close
+  fault-redirect            302 to http://169.254.169.254/latest/meta-data/
+  fault-slow                FaultSlow (400) after slow_seconds; stops waiting when the client leaves
+  fault-drip                200 and headers (Content-Length of a whole valid reply), then one byte of
+                            the body every 2 s (the first at once); stops when the client leaves
+  fault-reset-mid-body      200, headers with Content-Length, half the body, then a TCP RST
+                            (SO_LINGER 0, then close; no TLS close_notify)
+  fault-huge-chunked        200, Transfer-Encoding: chunked, no Content-Length, 10 MiB of XML-looking
+                            bytes (a reply whose DBClusterSnapshot holds a huge <Padding>) in 64 KiB
+                            chunks; stops when the client leaves (or stops reading for 30 s)
+  fault-gzip                200, Content-Encoding: gzip, body = a gzipped valid reply (sent although
+                            no client asks for gzip: a client must not decode it)
+  fault-huge-headers        200 valid reply after 25 X-Standin-Padding-NN headers, 4 KiB a line
+                            (100 KiB of header lines)
+  flaky-<kind>-<n>          the first n requests for this (source, target) pair fail with <kind>;
+                            every later one is a real copy of us-east-1's my-cluster-snapshot1 to the
+                            target in the request's region (SourceDBClusterSnapshotArn = the ARN of
+                            the source as named, so a client can reconcile by source),
+                            with all the usual checks (a second success: AlreadyExistsFault). kind:
+                              500 502 503 504 429   that status, ErrorResponse InternalFailure,
+                                                    BadGateway, ServiceUnavailable, GatewayTimeout,
+                                                    TooManyRequestsException (Type Receiver if 5xx)
+                              500html               500, text/html body
+                              reset                 no reply: TCP RST (as fault-reset-mid-body)
+                              <Code>                ErrorResponse <Code>, status as for fault-<Code>
+                                                    (Throttling, ThrottlingException, RequestTimeout..)
+                            Error messages read "Injected flaky failure <kind> (attempt i of n)."
+                            An unknown kind is answered InvalidParameterValue (400), every time.
+  created-then-<kind>       the copy is made (as flaky- does after its failures, copies_created + 1),
+                            but instead of the success reply the client gets, by kind:
+                              reset     no reply: TCP RST
+                              timeout   no reply for slow_seconds (default 30), then a TCP RST;
+                                        stops waiting when the client leaves
+                              503       ServiceUnavailable (503) ErrorResponse
+                              garbage   200 "not xml"
+                            A retry finds DBClusterSnapshotAlreadyExistsFault; Describe shows the copy.
+Attempts of CopyDBClusterSnapshot are counted per "source|target" (any source, once the signature,
+action and both identifiers are there); requests naming a TargetDBClusterSnapshotIdentifier per
+target, whatever their outcome. Status 0 in /__standin/last means that no HTTP reply was sent.
+The outcome of a flaky-/created-then- reply (journal, stats "rejected") is the error code of an
+ErrorResponse, else the flaky-/created-then- name; created-then- ones count as rejected although
+the copy exists.
+
+Control API (JSON in and out):
+  GET  /__standin/stats      requests, verified, copies_created, presigned_verified, by_action,
+                             rejected (by outcome), attempts {"source|target": n},
+                             requests_by_target {target: n}
+  GET  /__standin/last       the last RDS request: action, region, akid, status, outcome, params ...
+  GET  /__standin/config     the settings; POST /__standin/config {setting: number, ...} changes some:
+         snapshot_quota        1000  snapshots per region before SnapshotQuotaExceeded
+         max_skew_seconds      300   allowed |X-Amz-Date - now| (else RequestExpired), and how far a
+                                     PreSignedUrl may be dated in the future
+         slow_seconds          30    delay of fault-slow and created-then-timeout
+         expired_keys_up_to    0     temporary keys AKIDTEMP<n> with n <= this get ExpiredToken
+         clock_offset_seconds  0     shifts the stand-in's "now" (may be negative): the X-Amz-Date
+                                     and PreSignedUrl checks, SnapshotCreateTime of copies, and the
+                                     Date header of every reply (RFC 7231 format), errors included.
+                                     Journal timestamps and the log keep the real time.
+  POST /__standin/reset      seed data, settings, counters, journal and black holes back to the start
+  POST /__standin/blackhole  -> {"port": p}: a socket listening on 127.0.0.1:p with backlog 0 that
+                             never accepts; the stand-in itself connects to it twice (kept open) so
+                             its accept queue is full and Linux drops further SYNs: a connect() to p
+                             hangs until the client's timeout. Closed on reset and at exit.
 
 fake_credentials.py imports this module for the temporary credentials, SigV4 verification (any
 service), the Query-API error and reply XML, BaseHandler, StandinServer and write_ready_file.
@@ -28,11 +103,14 @@ session tokens, Authorization values) are never logged, journaled or returned.
 import argparse
 import dataclasses
 import datetime
+import email.utils
+import gzip
 import hashlib
 import hmac
 import http.server
 import ipaddress
 import json
+import math
 import os
 import re
 import select
@@ -40,6 +118,7 @@ import signal
 import socket
 import socketserver
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -78,8 +157,11 @@ KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
 KMS_KEY_NAMES = ('k', 'alias/backup')
 
 # expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
+# clock_offset_seconds: shifts the stand-in's "now" (checks, Date header); the only one that may be negative
 DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30,
-                  'expired_keys_up_to': 0}
+                  'expired_keys_up_to': 0, 'clock_offset_seconds': 0}
+SIGNED_SETTINGS = ('clock_offset_seconds',)
+MAX_SETTING = 1e9
 
 ERROR_STATUS = {
     'MissingAuthenticationToken': 403,
@@ -106,6 +188,8 @@ REGION_RE = re.compile(r'[a-z]{2}(-[a-z]+)+-[0-9]+')
 IDENTIFIER_RE = re.compile(r'(?!.*--)[A-Za-z][A-Za-z0-9-]{0,62}(?<!-)')
 TAG_PARAM_RE = re.compile(r'Tags\.Tag\.([1-9][0-9]*)\.(Key|Value)')
 FAULT_CODE_RE = re.compile(r'[A-Za-z][A-Za-z0-9]*')
+FLAKY_RE = re.compile(r'flaky-([A-Za-z0-9]+)-([0-9]{1,6})')
+CREATED_THEN_PREFIX = 'created-then-'
 XML_INVALID_CHAR_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
@@ -121,6 +205,11 @@ class RdsError(Exception):
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def shifted_now(config):
+    """The stand-in's "now": the real time moved by the clock_offset_seconds setting."""
+    return utcnow() + datetime.timedelta(seconds=config['clock_offset_seconds'])
 
 
 def iso_ms(moment):
@@ -590,12 +679,12 @@ def seed_regions():
     return regions
 
 
-def make_copy(source, region, target, kms_key, tags):
+def make_copy(source, region, target, kms_key, tags, now):
     copy = dict(source)
     copy.update({
         'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
         'DBClusterSnapshotIdentifier': target,
-        'SnapshotCreateTime': utcnow(),
+        'SnapshotCreateTime': now,
         'Status': 'copying',
         'PercentProgress': 0,
         'SnapshotType': 'manual',
@@ -678,6 +767,8 @@ class Reply:
     headers: tuple = ()
     declared_length: int | None = None   # a Content-Length larger than the body, then close (truncation)
     delay: float = 0                     # seconds to wait first, unless the client disconnects
+    transport: str | None = None         # how the reply is sent, see BaseHandler.send_reply:
+                                         # None, 'reset', 'drip', 'reset-mid-body' or 'chunked'
 
 
 def error_reply(error, request_id, namespace=NAMESPACE):
@@ -730,9 +821,38 @@ def fault_slow(call, config):
     return dataclasses.replace(error_reply(error, call.request_id), delay=config['slow_seconds'])
 
 
+def canned_copy_body(call):
+    root, _ = canned_copy_tree(call, call.params['TargetDBClusterSnapshotIdentifier'])
+    return serialize(root)
+
+
+HUGE_CHUNKED_BYTES = 10 * 1024 * 1024
+HUGE_HEADER_LINES, HUGE_HEADER_LINE_BYTES = 25, 4096
+
+
+def fault_huge_chunked(call, config):
+    """10 MiB of bytes that look like a reply: a DBClusterSnapshot with a huge <Padding>."""
+    placeholder = 'standin-padding-placeholder'
+    root, snapshot_element = canned_copy_tree(call, call.params['TargetDBClusterSnapshotIdentifier'])
+    ET.SubElement(snapshot_element, 'Padding').text = placeholder
+    head, tail = serialize(root).split(placeholder.encode())
+    body = head + b'x' * (HUGE_CHUNKED_BYTES - len(head) - len(tail)) + tail
+    return Reply(200, body, transport='chunked')
+
+
+def fault_huge_headers(call, config):
+    """A valid reply after 100 KiB of header lines ("Name: value\\r\\n", 4 KiB each)."""
+    headers = []
+    for number in range(HUGE_HEADER_LINES):
+        name = f'X-Standin-Padding-{number:02d}'
+        headers.append((name, 'p' * (HUGE_HEADER_LINE_BYTES - len(name) - len(': \r\n'))))
+    return Reply(200, canned_copy_body(call), headers=tuple(headers))
+
+
+HTML_500 = b'<html><body>Internal Server Error</body></html>'
+
 SPECIAL_FAULTS = {
-    'http-500-html': lambda call, config: Reply(
-        500, b'<html><body>Internal Server Error</body></html>', content_type='text/html'),
+    'http-500-html': lambda call, config: Reply(500, HTML_500, content_type='text/html'),
     'http-503-empty': lambda call, config: Reply(503, b'', content_type=None),
     'not-xml': lambda call, config: Reply(200, b'this is not xml'),
     'wrong-root': lambda call, config: Reply(200, b'<?xml version="1.0" encoding="UTF-8"?>\n<Something/>\n'),
@@ -743,6 +863,12 @@ SPECIAL_FAULTS = {
     'redirect': lambda call, config: Reply(
         302, b'', content_type=None, headers=(('Location', 'http://169.254.169.254/latest/meta-data/'),)),
     'truncated': fault_truncated,
+    'drip': lambda call, config: Reply(200, canned_copy_body(call), transport='drip'),
+    'reset-mid-body': lambda call, config: Reply(200, canned_copy_body(call), transport='reset-mid-body'),
+    'huge-chunked': fault_huge_chunked,
+    'gzip': lambda call, config: Reply(200, gzip.compress(canned_copy_body(call), mtime=0),
+                                       headers=(('Content-Encoding', 'gzip'),)),
+    'huge-headers': fault_huge_headers,
 }
 
 
@@ -756,6 +882,66 @@ def injected_fault(call, config):
         return dataclasses.replace(SPECIAL_FAULTS[name](call, config), outcome=source)
     if FAULT_CODE_RE.fullmatch(name):
         return error_reply(RdsError(name, f'Injected fault {name}.'), call.request_id)
+    return None
+
+
+FLAKY_STATUS_CODES = {429: 'TooManyRequestsException', 500: 'InternalFailure', 502: 'BadGateway',
+                      503: 'ServiceUnavailable', 504: 'GatewayTimeout'}
+
+
+def flaky_failure(source, kind, attempt, failures, call):
+    """The failing reply of a flaky-<kind>-<n> source; InvalidParameterValue for an unknown kind.
+
+    Outcome (journal, stats "rejected"): the error code of an ErrorResponse, else the source name
+    (the identifier, also when it was given inside an ARN); the same for created_then_reply.
+    """
+    message = f'Injected flaky failure {kind} (attempt {attempt} of {failures}).'
+    if kind.isdigit() and int(kind) in FLAKY_STATUS_CODES:
+        status = int(kind)
+        return error_reply(RdsError(FLAKY_STATUS_CODES[status], message, status), call.request_id)
+    if kind == '500html':
+        return Reply(500, HTML_500, outcome=source, content_type='text/html')
+    if kind == 'reset':
+        return Reply(0, b'', outcome=source, content_type=None, transport='reset')
+    if FAULT_CODE_RE.fullmatch(kind):
+        return error_reply(RdsError(kind, message), call.request_id)
+    raise RdsError('InvalidParameterValue', f'{source}: unknown flaky kind {kind}; known: '
+                   f'{", ".join(map(str, FLAKY_STATUS_CODES))}, 500html, reset or an error code.')
+
+
+def created_then_reply(source, kind, call, config):
+    """What a created-then-<kind> source answers once its copy exists; None for an unknown kind."""
+    if kind == 'reset':
+        return Reply(0, b'', outcome=source, content_type=None, transport='reset')
+    if kind == 'timeout':
+        return Reply(0, b'', outcome=source, content_type=None, transport='reset', delay=config['slow_seconds'])
+    if kind == '503':
+        error = RdsError('ServiceUnavailable', 'Injected failure after the copy was created.')
+        return dataclasses.replace(error_reply(error, call.request_id), outcome=source)
+    if kind == 'garbage':
+        return Reply(200, b'not xml', outcome=source)
+    return None
+
+
+def scripted_copy(source, attempt, call, config):
+    """(failure, after) for a flaky-/created-then- source (plain or the end of an ARN), None for any other.
+
+    failure: the reply to give instead of copying (a flaky source's first n attempts), or None;
+    after: the reply that replaces the success reply once the copy is made (created-then-), or None.
+    """
+    name = source.rsplit(':', 1)[-1] if source.startswith('arn:') else source
+    flaky = FLAKY_RE.fullmatch(name)
+    if flaky:
+        kind, failures = flaky.group(1), int(flaky.group(2))
+        failure = flaky_failure(name, kind, attempt, failures, call)
+        return (failure if attempt <= failures else None), None
+    if name.startswith(CREATED_THEN_PREFIX):
+        kind = name[len(CREATED_THEN_PREFIX):]
+        after = created_then_reply(name, kind, call, config)
+        if after is None:
+            raise RdsError('InvalidParameterValue', f'{name}: unknown kind {kind}; known: reset, timeout, 503, '
+                           'garbage.')
+        return None, after
     return None
 
 
@@ -799,9 +985,13 @@ def check_cross_region(standin, call, source_region):
         if source_region != call.region:
             raise RdsError('InvalidParameterCombination', 'PreSignedUrl is required for a cross-region copy')
         return
-    verify_presigned_url(url, call.params, call.region, source_region, call.host, utcnow(),
+    verify_presigned_url(url, call.params, call.region, source_region, call.host, shifted_now(standin.config),
                          standin.config['max_skew_seconds'])
     call.presigned_verified = True
+
+
+# What flaky- and created-then- sources really copy
+SCRIPTED_COPY_SOURCE = SnapshotRef('my-cluster-snapshot1', 'us-east-1', ACCOUNT, 'my-cluster-snapshot1')
 
 
 def copy_action(standin, call):
@@ -809,9 +999,15 @@ def copy_action(standin, call):
     check_known_params('CopyDBClusterSnapshot', params, COPY_PARAMS, allow_tags=True)
     source = required(params, 'SourceDBClusterSnapshotIdentifier')
     target = required(params, 'TargetDBClusterSnapshotIdentifier')
+    pair = f'{source}|{target}'
+    standin.attempts[pair] = attempt = standin.attempts.get(pair, 0) + 1
     fault = injected_fault(call, standin.config)
     if fault is not None:
         return fault
+    scripted = scripted_copy(source, attempt, call, standin.config)
+    failure, after = scripted or (None, None)
+    if failure is not None:
+        return failure
     check_identifier('TargetDBClusterSnapshotIdentifier', target)
     copy_tags = parse_bool(params, 'CopyTags')
     tags = parse_tags(params)
@@ -830,13 +1026,19 @@ def copy_action(standin, call):
         raise RdsError('KMSKeyNotAccessibleFault',
                        f'Specified KMS key [{kms_key}] does not exist, is not enabled or you do not have '
                        'permissions to access it.')
-    original = find_snapshot(standin, source_ref)
+    original = find_snapshot(standin, SCRIPTED_COPY_SOURCE if scripted else source_ref)
     if original['Status'] != 'available':
         raise RdsError('InvalidDBClusterSnapshotStateFault',
                        f"DBClusterSnapshot {source} is in state {original['Status']}, not available.")
-    copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []))
+    copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []),
+                     shifted_now(standin.config))
+    if scripted:
+        # the copy stands for one of the named source, so a client can reconcile by source
+        copy['SourceDBClusterSnapshotArn'] = snapshot_arn(source_ref.region, source_ref.identifier)
     existing[target] = copy
     standin.counters['copies_created'] += 1
+    if after is not None:
+        return after
     return success_reply('CopyDBClusterSnapshot', call.request_id, lambda result: add_snapshot_element(result, copy))
 
 
@@ -928,11 +1130,41 @@ def claimed_scope(header_pairs):
     return AuthInfo(None, None, None)
 
 
+def open_blackhole(host='127.0.0.1', fillers=2):
+    """[listening socket, filler sockets...]: the listener (backlog 0) is never accepted from and the
+    first filler's connection fills its accept queue, so Linux drops every later SYN to that port and
+    a connect() hangs (the second filler is already one of those)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sockets = [listener]
+    try:
+        listener.bind((host, 0))
+        listener.listen(0)
+        for number in range(fillers):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(filler)
+            filler.setblocking(False)
+            filler.connect_ex(listener.getsockname())
+            if number == 0:
+                _, writable, _ = select.select([], [filler], [], 2)
+                if not writable or filler.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
+                    raise OSError('the black hole could not fill its own accept queue')
+    except OSError:
+        close_sockets(sockets)
+        raise
+    return sockets
+
+
+def close_sockets(sockets):
+    for sock in sockets:
+        sock.close()
+
+
 class Standin:
     """All mutable state of the stand-in; every access holds self.lock."""
 
     def __init__(self, state_dir):
         self.lock = threading.Lock()
+        self.blackholes = []
         if not os.path.isdir(state_dir):
             os.makedirs(state_dir)
             os.chmod(state_dir, 0o755)
@@ -947,7 +1179,10 @@ class Standin:
             self.counters = {'requests': 0, 'verified': 0, 'copies_created': 0, 'presigned_verified': 0}
             self.by_action = {}
             self.rejected = {}
+            self.attempts = {}
+            self.requests_by_target = {}
             self.last = None
+            self.close_blackholes()
             self.journal.seek(0)
             self.journal.truncate()
 
@@ -960,7 +1195,10 @@ class Standin:
         for key, value in changes.items():
             if key not in DEFAULT_CONFIG:
                 raise ValueError(f'unknown setting {key}; known: {", ".join(DEFAULT_CONFIG)}')
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
+                    or abs(value) > MAX_SETTING:
+                raise ValueError(f'{key} must be a number of at most {MAX_SETTING:g} in size')
+            if value < 0 and key not in SIGNED_SETTINGS:
                 raise ValueError(f'{key} must be a non-negative number')
         with self.lock:
             self.config.update(changes)
@@ -970,13 +1208,31 @@ class Standin:
         with self.lock:
             return dict(self.config)
 
+    def now(self):
+        with self.lock:
+            return shifted_now(self.config)
+
+    def open_blackhole(self):
+        """Port of a new black hole (see open_blackhole); kept until reset or close."""
+        with self.lock:
+            sockets = open_blackhole()
+            self.blackholes.append(sockets)
+            return sockets[0].getsockname()[1]
+
+    def close_blackholes(self):
+        """Close every black hole; the caller holds self.lock (or is the only user left)."""
+        for sockets in self.blackholes:
+            close_sockets(sockets)
+        self.blackholes = []
+
     def execute(self, call):
         with self.lock:
             return find_action(call.params)(self, call)
 
     def stats(self):
         with self.lock:
-            return dict(self.counters, by_action=dict(self.by_action), rejected=dict(self.rejected))
+            return dict(self.counters, by_action=dict(self.by_action), rejected=dict(self.rejected),
+                        attempts=dict(self.attempts), requests_by_target=dict(self.requests_by_target))
 
     def last_request(self):
         with self.lock:
@@ -992,11 +1248,15 @@ class Standin:
             self.by_action[action] = self.by_action.get(action, 0) + 1
             if entry['outcome'] != 'ok':
                 self.rejected[entry['outcome']] = self.rejected.get(entry['outcome'], 0) + 1
+            if entry['target'] is not None:
+                self.requests_by_target[entry['target']] = self.requests_by_target.get(entry['target'], 0) + 1
             self.last = last
             self.journal.write(json.dumps(entry) + '\n')
             self.journal.flush()
 
     def close(self):
+        with self.lock:
+            self.close_blackholes()
         self.journal.close()
 
 
@@ -1034,6 +1294,11 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
 
 # ------------------------------------------------------------------------------------------------
 # Server and request handlers
+
+DRIP_SECONDS = 2
+CHUNK_BYTES = 64 * 1024
+RESET_GRACE_SECONDS = 0.2   # lets the bytes before a reset leave the socket first
+
 
 def log(message, name='rds-standin'):
     sys.stderr.write(f'{name} {utcnow().strftime("%H:%M:%S")} {message}\n')
@@ -1078,10 +1343,19 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def send_reply(self, reply, request_id=None):
         """Send reply (with x-amzn-RequestId when request_id is given); False if the client went away
-        during a delayed reply."""
+        during a delayed, dripped or chunked reply (or any write failed).
+
+        reply.transport: None sends it plainly; 'reset' sends nothing and resets the connection;
+        'drip' sends the body one byte every DRIP_SECONDS; 'reset-mid-body' sends half the body,
+        then resets; 'chunked' sends it with Transfer-Encoding: chunked instead of a Content-Length.
+        Every transport but None closes the connection afterwards.
+        """
         if reply.delay and self.client_left_within(reply.delay):
             self.close_connection = True
             return False
+        if reply.transport == 'reset':
+            self.reset_connection()
+            return True
         self.send_response(reply.status)
         if request_id:
             self.send_header('x-amzn-RequestId', request_id)
@@ -1089,18 +1363,53 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
             self.send_header('Content-Type', reply.content_type)
         for name, value in reply.headers:
             self.send_header(name, value)
-        self.send_header('Content-Length', str(reply.declared_length or len(reply.body)))
-        if reply.declared_length:
+        if reply.transport == 'chunked':
+            self.send_header('Transfer-Encoding', 'chunked')
+        else:
+            self.send_header('Content-Length', str(reply.declared_length or len(reply.body)))
+        if reply.declared_length or reply.transport:
             self.send_header('Connection', 'close')
             self.close_connection = True
-        self.end_headers()
         try:
+            self.end_headers()
+            if reply.transport == 'drip':
+                return self.drip(reply.body)
+            if reply.transport == 'chunked':
+                return self.send_chunked(reply.body)
+            if reply.transport == 'reset-mid-body':
+                self.wfile.write(reply.body[:len(reply.body) // 2])
+                time.sleep(RESET_GRACE_SECONDS)
+                self.reset_connection()
+                return True
             self.wfile.write(reply.body)
             self.wfile.flush()
         except OSError:
             self.close_connection = True
             return False
         return True
+
+    def drip(self, body):
+        """One byte of body now, then one every DRIP_SECONDS; False as soon as the client leaves."""
+        for index in range(len(body)):
+            if index and self.client_left_within(DRIP_SECONDS):
+                return False
+            self.wfile.write(body[index:index + 1])
+        return True
+
+    def send_chunked(self, body):
+        """body in CHUNK_BYTES chunks, then the last chunk; a write to a client that left fails."""
+        for offset in range(0, len(body), CHUNK_BYTES):
+            chunk = body[offset:offset + CHUNK_BYTES]
+            self.wfile.write(b'%x\r\n%s\r\n' % (len(chunk), chunk))
+        self.wfile.write(b'0\r\n\r\n')
+        return True
+
+    def reset_connection(self):
+        """Abortive close: SO_LINGER 0, then close the descriptor, so the client gets a TCP RST
+        (no FIN, no TLS close_notify). socketserver's later shutdown and close find it detached."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        os.close(self.connection.detach())
 
     def client_left_within(self, seconds):
         """Wait up to seconds; True as soon as the client closes the connection."""
@@ -1151,7 +1460,7 @@ class Handler(BaseHandler):
         try:
             body = self.read_body()
             config = standin.current_config()
-            auth = verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
+            auth = verify_sigv4('POST', self.path, header_pairs, body, shifted_now(config),
                                 config['max_skew_seconds'])
             check_not_expired(auth.access_key, config['expired_keys_up_to'])
             self.check_content_type()
@@ -1162,9 +1471,15 @@ class Handler(BaseHandler):
         params = lenient_params(body)
         standin.record(*describe_request(request_id, params, header_pairs, auth, reply, call))
         sent = self.send_reply(reply, request_id)
+        note = ' (client disconnected)' if not sent else f' ({reply.transport})' if reply.transport else ''
         log(f"{self.client_address[0]} POST / {params.get('Action', '-')} {auth.region if auth else '-'} "
-            f'-> {reply.status} {reply.outcome}{"" if sent else " (client disconnected)"} '
-            f'{(time.monotonic() - started) * 1000:.0f}ms')
+            f'-> {reply.status} {reply.outcome}{note} {(time.monotonic() - started) * 1000:.0f}ms')
+
+    def date_time_string(self, timestamp=None):
+        """The Date header: the stand-in's shifted "now" (clock_offset_seconds), RFC 7231 format."""
+        if timestamp is None:
+            timestamp = self.server.standin.now().timestamp()
+        return email.utils.formatdate(timestamp, usegmt=True)
 
     # -- control API -----------------------------------------------------------------------------
 
@@ -1184,10 +1499,15 @@ class Handler(BaseHandler):
                 self.read_body(optional=True)
                 standin.reset()
                 status, document = 200, {'reset': True}
+            elif route == ('POST', CONTROL_PREFIX + 'blackhole'):
+                self.read_body(optional=True)
+                status, document = 200, {'port': standin.open_blackhole()}
             else:
                 status, document = 404, {'error': f'no {method} {self.path}'}
         except (ValueError, RdsError) as error:
             status, document = 400, {'error': str(error)}
+        except OSError as error:
+            status, document = 500, {'error': f'{type(error).__name__}: {error}'}
         self.send_json(status, document)
         log(f'{self.client_address[0]} {method} {self.path} -> {status}')
 
@@ -1211,6 +1531,8 @@ class StandinServer(http.server.ThreadingHTTPServer):
     def get_request(self):
         """Accept; the TLS handshake happens later in the handler thread (BaseHandler.setup)."""
         sock, address = self.socket.accept()
+        # one reply is several writes: without this, Nagle and delayed ACKs cost 40 ms a request
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is None:
             return sock, address
         return self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address

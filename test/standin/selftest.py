@@ -8,13 +8,16 @@ What lives in this file:
     (the fake STS/IMDS/container credential servers have their own: selftest_credentials.py)
   * Env: a temp dir with certificates (make_certs.sh), the stand-in started on a free port, its stderr log
   * helpers: botocore clients, hand-made signed requests (botocore's SigV4Auth, optionally at a frozen
-    time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API
+    time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API, replies read as a
+    stream, and how a connection ended at the TCP level (RST or FIN, under the TLS layer)
   * the tests (plain asserts, run in order); the last line printed is "N passed, M failed"
 Exit status is non-zero if any test fails. Nothing but loopback is contacted.
 """
 
 import contextlib
 import datetime
+import email.utils
+import gzip
 import http.client
 import json
 import os
@@ -53,6 +56,9 @@ SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET, TEMP_SECRET, TEM
 FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
 WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
+SNAPSHOT1_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:my-cluster-snapshot1'
+HTTP_DATE_RE = re.compile(r'(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] '
+                          r'(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT')
 
 # botocore 1.29.27 captures (test vectors): CopyDBClusterSnapshot signed at 2015-08-30T12:36:00Z.
 VECTOR_BODY = ('Action=CopyDBClusterSnapshot&Version=2014-10-31&SourceDBClusterSnapshotIdentifier=a'
@@ -116,6 +122,7 @@ class Env:
         self.ca = os.path.join(self.certs, 'ca.crt')
         self.process = None
         self.port = None
+        self.blackhole = None   # port of a black hole left open for the SIGTERM test
 
     def make_certs(self):
         subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), self.certs], check=True)
@@ -255,6 +262,96 @@ def control(method, name, payload=None):
 
 def reset():
     assert control('POST', 'reset') == (200, {'reset': True})
+
+
+def stats():
+    return control('GET', 'stats')[1]
+
+
+def wait_for_log(text, seconds=5):
+    deadline = time.monotonic() + seconds
+    while text not in ENV.log():
+        assert time.monotonic() < deadline, f'not in the log within {seconds}s: {text}'
+        time.sleep(0.1)
+
+
+def no_reply(request, timeout=10):
+    """The exception that sending request raised (AssertionError if a reply came)."""
+    try:
+        reply = send(request, timeout=timeout)
+    except (OSError, http.client.HTTPException) as error:
+        return error
+    raise AssertionError(f'expected no reply, got {reply[0]}')
+
+
+@contextlib.contextmanager
+def streamed_reply(params, timeout=10):
+    """The http.client response to a signed request, body unread; response and connection closed after."""
+    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
+    prepared = signed_request(params).prepare()
+    try:
+        connection.request('POST', '/', body=prepared.body, headers=dict(prepared.headers))
+        response = connection.getresponse()
+        try:
+            yield response
+        finally:
+            response.close()
+    finally:
+        connection.close()
+
+
+def tcp_ending(request, timeout=10):
+    """Send request over TLS, then read the raw TCP stream under it (encrypted, unread by TLS) to its end:
+    'reset' for a TCP RST, 'eof' for an orderly close. (Python's ssl reports both as an EOF.)"""
+    prepared = request.prepare()
+    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
+    try:
+        connection.request('POST', '/', body=prepared.body, headers=dict(prepared.headers))
+        with socket.socket(fileno=os.dup(connection.sock.fileno())) as raw:
+            raw.settimeout(timeout)
+            try:
+                while raw.recv(65536):
+                    pass
+            except ConnectionResetError:
+                return 'reset'
+            return 'eof'
+    finally:
+        connection.close()
+
+
+def scripted_source_arn(source):
+    """The SourceDBClusterSnapshotArn of a flaky-/created-then- copy: the ARN of the source as named."""
+    return source if source.startswith('arn:') else rds_standin.snapshot_arn('us-east-1', source)
+
+
+def copied_snapshot(body, target, source):
+    """The DBClusterSnapshot of a successful CopyDBClusterSnapshotResponse body, checked to be a scripted
+    copy (of my-cluster-snapshot1's data) of source named target."""
+    root = ET.fromstring(body)
+    assert root.tag == NS + 'CopyDBClusterSnapshotResponse', root.tag
+    snap = root.find(f'{NS}CopyDBClusterSnapshotResult/{NS}DBClusterSnapshot')
+    assert snap.findtext(NS + 'DBClusterSnapshotIdentifier') == target
+    assert snap.findtext(NS + 'SourceDBClusterSnapshotArn') == scripted_source_arn(source)
+    assert snap.findtext(NS + 'Status') == 'copying'
+    return snap
+
+
+def reply_date(headers):
+    """The Date header (checked to be RFC 7231 IMF-fixdate) as an aware datetime."""
+    assert HTTP_DATE_RE.fullmatch(headers['date']), headers['date']
+    return email.utils.parsedate_to_datetime(headers['date'])
+
+
+def near(moment, expected, seconds=5):
+    return abs((moment - expected).total_seconds()) <= seconds
+
+
+def assert_refused(port):
+    try:
+        socket.create_connection(('127.0.0.1', port), timeout=2).close()
+    except ConnectionRefusedError:
+        return
+    raise AssertionError(f'port {port} still accepts connections')
 
 
 def journal_lines():
@@ -619,8 +716,11 @@ def config_and_quota():
                         TargetDBClusterSnapshotIdentifier='over-quota')
     assert control('POST', 'config', {'nonsense': 1})[0] == 400
     assert control('POST', 'config', {'snapshot_quota': 'x'})[0] == 400
+    assert control('POST', 'config', {'slow_seconds': -1})[0] == 400
+    assert control('POST', 'config', {'clock_offset_seconds': 1e12})[0] == 400
+    assert control('POST', 'config', {'clock_offset_seconds': -7})[1]['clock_offset_seconds'] == -7
     assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30,
-                                           'expired_keys_up_to': 0}
+                                           'expired_keys_up_to': 0, 'clock_offset_seconds': -7}
     assert control('GET', 'nope')[0] == 404
     reset()
     assert control('GET', 'config')[1]['snapshot_quota'] == 1000
@@ -631,7 +731,7 @@ def stats_last_and_journal():
     reset()
     stats = control('GET', 'stats')[1]
     assert stats == {'requests': 0, 'verified': 0, 'copies_created': 0, 'presigned_verified': 0,
-                     'by_action': {}, 'rejected': {}}, stats
+                     'by_action': {}, 'rejected': {}, 'attempts': {}, 'requests_by_target': {}}, stats
     rds_client = client()
     rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
                                         TargetDBClusterSnapshotIdentifier='counted', Tags=[{'Key': 'k', 'Value': 'v'}])
@@ -641,7 +741,9 @@ def stats_last_and_journal():
     stats = control('GET', 'stats')[1]
     assert stats == {'requests': 3, 'verified': 2, 'copies_created': 1, 'presigned_verified': 0,
                      'by_action': {'CopyDBClusterSnapshot': 2, 'DescribeDBClusterSnapshots': 1},
-                     'rejected': {'DBClusterSnapshotNotFoundFault': 1, 'SignatureDoesNotMatch': 1}}, stats
+                     'rejected': {'DBClusterSnapshotNotFoundFault': 1, 'SignatureDoesNotMatch': 1},
+                     'attempts': {'my-cluster-snapshot1|counted': 1, 'nope|x': 1},
+                     'requests_by_target': {'counted': 1, 'x': 1}}, stats
     last = control('GET', 'last')[1]
     assert last['action'] == 'DescribeDBClusterSnapshots' and last['outcome'] == 'SignatureDoesNotMatch'
     assert 'Authorization' in last['header_names'] and last['signed_headers'] is None
@@ -719,8 +821,250 @@ def slow_fault_stops_when_client_leaves():
 
 
 @test
+def flaky_status_and_code_failures_then_copy():
+    reset()
+    cases = (('503', 503, 'ServiceUnavailable'), ('500', 500, 'InternalFailure'), ('502', 502, 'BadGateway'),
+             ('504', 504, 'GatewayTimeout'), ('429', 429, 'TooManyRequestsException'),
+             ('Throttling', 400, 'Throttling'), ('ThrottlingException', 400, 'ThrottlingException'),
+             ('RequestLimitExceeded', 400, 'RequestLimitExceeded'),
+             ('TooManyRequestsException', 400, 'TooManyRequestsException'),
+             ('RequestThrottled', 400, 'RequestThrottled'), ('RequestTimeout', 400, 'RequestTimeout'),
+             ('InternalFailure', 500, 'InternalFailure'))
+    for kind, status, code in cases:
+        source, target = f'flaky-{kind}-2', f'flaky-{kind.lower()}'
+        for attempt in (1, 2):
+            message = expect_raw_error(rds(copy_params(source, target)), code, status)
+            assert message == f'Injected flaky failure {kind} (attempt {attempt} of 2).', message
+        status_3, _, body = rds(copy_params(source, target))
+        assert status_3 == 200, (kind, body)
+        copied_snapshot(body, target, source)
+        expect_raw_error(rds(copy_params(source, target)), 'DBClusterSnapshotAlreadyExistsFault', 400)
+    counted = stats()
+    assert counted['copies_created'] == len(cases)
+    assert counted['attempts'] == {f'flaky-{kind}-2|flaky-{kind.lower()}': 4 for kind, _, _ in cases}
+    assert counted['requests_by_target'] == {f'flaky-{kind.lower()}': 4 for kind, _, _ in cases}
+    assert [line['outcome'] for line in journal_lines()[:4]] == ['ServiceUnavailable', 'ServiceUnavailable', 'ok',
+                                                                 'DBClusterSnapshotAlreadyExistsFault']
+    _, _, body = rds(copy_params('flaky-503-1', 'flaky-type'))
+    assert ET.fromstring(body).findtext(f'{NS}Error/{NS}Type') == 'Receiver'
+    _, _, body = rds(copy_params('flaky-Throttling-1', 'flaky-type'))
+    assert ET.fromstring(body).findtext(f'{NS}Error/{NS}Type') == 'Sender'
+
+
+@test
+def flaky_html_reset_pairs_and_unknown_kinds():
+    reset()
+    for _ in range(2):
+        status, headers, body = rds(copy_params('flaky-500html-2', 'html'))
+        assert (status, headers['content-type'], body) == (500, 'text/html',
+                                                           b'<html><body>Internal Server Error</body></html>')
+    copied_snapshot(rds(copy_params('flaky-500html-2', 'html'))[2], 'html', 'flaky-500html-2')
+    error = no_reply(signed_request(copy_params('flaky-reset-1', 'reset')))
+    assert isinstance(error, http.client.RemoteDisconnected), repr(error)
+    copied_snapshot(rds(copy_params('flaky-reset-1', 'reset'))[2], 'reset', 'flaky-reset-1')
+    assert tcp_ending(signed_request(copy_params('flaky-reset-1', 'reset-tcp'))) == 'reset'
+    assert tcp_ending(signed_request(copy_params('fault-truncated', 'eof-tcp'))) == 'eof'
+    assert control('GET', 'last')[1]['status'] == 200
+    # each (source, target) pair counts for itself; flaky-<kind>-0 never fails
+    expect_raw_error(rds(copy_params('flaky-503-1', 'pair-a')), 'ServiceUnavailable', 503)
+    expect_raw_error(rds(copy_params('flaky-503-1', 'pair-b')), 'ServiceUnavailable', 503)
+    copied_snapshot(rds(copy_params('flaky-503-1', 'pair-a'))[2], 'pair-a', 'flaky-503-1')
+    copied_snapshot(rds(copy_params('flaky-503-0', 'pair-c'))[2], 'pair-c', 'flaky-503-0')
+    for source in ('flaky-999-1', 'flaky-200-1'):
+        expect_raw_error(rds(copy_params(source, 'unknown-kind')), 'InvalidParameterValue', 400,
+                         'unknown flaky kind')
+    counted = stats()
+    assert counted['attempts'] == {'flaky-500html-2|html': 3, 'flaky-reset-1|reset': 2, 'flaky-reset-1|reset-tcp': 1,
+                                   'fault-truncated|eof-tcp': 1, 'flaky-503-1|pair-a': 2,
+                                   'flaky-503-1|pair-b': 1, 'flaky-503-0|pair-c': 1, 'flaky-999-1|unknown-kind': 1,
+                                   'flaky-200-1|unknown-kind': 1}, counted['attempts']
+    assert counted['copies_created'] == 4 and counted['rejected']['flaky-reset-1'] == 2
+    assert [line['outcome'] for line in journal_lines()[3:5]] == ['flaky-reset-1', 'ok']
+    wait_for_log('flaky-reset-1 (reset)')
+
+
+@test
+def flaky_retried_by_botocore_and_cross_region():
+    reset()
+    retrying = botocore.session.get_session().create_client(
+        'rds', region_name='us-east-1', endpoint_url=ENV.url, verify=ENV.ca, aws_access_key_id='AKIDEXAMPLE',
+        aws_secret_access_key=SECRET, config=Config(retries={'mode': 'standard', 'total_max_attempts': 3},
+                                                    connect_timeout=5, read_timeout=10))
+    for source, target in (('flaky-Throttling-2', 'boto-throttled'), ('flaky-reset-1', 'boto-reset')):
+        snap = retrying.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source,
+                                                 TargetDBClusterSnapshotIdentifier=target)['DBClusterSnapshot']
+        assert (snap['DBClusterSnapshotIdentifier'], snap['SourceDBClusterSnapshotArn']) == \
+            (target, scripted_source_arn(source))
+    assert stats()['attempts'] == {'flaky-Throttling-2|boto-throttled': 3, 'flaky-reset-1|boto-reset': 2}
+    # an ARN source in another region: the failure comes first, then the PreSignedUrl is required and checked
+    west_flaky = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:flaky-503-1'
+    params = copy_params(west_flaky, 'flaky-west')
+    expect_raw_error(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2'))), 'ServiceUnavailable', 503)
+    expect_raw_error(rds(params), 'InvalidParameterCombination', 400)
+    copied_snapshot(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2')))[2], 'flaky-west', west_flaky)
+    assert control('GET', 'last')[1]['presigned_verified'] and stats()['attempts'][f'{west_flaky}|flaky-west'] == 3
+
+
+@test
+def created_then_reply_lost_after_exactly_one_copy():
+    reset()
+    control('POST', 'config', {'slow_seconds': 1})
+    assert isinstance(no_reply(signed_request(copy_params('created-then-reset', 'lost-reset'))),
+                      http.client.RemoteDisconnected)
+    expect_raw_error(rds(copy_params('created-then-503', 'lost-503')), 'ServiceUnavailable', 503,
+                     'Injected failure after the copy was created.')
+    assert rds(copy_params('created-then-garbage', 'lost-garbage'))[::2] == (200, b'not xml')
+    started = time.monotonic()
+    assert isinstance(no_reply(signed_request(copy_params('created-then-timeout', 'lost-timeout'))),
+                      http.client.RemoteDisconnected)
+    assert 0.9 < time.monotonic() - started < 5
+    counted = stats()
+    assert counted['copies_created'] == 4 and counted['verified'] == 4
+    rds_client = client()
+    for kind in ('reset', '503', 'garbage', 'timeout'):
+        expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotAlreadyExistsFault', 400,
+                            SourceDBClusterSnapshotIdentifier=f'created-then-{kind}',
+                            TargetDBClusterSnapshotIdentifier=f'lost-{kind}')
+        found = rds_client.describe_db_cluster_snapshots(
+            DBClusterSnapshotIdentifier=f'lost-{kind}')['DBClusterSnapshots']
+        assert [(s['SourceDBClusterSnapshotArn'], s['Status']) for s in found] == \
+            [(scripted_source_arn(f'created-then-{kind}'), 'copying')]
+    expect_client_error(client(secret='bad').copy_db_cluster_snapshot, 'SignatureDoesNotMatch', 403,
+                        SourceDBClusterSnapshotIdentifier='created-then-reset',
+                        TargetDBClusterSnapshotIdentifier='lost-reset')
+    counted = stats()
+    assert counted['copies_created'] == 4
+    assert counted['requests_by_target'] == {'lost-reset': 3, 'lost-503': 2, 'lost-garbage': 2, 'lost-timeout': 2}
+    assert counted['attempts'] == {f'created-then-{kind}|lost-{kind}': 2
+                                   for kind in ('reset', '503', 'garbage', 'timeout')}
+    expect_raw_error(rds(copy_params('created-then-later', 'lost-later')), 'InvalidParameterValue', 400,
+                     'unknown kind later')
+    assert stats()['copies_created'] == 4
+    # timeout waits slow_seconds (30 by default) but stops when the client leaves
+    control('POST', 'config', {'slow_seconds': 30})
+    assert isinstance(no_reply(signed_request(copy_params('created-then-timeout', 'lost-left')), timeout=1),
+                      socket.timeout)
+    wait_for_log('created-then-timeout (client disconnected)')
+    assert stats()['copies_created'] == 5
+
+
+@test
+def drip_fault_one_byte_every_two_seconds():
+    with streamed_reply(copy_params('fault-drip', 'drip')) as response:
+        assert response.status == 200 and int(response.getheader('Content-Length')) > 1000
+        assert response.getheader('Connection') == 'close'
+        started = time.monotonic()
+        assert response.read(1) == b'<' and time.monotonic() - started < 1
+        assert response.read(1) == b'C' and 1.5 < time.monotonic() - started < 3.5
+    wait_for_log('fault-drip (client disconnected)')
+
+
+@test
+def reset_mid_body_fault():
+    with streamed_reply(copy_params('fault-reset-mid-body', 'rst')) as response:
+        length = int(response.getheader('Content-Length'))
+        assert response.status == 200 and length > 1000
+        received = b''
+        while chunk := response.fp.read1(length):
+            received += chunk
+        assert len(received) == length // 2
+        assert received.startswith(b'<CopyDBClusterSnapshotResponse xmlns=')
+    assert tcp_ending(signed_request(copy_params('fault-reset-mid-body', 'rst'))) == 'reset'
+
+
+@test
+def huge_chunked_fault():
+    status, headers, body = send(signed_request(copy_params('fault-huge-chunked', 'chunky')), timeout=30)
+    assert status == 200 and headers['transfer-encoding'] == 'chunked' and 'content-length' not in headers
+    assert len(body) == 10 * 1024 * 1024 and body.startswith(b'<CopyDBClusterSnapshotResponse xmlns=')
+    assert body.endswith(b'</CopyDBClusterSnapshotResponse>\n') and b'<Padding>xxxx' in body
+    with streamed_reply(copy_params('fault-huge-chunked', 'chunky-left')) as response:
+        assert len(response.read(65536)) == 65536
+    wait_for_log('fault-huge-chunked (client disconnected)')
+
+
+@test
+def gzip_and_huge_header_faults():
+    created = stats()['copies_created']
+    status, headers, body = rds(copy_params('fault-gzip', 'zipped'))
+    assert (status, headers['content-encoding'], headers['content-type']) == (200, 'gzip', 'text/xml')
+    assert body.startswith(b'\x1f\x8b') and int(headers['content-length']) == len(body)
+    assert ET.fromstring(gzip.decompress(body)).tag == NS + 'CopyDBClusterSnapshotResponse'
+    status, headers, body = rds(copy_params('fault-huge-headers', 'headed'))
+    padding = {name: value for name, value in headers.items() if name.startswith('x-standin-padding-')}
+    assert status == 200 and len(padding) == 25
+    assert sum(len(f'{name}: {value}\r\n') for name, value in padding.items()) == 100 * 1024
+    assert ET.fromstring(body).tag == NS + 'CopyDBClusterSnapshotResponse'
+    assert stats()['copies_created'] == created
+
+
+@test
+def date_header_follows_clock_offset():
+    reset()
+    describe = {'Action': 'DescribeDBClusterSnapshots', 'Version': '2014-10-31', 'MaxRecords': '20'}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    status, headers, _ = rds(describe)
+    assert status == 200 and near(reply_date(headers), now)
+    for offset in (3600, -3600):
+        assert control('POST', 'config', {'clock_offset_seconds': offset})[0] == 200
+        shifted = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
+        naive_shifted = shifted.replace(tzinfo=None)
+        response = rds(describe)
+        message = expect_raw_error(response, 'RequestExpired', 400, 'is more than 300 seconds from the server time')
+        assert near(reply_date(response[1]), shifted), response[1]['date']
+        server_time = datetime.datetime.strptime(message.split('server time ')[1][:16], '%Y%m%dT%H%M%SZ')
+        assert near(server_time, naive_shifted)
+        status, headers, _ = rds(describe, when=naive_shifted)
+        assert status == 200 and near(reply_date(headers), shifted)
+        response = rds(describe, when=naive_shifted, secret='wrong')
+        expect_raw_error(response, 'SignatureDoesNotMatch', 403)
+        assert near(reply_date(response[1]), shifted)
+        status, _, body = rds(copy_params('my-cluster-snapshot1', f'shifted{offset + 3600}'), when=naive_shifted)
+        created = ET.fromstring(body).findtext(f'{NS}CopyDBClusterSnapshotResult/{NS}DBClusterSnapshot/'
+                                               f'{NS}SnapshotCreateTime')
+        assert status == 200 and near(datetime.datetime.strptime(created, '%Y-%m-%dT%H:%M:%S.%fZ'), naive_shifted)
+    # a PreSignedUrl is checked against the shifted clock too
+    control('POST', 'config', {'clock_offset_seconds': 7200})
+    naive_shifted = datetime.datetime.utcnow() + datetime.timedelta(seconds=7200)
+    params = copy_params(WEST_ARN, 'shifted-west')
+    expect_raw_error(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2')), when=naive_shifted),
+                     'InvalidParameterValue', 400, 'PreSignedUrl has expired.')
+    with frozen_time(naive_shifted):
+        snap = client().copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                                 TargetDBClusterSnapshotIdentifier='shifted-west',
+                                                 SourceRegion='us-west-2')['DBClusterSnapshot']
+    assert snap['SourceDBClusterSnapshotArn'] == WEST_ARN
+    status, _, document = https('GET', '/__standin/config')
+    assert status == 200 and json.loads(document)['clock_offset_seconds'] == 7200
+    reset()
+    status, headers, _ = rds(describe)
+    assert status == 200 and near(reply_date(headers), datetime.datetime.now(datetime.timezone.utc))
+
+
+@test
+def blackhole_port_swallows_connects():
+    ports = [control('POST', 'blackhole')[1]['port'] for _ in range(2)]
+    assert len(set(ports)) == 2 and ENV.port not in ports
+    for port, timeout in zip(ports, (2, 1)):
+        started = time.monotonic()
+        with socket.socket() as probe:
+            probe.settimeout(timeout)
+            try:
+                probe.connect(('127.0.0.1', port))
+            except socket.timeout:
+                assert time.monotonic() - started >= timeout - 0.1
+            else:
+                raise AssertionError(f'connected to the black hole {port}')
+    reset()
+    assert_refused(ports[0])
+    ENV.blackhole = control('POST', 'blackhole')[1]['port']   # closed at exit: see the SIGTERM test
+
+
+@test
 def sigterm_exits_cleanly_and_log_has_no_secrets():
     assert ENV.stop() == 0
+    if ENV.blackhole:
+        assert_refused(ENV.blackhole)
     log = ENV.log()
     assert 'listening on https://127.0.0.1:' in log and log.rstrip().endswith('stopped')
     for secret in SECRETS + ('AWS4-HMAC-SHA256 Credential', 'Signature='):
