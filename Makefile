@@ -22,3 +22,11 @@ override CFLAGS += -Wall -Wmissing-prototypes
 
 # every object depends on every header (PGXS tracks no header dependencies)
 $(OBJS): $(wildcard src/*.h)
+
+# Not part of installcheck (README.md, Testing): valgrind memcheck of the
+# backends (as root), and the libFuzzer targets (SECONDS per target, default 60)
+.PHONY: valgrind fuzz
+valgrind:
+	bash test/valgrind.sh
+fuzz:
+	$(MAKE) -C test/fuzz run

@@ -372,21 +372,28 @@ reconcile_copy(const AwsQuery *params, RdsReply *reply)
 }
 
 /*
- * Take a lock on the target for the rest of the transaction, so that two
- * sessions never copy to one target at once: the second one fails at
- * once, before sending anything.  The lock is an advisory lock (shown in
- * pg_locks with classid 0x52445343, "RDSC") on a hash of the region and
- * target, cluster-wide.
+ * The lock that keeps two sessions from copying to one target at once: an
+ * advisory lock (shown in pg_locks with classid 0x52445343, "RDSC") on a
+ * hash of the region and target, cluster-wide.
  */
 static void
-lock_target(const char *target)
+target_locktag(const char *target, LOCKTAG *tag)
 {
 	char	   *key = psprintf("%s/%s", RdsResolveRegion(), target);
-	LOCKTAG		tag;
 
-	SET_LOCKTAG_ADVISORY(tag, InvalidOid, 0x52445343,
+	SET_LOCKTAG_ADVISORY(*tag, InvalidOid, 0x52445343,
 						 hash_bytes((const unsigned char *) key, strlen(key)), 2);
-	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+}
+
+/*
+ * Take the target's lock for the duration of the call (a session lock, so
+ * that a loop of copies in one transaction does not pile up locks); a
+ * second session fails at once, before sending anything.
+ */
+static void
+lock_target(const LOCKTAG *tag, const char *target)
+{
+	if (LockAcquire(tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("another session is copying to DB cluster snapshot \"%s\"", target),
@@ -403,15 +410,24 @@ copy_snapshot(FunctionCallInfo fcinfo, RdsReply *reply)
 {
 	AwsQuery	params = AWS_QUERY_INIT;
 	char	   *source_region;
+	LOCKTAG		tag;
+	volatile bool locked = false;
 
 	PG_TRY();
 	{
+		const char *target;
+
 		build_copy_request(fcinfo, &params, &source_region);
-		lock_target(AwsQueryGet(&params, "TargetDBClusterSnapshotIdentifier"));
+		target = AwsQueryGet(&params, "TargetDBClusterSnapshotIdentifier");
+		target_locktag(target, &tag);
+		lock_target(&tag, target);
+		locked = true;
 		RdsAwsCall(&params, source_region, reconcile_copy, reply);
 	}
 	PG_FINALLY();
 	{
+		if (locked)
+			LockRelease(&tag, ExclusiveLock, true);
 		AwsQueryFree(&params);
 	}
 	PG_END_TRY();

@@ -155,6 +155,15 @@ number_in(const char *s, int n, int min, int max)
 	return v >= min && v <= max ? v : -1;
 }
 
+static int
+days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool		leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
 bool
 RdsIsIsoTimestamp(const char *s)
 {
@@ -166,7 +175,9 @@ RdsIsIsoTimestamp(const char *s)
 		number_in(s + 8, 2, 1, 31) < 0 || (s[10] != 'T' && s[10] != 't') ||
 		number_in(s + 11, 2, 0, 23) < 0 || s[13] != ':' ||
 		number_in(s + 14, 2, 0, 59) < 0 || s[16] != ':' ||
-		number_in(s + 17, 2, 0, 60) < 0)
+		number_in(s + 17, 2, 0, 60) < 0 ||
+		number_in(s + 8, 2, 1, 31) > days_in_month(number_in(s, 4, 1, 9999),
+												   number_in(s + 5, 2, 1, 12)))
 		return false;
 	p = s + 19;
 	if (*p == '.')
@@ -180,7 +191,8 @@ RdsIsIsoTimestamp(const char *s)
 	}
 	if (strcmp(p, "Z") == 0 || strcmp(p, "z") == 0)
 		return true;
-	return (p[0] == '+' || p[0] == '-') && number_in(p + 1, 2, 0, 23) >= 0 &&
+	/* real offsets run from -12:00 to +14:00 */
+	return (p[0] == '+' || p[0] == '-') && number_in(p + 1, 2, 0, 14) >= 0 &&
 		p[3] == ':' && number_in(p + 4, 2, 0, 59) >= 0 && p[6] == '\0';
 }
 
@@ -413,7 +425,8 @@ parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply 
 		st->problem = "The reply has no result element.";
 		return;
 	}
-	list = find_child(st, result, "DBClusterSnapshots");
+	list = strcmp(action, "DescribeDBClusterSnapshots") == 0
+		? find_child(st, result, "DBClusterSnapshots") : NULL;
 	if (is_sts_action(action))
 		parse_sts_credentials(st, result, reply);
 	else if (list != NULL)

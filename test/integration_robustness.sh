@@ -52,7 +52,7 @@ PY
 
 test_one_session_per_target() {
 	local t0 t1 ms out
-	start_background_call "SET rds_copy.request_timeout = '4s'; $(copy_sql fault-slow it-same-target)" it_lock_holder
+	start_background_call "SET rds_copy.request_timeout = '4s'; SET rds_copy.max_attempts = 1; $(copy_sql fault-slow it-same-target)" it_lock_holder
 	t0=$(date +%s%N)
 	out=$(psql_v -At -c "$(copy_sql my-cluster-snapshot1 it-same-target)" 2>&1 || true)
 	t1=$(date +%s%N)
@@ -82,7 +82,8 @@ fault_then_success() {
 }
 
 test_transport_faults() {
-	fault_then_success drip fault-drip '08006: ' 14000
+	# one byte every 2 s: the low-speed limit (no byte for 10 s) ends it
+	fault_then_success drip fault-drip '08006: request to the Amazon RDS endpoint timed out' 20000
 	fault_then_success reset-mid-body fault-reset-mid-body '08006: connection to the Amazon RDS endpoint failed' 3000
 	fault_then_success huge-chunked fault-huge-chunked '08P01: reply from the Amazon RDS endpoint is too large' 5000
 	fault_then_success gzip fault-gzip '08P01: Amazon RDS endpoint sent a reply that is not a valid' 3000

@@ -17,6 +17,7 @@ PACKAGES=(
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config make gcc
 	openssl python3 python3-botocore ca-certificates util-linux
+	clang-14 libclang-rt-14-dev valgrind
 )
 
 say() { printf '== %s\n' "$*" >&2; }

@@ -5,10 +5,12 @@
 #   1. C unit tests of the pure code (signing, encoding, parsing), plain and
 #      under AddressSanitizer/UBSan, including a cross-check of the signer
 #      against botocore on generated requests
-#   2. the stand-in's own self-test (botocore as the client)
-#   3. pg_regress against a throwaway cluster and the stand-in
-#   4. integration tests driving real backends (credentials from the
-#      environment, cancel, terminate)
+#   2. libFuzzer targets of the same pure code (test/fuzz/), 15 s each,
+#      after replaying every input that once failed
+#   3. the stand-ins' own self-tests (botocore as the client)
+#   4. pg_regress against a throwaway cluster and the stand-ins
+#   5. integration tests driving real backends (credential sources,
+#      cancels, faults, two sessions on one target, load)
 # It ends with one line "N passed, M failed".
 source "$(dirname "$0")/lib.sh"
 
@@ -40,6 +42,9 @@ say "C unit tests"
 count_suite "unit tests" make -C "$REPO/test/unit" -s check
 say "C unit tests under ASan/UBSan"
 count_suite "unit tests (sanitizers)" make -C "$REPO/test/unit" -s check SAN=1
+
+say "libFuzzer targets (15 s each)"
+count_suite "fuzzing" make -C "$REPO/test/fuzz" -s run SECONDS=15
 
 say "stand-in self-tests"
 count_suite "stand-in self-test" "$PYTHON" "$REPO/test/standin/selftest.py"
