@@ -106,7 +106,7 @@ test_transport_faults() {
 }
 
 test_load() {
-	local before_created before_requests i errors created rss100 rss_end
+	local before_created before_requests i errors created rss100 rss_end pids=()
 	configure_fake rds '{"snapshot_quota": 10000000}'
 	before_created=$(standin_stat copies_created)
 	before_requests=$(standin_stat requests)
@@ -123,9 +123,10 @@ test_load() {
 			  END LOOP;
 			  RAISE NOTICE 'rssend %', (SELECT regexp_replace(pg_read_file('/proc/' || pg_backend_pid() || '/status'), '.*VmRSS:\s+(\d+) kB.*', '\1'));
 			END \$\$" >"$WORK/load-$i.out" 2>&1 &
+		pids+=($!)
 	done
-	wait
-	errors=$(grep -l ERROR "$WORK"/load-*.out | wc -l)
+	wait "${pids[@]}" || true
+	errors=$( (grep -l ERROR "$WORK"/load-*.out || true) | wc -l)
 	created=$(($(standin_stat copies_created) - before_created))
 	if [ "$errors" = 0 ]; then pass "load: no backend saw an error"; else fail "load: $errors backends saw errors: $(grep -h ERROR "$WORK"/load-*.out | head -3)"; fi
 	if [ "$created" = $((RDS_LOAD_BACKENDS * RDS_LOAD_CALLS)) ] && \
