@@ -7,6 +7,12 @@
 #define RDS_COMPAT_H
 
 #include <curl/curl.h>
+#include <openssl/opensslv.h>
+
+/* sigv4.c uses OpenSSL 3's EVP_MAC and fetched digests */
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error "rds_copy needs OpenSSL 3.0 or later"
+#endif
 
 /* MarkGUCPrefixReserved() replaced EmitWarningsOnPlaceholders() in 15 */
 #if PG_VERSION_NUM < 150000

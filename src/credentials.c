@@ -690,6 +690,7 @@ RdsCredentialsGet(bool *from_cache)
 void
 RdsCredentialsInvalidate(void)
 {
+	SigV4ForgetKeys();
 	RdsCredentialsWipe(&cache);
 	cache_valid = false;
 }

@@ -57,6 +57,9 @@ extern bool SigV4PresignUrl(const SigV4Credentials *creds, const SigV4Scope *sco
 							const char *scheme, const AwsQuery *params,
 							time_t now, int expires, RdsBuf *url);
 
+/* Wipe the cached signing key (when credentials are dropped). */
+extern void SigV4ForgetKeys(void);
+
 /* Lower-case hex SHA-256 of data into out (65 bytes). */
 extern bool SigV4Sha256Hex(const void *data, size_t len, char *out);
 
