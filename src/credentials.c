@@ -236,6 +236,13 @@ read_section(const char *text, size_t len, const char *path, const char *section
 	return status == RDS_CREDFILE_FOUND;
 }
 
+static void
+free_profile(Profile *p)
+{
+	RdsIniSectionWipe(&p->creds);
+	RdsIniSectionWipe(&p->config);
+}
+
 /* The sections of profile name in both files. */
 static void
 load_profile(const SharedFiles *files, const char *name, Profile *p)
@@ -247,20 +254,23 @@ load_profile(const SharedFiles *files, const char *name, Profile *p)
 	p->found = read_section(files->creds_text, files->creds_len,
 							files->creds_file.path, name, &p->creds);
 	snprintf(section, sizeof(section), "profile %s", name);
-	if (read_section(files->config_text, files->config_len,
-					 files->config_file.path, section, &p->config))
-		p->found = true;
-	else if (strcmp(name, "default") == 0 &&
-			 read_section(files->config_text, files->config_len,
-						  files->config_file.path, "default", &p->config))
-		p->found = true;
-}
-
-static void
-free_profile(Profile *p)
-{
-	RdsIniSectionWipe(&p->creds);
-	RdsIniSectionWipe(&p->config);
+	/* a malformed config file must not leak what the credentials file gave */
+	PG_TRY();
+	{
+		if (read_section(files->config_text, files->config_len,
+						 files->config_file.path, section, &p->config))
+			p->found = true;
+		else if (strcmp(name, "default") == 0 &&
+				 read_section(files->config_text, files->config_len,
+							  files->config_file.path, "default", &p->config))
+			p->found = true;
+	}
+	PG_CATCH();
+	{
+		free_profile(p);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 }
 
 /* A key of the profile: the credentials file first, then the config file. */
