@@ -19,6 +19,11 @@
 #define MarkGUCPrefixReserved(prefix) EmitWarningsOnPlaceholders(prefix)
 #endif
 
+/* http.c refuses libcurl's own resends with CURLOPT_PREREQFUNCTION (7.80) */
+#if LIBCURL_VERSION_NUM < 0x075000
+#error "rds_copy needs libcurl 7.80 or later"
+#endif
+
 /* CURLOPT_PROTOCOLS_STR arrived in 7.85; the bitmask form is deprecated */
 #if LIBCURL_VERSION_NUM >= 0x075500
 #define RDS_CURL_SET_PROTOCOLS(h, allow_http) \

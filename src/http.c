@@ -6,7 +6,7 @@
  * reuse the connection and TLS session (curl_easy_reset keeps both).
  * TLS verification is always on; redirects are never followed; gzip is
  * never asked for; HTTP/1.1, as the AWS SDKs use for Query APIs; a
- * request body is never sent twice by libcurl itself (see on_seek).  libcurl's callbacks never raise: they record what
+ * request is never sent twice by libcurl itself (see on_prereq).  libcurl's callbacks never raise: they record what
  * happened and return an abort code, and this file raises (a cancel via
  * CHECK_FOR_INTERRUPTS) only after libcurl has returned and its objects
  * are freed.  Replies are not parsed here.
@@ -31,10 +31,8 @@ static CURL *rds_curl = NULL;
 typedef struct TransferState
 {
 	RdsHttpResponse *resp;
-	const char *body;			/* the request body, sent by on_read */
-	size_t		body_len;
-	size_t		body_sent;
-	bool		resend_refused; /* libcurl wanted to send the body again */
+	int			sends;			/* times libcurl was about to send the request */
+	bool		resend_refused; /* libcurl wanted to send the request again */
 	size_t		max_response;
 	size_t		header_bytes;
 	bool		too_large;
@@ -72,33 +70,24 @@ get_handle(void)
 	return rds_curl;
 }
 
-/* Hand libcurl the request body. */
-static size_t
-on_read(char *buffer, size_t size, size_t nitems, void *arg)
-{
-	TransferState *st = arg;
-	size_t		n = Min(size * nitems, st->body_len - st->body_sent);
-
-	memcpy(buffer, st->body + st->body_sent, n);
-	st->body_sent += n;
-	return n;
-}
-
 /*
- * libcurl rewinds the body to send it again when a reused connection dies
- * before any reply: it would repeat a request that AWS may have carried
- * out.  Refuse, so that the transfer fails as "outcome unknown" and the
- * caller's retries, which know how to reconcile, decide.
+ * Called before each send of the request.  libcurl sends a request again
+ * on its own when a reused connection dies before any reply -- a request
+ * that AWS may have carried out.  Refuse a second send, so that the
+ * transfer fails as "outcome unknown" and the caller's retries, which know
+ * how to reconcile, decide.
  */
 static int
-on_seek(void *arg, curl_off_t offset, int origin)
+on_prereq(void *arg, char *primary_ip, char *local_ip, int primary_port, int local_port)
 {
 	TransferState *st = arg;
 
-	if (origin == SEEK_SET && offset == 0 && st->body_sent == 0)
-		return CURL_SEEKFUNC_OK;
-	st->resend_refused = true;
-	return CURL_SEEKFUNC_FAIL;
+	if (++st->sends > 1)
+	{
+		st->resend_refused = true;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
 }
 
 static size_t
@@ -229,10 +218,7 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 		case RDS_HTTP_POST:
 			SETOPT(CURLOPT_POST, 1L);
 			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
-			SETOPT(CURLOPT_READFUNCTION, on_read);
-			SETOPT(CURLOPT_READDATA, st);
-			SETOPT(CURLOPT_SEEKFUNCTION, on_seek);
-			SETOPT(CURLOPT_SEEKDATA, st);
+			SETOPT(CURLOPT_POSTFIELDS, req->body);
 			break;
 		case RDS_HTTP_PUT:
 			SETOPT(CURLOPT_POST, 1L);
@@ -252,6 +238,8 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	SETOPT(CURLOPT_XFERINFOFUNCTION, on_progress);
 	SETOPT(CURLOPT_XFERINFODATA, st);
 	SETOPT(CURLOPT_NOPROGRESS, 0L);
+	SETOPT(CURLOPT_PREREQFUNCTION, on_prereq);
+	SETOPT(CURLOPT_PREREQDATA, st);
 #undef SETOPT
 	return ok;
 }
@@ -271,8 +259,6 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 	errbuf[0] = '\0';
 	st.resp = resp;
 	st.max_response = req->max_response;
-	st.body = req->body;
-	st.body_len = req->body_len;
 
 	h = get_handle();
 	for (i = 0; h != NULL && i < req->nheaders; i++)
