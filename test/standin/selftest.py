@@ -180,7 +180,11 @@ def frozen_time(moment):
         @classmethod
         def utcnow(cls):
             return moment
-    with mock.patch('botocore.auth.datetime', types.SimpleNamespace(datetime=Frozen)):
+    frozen = types.SimpleNamespace(datetime=Frozen, timezone=datetime.timezone)
+    # botocore signs with its CRT signer instead when awscrt is installed (Debian's awscli
+    # brings it): freeze both
+    with mock.patch('botocore.auth.datetime', frozen), \
+            mock.patch('botocore.crt.auth.datetime', frozen):
         yield
 
 
