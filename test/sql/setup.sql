@@ -12,18 +12,34 @@ SELECT format('ALTER DATABASE %I SET regress.journal = %L', current_database(), 
 SELECT format('ALTER DATABASE %I SET regress.fake_journal = %L', current_database(), :'fake_journal') \gexec
 \set ECHO all
 
--- number of requests the stand-in has received so far
-CREATE FUNCTION standin_requests() RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n') l
+-- the lines of a journal (the setting names its file), in order, as jsonb
+CREATE FUNCTION journal(setting text) RETURNS TABLE (n bigint, entry jsonb) LANGUAGE sql AS $$
+  SELECT n, l::jsonb FROM regexp_split_to_table(
+    coalesce(pg_read_file(current_setting(setting), 0, 100000000, true), ''), E'\n')
+    WITH ORDINALITY AS j(l, n)
   WHERE l <> ''
+$$;
+
+-- requests the stand-in has received so far, and the last one
+CREATE FUNCTION standin_requests() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM journal('regress.journal')
+$$;
+CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
+  SELECT entry FROM journal('regress.journal') ORDER BY n DESC LIMIT 1
 $$;
 
 -- requests the stand-in received for one target
 CREATE FUNCTION standin_requests_for(target text) RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n') l
-  WHERE l <> '' AND l::jsonb->>'target' = target
+  SELECT count(*) FROM journal('regress.journal') WHERE entry->>'target' = target
+$$;
+
+-- requests the fake credential sources (imds, container, sts) have received, and the last one
+CREATE FUNCTION fake_requests(server text) RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM journal('regress.fake_journal') WHERE entry->>'server' = server
+$$;
+CREATE FUNCTION fake_last(server text) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT entry FROM journal('regress.fake_journal') WHERE entry->>'server' = server
+   ORDER BY n DESC LIMIT 1
 $$;
 
 -- run a statement; the "after N attempts" its error's context reports, if any
@@ -38,29 +54,6 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT, state = RETURNED_SQLSTATE;
   RETURN state || ' ' || coalesce(substring(ctx from 'after \d+ attempts'), 'after 1 attempt');
 END
-$$;
-
--- the last request the stand-in received, as jsonb
-CREATE FUNCTION standin_last() RETURNS jsonb LANGUAGE sql AS $$
-  SELECT l::jsonb FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting('regress.journal'), 0, 100000000, true), ''), E'\n')
-    WITH ORDINALITY AS j(l, n)
-  WHERE l <> '' ORDER BY n DESC LIMIT 1
-$$;
-
--- requests the fake credential sources (imds, container, sts) have received
-CREATE FUNCTION fake_requests(server text) RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting('regress.fake_journal'), 0, 100000000, true), ''), E'\n') l
-  WHERE l <> '' AND l::jsonb->>'server' = server
-$$;
-
--- the last request a fake credential source received, as jsonb
-CREATE FUNCTION fake_last(server text) RETURNS jsonb LANGUAGE sql AS $$
-  SELECT l::jsonb FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting('regress.fake_journal'), 0, 100000000, true), ''), E'\n')
-    WITH ORDINALITY AS j(l, n)
-  WHERE l <> '' AND l::jsonb->>'server' = server ORDER BY n DESC LIMIT 1
 $$;
 
 -- the test's temporary directory, which changes per run, as <work>
