@@ -47,6 +47,8 @@
 #   BENCH_STEP_TIMEOUT=600  seconds allowed to any one step (apt, build, a round of one contestant)
 #   BENCH_NGINX_WORKERS=1   nginx worker processes
 #   BENCH_PROFILE=1         after the rounds, `perf stat` + `perf record` one more ext-1 round
+#   BENCH_RSS_CALLS=100000  then one fresh backend makes this many calls; its RSS after the first
+#                           1,000 and after all of them goes into the notes (0: skip)
 #                           (if perf is installed) and print where the backend's time goes
 #   RDS_COPY_SKIP_APT=1     skip apt-get;  RDS_COPY_SKIP_BUILD=1  skip the build and install
 #   RDS_COPY_KEEP_WORK=1    keep the temp dir (nginx, server and raw timing files)
@@ -460,6 +462,33 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# memory: one fresh backend, BENCH_RSS_CALLS calls (default 100,000; 0 skips): its RSS after
+# the first 1,000 and after all of them
+
+RSS_CALLS=${BENCH_RSS_CALLS:-100000}
+RSS_NOTE=()
+if [ "$RSS_CALLS" -gt 1000 ]; then
+	say "memory: one backend, $RSS_CALLS calls"
+	rss_out=$(timeout "$STEP_TIMEOUT" "$PGBIN/psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "
+		DO \$\$
+		DECLARE
+		  rss1k bigint;
+		BEGIN
+		  FOR i IN 1..$RSS_CALLS LOOP
+		    PERFORM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'bench-rss-' || i);
+		    IF i = 1000 THEN
+		      rss1k := substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') from 'VmRSS:\s+(\d+) kB');
+		    END IF;
+		  END LOOP;
+		  RAISE NOTICE 'rss % %', rss1k,
+		    substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') from 'VmRSS:\s+(\d+) kB');
+		END \$\$" 2>&1) || die "memory step failed: $rss_out"
+	read -r rss1k rss_all < <(printf '%s\n' "$rss_out" | sed -n 's/.*rss \([0-9]*\) \([0-9]*\).*/\1 \2/p')
+	RSS_NOTE+=("ext memory: one backend's RSS ${rss1k} kB after 1,000 calls, ${rss_all} kB after $RSS_CALLS ($((rss_all - rss1k)) kB more; target: within 1,024 kB)")
+	say "${RSS_NOTE[0]}"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # collect
 
 say "collecting"
@@ -537,7 +566,7 @@ done
 		failed=$(sed -n 's/^failed=//p' "$RES/$name.meta")
 		[ "$failed" = 0 ] || echo "WARNING: $name: $failed calls failed"
 	done
-	printf '%s\n' "${PROFILE_NOTES[@]}"
+	printf '%s\n' "${PROFILE_NOTES[@]}" "${RSS_NOTE[@]}"
 	echo "run time: $(( ($(date +%s%N) - START_NS) / 1000000000 ))s"
 } >"$RES/notes.txt"
 
