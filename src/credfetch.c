@@ -354,6 +354,7 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 	RdsHttpResponse token;
 	RdsHttpResponse role;
 	RdsHttpResponse doc;
+	RdsBuf		token_header = RDS_BUF_INIT;	/* holds the IMDS session token */
 	volatile bool found = false;
 	char	   *root;
 
@@ -368,34 +369,36 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 
 	PG_TRY();
 	{
-		char	   *token_header;
 		char	   *role_name;
 		char	   *list_url = psprintf("%s/latest/meta-data/iam/security-credentials/", root);
 
 		if (imds_request(RDS_HTTP_PUT, psprintf("%s/latest/api/token", root),
 						 IMDS_TOKEN_TTL_HEADER, &token))
 		{
-			token_header = psprintf("X-aws-ec2-metadata-token: %s", RdsBufStr(&token.body));
-			if (imds_request(RDS_HTTP_GET, list_url, token_header, &role))
+			RdsBufAppendStr(&token_header, "X-aws-ec2-metadata-token: ");
+			RdsBufAppendStr(&token_header, RdsBufStr(&token.body));
+			if (RdsBufFailed(&token_header))
+				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			if (imds_request(RDS_HTTP_GET, list_url, RdsBufStr(&token_header), &role))
 			{
 				role_name = pnstrdup(RdsBufStr(&role.body), strcspn(RdsBufStr(&role.body), "\r\n"));
 				if (role_name[0] == '\0' || strchr(role_name, '/') != NULL)
 					fail_source("the EC2 instance metadata service",
 								"It names no valid IAM role.");
 				if (!imds_request(RDS_HTTP_GET, psprintf("%s%s", list_url, role_name),
-								  token_header, &doc))
+								  RdsBufStr(&token_header), &doc))
 					fail_source("the EC2 instance metadata service",
 								psprintf("The credentials of role \"%s\" could not be read (HTTP %ld).",
 										 role_name, doc.status));
 				take_json_credentials(&doc, "the EC2 instance metadata service", out);
 				found = true;
 			}
-			explicit_bzero(token_header, strlen(token_header));
 		}
 	}
 	PG_FINALLY();
 	{
 		RdsBufWipe(&token.body);
+		RdsBufWipe(&token_header);
 		RdsBufFree(&role.body);
 		RdsBufWipe(&doc.body);
 	}
