@@ -26,6 +26,7 @@
 #include "awsquery.h"
 #include "endpoint.h"
 #include "guc.h"
+#include "result.h"
 #include "validate.h"
 #include "xml.h"
 
@@ -433,205 +434,20 @@ copy_snapshot(FunctionCallInfo fcinfo, RdsReply *reply)
 	PG_END_TRY();
 }
 
-/*
- * An ISO-8601 timestamp from a reply (checked by the parser) as a
- * timestamptz: seconds from RdsIsoTimestampToTime plus the fraction,
- * cheaper than timestamptz_in's general parser on every call.
- */
-static Datum
-timestamp_datum(const char *v)
-{
-	time_t		seconds;
-	const char *fraction = v + 19;
-	int64		usec = 0;
-	int			digits = 0;
-
-	if (!RdsIsoTimestampToTime(v, &seconds))
-		elog(ERROR, "reply timestamp \"%s\" is not ISO-8601", v);
-	if (*fraction == '.')
-		for (fraction++; *fraction >= '0' && *fraction <= '9'; fraction++)
-			if (digits++ < 6)
-				usec = usec * 10 + (*fraction - '0');
-	while (digits++ < 6)
-		usec *= 10;
-	return TimestampTzGetDatum(time_t_to_timestamptz(seconds) + usec);
-}
-
-static Datum
-zones_datum(const RdsSnapshot *snap)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(snap->nzones, 1));
-	int			i;
-
-	for (i = 0; i < snap->nzones; i++)
-		elems[i] = CStringGetTextDatum(snap->zones[i]);
-	return PointerGetDatum(construct_array(elems, snap->nzones, TEXTOID, -1, false,
-										   TYPALIGN_INT));
-}
-
-static void
-push_string(JsonbParseState **state, JsonbIteratorToken tok, const char *s)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = strlen(s);
-	pushJsonbValue(state, tok, &v);
-}
-
-/* {"key": "value", ...} */
-static Datum
-tags_object_datum(const RdsSnapshot *snap)
-{
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
-	int			i;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < snap->ntags; i++)
-	{
-		push_string(&state, WJB_KEY, snap->tags[i].key);
-		push_string(&state, WJB_VALUE, snap->tags[i].value);
-	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(res));
-}
-
-static HeapTuple
-snapshot_tuple(FunctionCallInfo fcinfo, const RdsReply *reply)
-{
-	const RdsSnapshot *snap = &reply->snapshots[0];
-	TupleDesc	tupdesc;
-	Datum		values[RDS_SNAPSHOT_NFIELDS + 1];
-	bool		nulls[RDS_SNAPSHOT_NFIELDS + 1];
-	int			i;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
-		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
-			 tupdesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
-	tupdesc = BlessTupleDesc(tupdesc);
-
-	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
-	{
-		const char *v = snap->values[i];
-
-		nulls[i] = false;
-		switch (RdsSnapshotFields[i].type)
-		{
-			case RDS_FIELD_ZONES:
-				nulls[i] = !snap->has_zones;
-				if (snap->has_zones)
-					values[i] = zones_datum(snap);
-				break;
-			case RDS_FIELD_TAGS:
-				nulls[i] = !snap->has_tags;
-				if (snap->has_tags)
-					values[i] = tags_object_datum(snap);
-				break;
-			default:
-				nulls[i] = v == NULL;
-				if (v == NULL)
-					break;
-				if (RdsSnapshotFields[i].type == RDS_FIELD_INT)
-					values[i] = Int32GetDatum(pg_strtoint32(v));
-				else if (RdsSnapshotFields[i].type == RDS_FIELD_BOOL)
-					values[i] = BoolGetDatum(strcmp(v, "true") == 0);
-				else if (RdsSnapshotFields[i].type == RDS_FIELD_TIMESTAMP)
-					values[i] = timestamp_datum(v);
-				else
-					values[i] = CStringGetTextDatum(v);
-				break;
-		}
-	}
-	nulls[RDS_SNAPSHOT_NFIELDS] = reply->request_id == NULL;
-	if (reply->request_id != NULL)
-		values[RDS_SNAPSHOT_NFIELDS] = CStringGetTextDatum(reply->request_id);
-	return heap_form_tuple(tupdesc, values, nulls);
-}
-
-/* The snapshot as boto3 shows response['DBClusterSnapshot']. */
-static Jsonb *
-snapshot_jsonb(const RdsSnapshot *snap)
-{
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
-	int			i;
-	int			j;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
-	{
-		const RdsSnapshotField *f = &RdsSnapshotFields[i];
-		const char *v = snap->values[i];
-		JsonbValue	jv;
-
-		if (f->type == RDS_FIELD_ZONES)
-		{
-			if (!snap->has_zones)
-				continue;
-			push_string(&state, WJB_KEY, f->aws_name);
-			pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-			for (j = 0; j < snap->nzones; j++)
-				push_string(&state, WJB_ELEM, snap->zones[j]);
-			pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-			continue;
-		}
-		if (f->type == RDS_FIELD_TAGS)
-		{
-			if (!snap->has_tags)
-				continue;
-			push_string(&state, WJB_KEY, f->aws_name);
-			pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-			for (j = 0; j < snap->ntags; j++)
-			{
-				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-				push_string(&state, WJB_KEY, "Key");
-				push_string(&state, WJB_VALUE, snap->tags[j].key);
-				push_string(&state, WJB_KEY, "Value");
-				push_string(&state, WJB_VALUE, snap->tags[j].value);
-				pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-			}
-			pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-			continue;
-		}
-		if (v == NULL)
-			continue;
-		push_string(&state, WJB_KEY, f->aws_name);
-		if (f->type == RDS_FIELD_INT)
-		{
-			jv.type = jbvNumeric;
-			jv.val.numeric = int64_to_numeric(pg_strtoint32(v));
-			pushJsonbValue(&state, WJB_VALUE, &jv);
-		}
-		else if (f->type == RDS_FIELD_BOOL)
-		{
-			jv.type = jbvBool;
-			jv.val.boolean = strcmp(v, "true") == 0;
-			pushJsonbValue(&state, WJB_VALUE, &jv);
-		}
-		else
-			push_string(&state, WJB_VALUE, v);
-	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(res);
-}
-
 /* Builds the SQL result from the reply, in the caller's memory context. */
 typedef Datum (*ResultBuilder) (FunctionCallInfo fcinfo, const RdsReply *reply);
 
 static Datum
 row_result(FunctionCallInfo fcinfo, const RdsReply *reply)
 {
-	return HeapTupleGetDatum(snapshot_tuple(fcinfo, reply));
+	return HeapTupleGetDatum(RdsSnapshotTuple(RdsSnapshotTupleDesc(fcinfo),
+											  &reply->snapshots[0], reply->request_id));
 }
 
 static Datum
 jsonb_result(FunctionCallInfo fcinfo, const RdsReply *reply)
 {
-	return JsonbPGetDatum(snapshot_jsonb(&reply->snapshots[0]));
+	return JsonbPGetDatum(RdsSnapshotJsonb(&reply->snapshots[0]));
 }
 
 /*

@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ * result.h
+ *		A parsed DBClusterSnapshot as a composite row or as jsonb.
+ *-------------------------------------------------------------------------
+ */
+#ifndef RDS_RESULT_H
+#define RDS_RESULT_H
+
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#include "xml.h"
+
+/* The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot. */
+extern TupleDesc RdsSnapshotTupleDesc(FunctionCallInfo fcinfo);
+
+/* snap as a row of tupdesc; request_id (may be NULL) goes in the last column. */
+extern HeapTuple RdsSnapshotTuple(TupleDesc tupdesc, const RdsSnapshot *snap,
+								  const char *request_id);
+
+/* snap as boto3 shows a DBClusterSnapshot. */
+extern Jsonb *RdsSnapshotJsonb(const RdsSnapshot *snap);
+
+#endif
