@@ -91,8 +91,253 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.check() IS
 'Check region, endpoint, CA file, credentials and one signed read-only call (DescribeDBClusterSnapshots)';
 
+-- Companion calls: the same signing, transport, errors and credentials as
+-- the copy.  region overrides rds_copy.region for one call.
+CREATE FUNCTION @extschema@.describe_db_cluster_snapshot(
+    identifier text,
+    region     text DEFAULT NULL)
+RETURNS @extschema@.db_cluster_snapshot
+AS 'MODULE_PATHNAME', 'rds_copy_describe_db_cluster_snapshot'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.describe_db_cluster_snapshot(text, text) IS
+'One DB cluster snapshot (DescribeDBClusterSnapshots); 42704 when it does not exist';
+
+CREATE FUNCTION @extschema@.describe_db_cluster_snapshot_jsonb(
+    identifier text,
+    region     text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'rds_copy_describe_db_cluster_snapshot_jsonb'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.describe_db_cluster_snapshot_jsonb(text, text) IS
+'One DB cluster snapshot as jsonb shaped like boto3''s DBClusterSnapshot';
+
+CREATE FUNCTION @extschema@.db_cluster_snapshots(
+    cluster        text    DEFAULT NULL,
+    snapshot_type  text    DEFAULT NULL,
+    include_shared boolean DEFAULT false,
+    region         text    DEFAULT NULL)
+RETURNS SETOF @extschema@.db_cluster_snapshot
+AS 'MODULE_PATHNAME', 'rds_copy_db_cluster_snapshots'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+
+COMMENT ON FUNCTION @extschema@.db_cluster_snapshots(text, text, boolean, text) IS
+'Every DB cluster snapshot matching the filters (DescribeDBClusterSnapshots, all Marker pages)';
+
+CREATE FUNCTION @extschema@.db_cluster_snapshots_jsonb(
+    cluster        text    DEFAULT NULL,
+    snapshot_type  text    DEFAULT NULL,
+    include_shared boolean DEFAULT false,
+    region         text    DEFAULT NULL)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'rds_copy_db_cluster_snapshots_jsonb'
+LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+
+COMMENT ON FUNCTION @extschema@.db_cluster_snapshots_jsonb(text, text, boolean, text) IS
+'Every DB cluster snapshot matching the filters, one jsonb per snapshot';
+
+CREATE FUNCTION @extschema@.wait_for_db_cluster_snapshot(
+    identifier    text,
+    timeout       interval DEFAULT '2 hours',
+    poll_interval interval DEFAULT '30 seconds',
+    region        text     DEFAULT NULL)
+RETURNS @extschema@.db_cluster_snapshot
+AS 'MODULE_PATHNAME', 'rds_copy_wait_for_db_cluster_snapshot'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.wait_for_db_cluster_snapshot(text, interval, interval, text) IS
+'Poll a DB cluster snapshot until it is available; RC001 on timeout, 55000 when it fails';
+
+CREATE FUNCTION @extschema@.wait_for_db_cluster_snapshot_jsonb(
+    identifier    text,
+    timeout       interval DEFAULT '2 hours',
+    poll_interval interval DEFAULT '30 seconds',
+    region        text     DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'rds_copy_wait_for_db_cluster_snapshot_jsonb'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.wait_for_db_cluster_snapshot_jsonb(text, interval, interval, text) IS
+'Poll a DB cluster snapshot until it is available and return it as jsonb';
+
+CREATE FUNCTION @extschema@.delete_db_cluster_snapshot(
+    identifier text,
+    region     text DEFAULT NULL)
+RETURNS @extschema@.db_cluster_snapshot
+AS 'MODULE_PATHNAME', 'rds_copy_delete_db_cluster_snapshot'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.delete_db_cluster_snapshot(text, text) IS
+'Delete a DB cluster snapshot (DeleteDBClusterSnapshot); also cancels a copy in progress';
+
+CREATE FUNCTION @extschema@.delete_db_cluster_snapshot_jsonb(
+    identifier text,
+    region     text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'rds_copy_delete_db_cluster_snapshot_jsonb'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.delete_db_cluster_snapshot_jsonb(text, text) IS
+'Delete a DB cluster snapshot and return it as jsonb';
+
+-- Copy after commit: one row per enqueued copy.  The background worker
+-- (or process_queue) sends committed rows and follows them to the end.
+CREATE TABLE @extschema@.copy_request (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source           text        NOT NULL,
+    target           text        NOT NULL,
+    kms_key          text,
+    copy_tags        boolean     NOT NULL DEFAULT false,
+    tags             jsonb,
+    source_region    text,
+    region           text        NOT NULL,
+    state            text        NOT NULL DEFAULT 'queued'
+        CONSTRAINT copy_request_state_check
+        CHECK (state IN ('queued', 'sending', 'copying', 'available', 'failed', 'cancelled')),
+    attempts         integer     NOT NULL DEFAULT 0,
+    checks           integer     NOT NULL DEFAULT 0,
+    percent_progress integer,
+    requested_by     name        NOT NULL DEFAULT current_user,
+    requested_at     timestamptz NOT NULL DEFAULT now(),
+    sent_at          timestamptz,
+    finished_at      timestamptz,
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    next_check_at    timestamptz,
+    request_id       text,
+    snapshot_arn     text,
+    error_sqlstate   text,
+    error_code       text,
+    error_message    text
+);
+
+COMMENT ON TABLE @extschema@.copy_request IS
+'Copies enqueued with rds_copy.enqueue_copy, sent after commit by the background worker or rds_copy.process_queue';
+
+-- one unfinished request per target and region
+CREATE UNIQUE INDEX copy_request_active_target
+    ON @extschema@.copy_request (region, target)
+    WHERE state IN ('queued', 'sending', 'copying');
+CREATE INDEX copy_request_due
+    ON @extschema@.copy_request (next_check_at)
+    WHERE state IN ('queued', 'sending', 'copying');
+CREATE INDEX copy_request_finished
+    ON @extschema@.copy_request (finished_at)
+    WHERE state IN ('available', 'failed', 'cancelled');
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.copy_request', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.copy_request_id_seq', '');
+
+CREATE FUNCTION @extschema@.enqueue_copy(
+    source        text,
+    target        text,
+    kms_key       text    DEFAULT NULL,
+    copy_tags     boolean DEFAULT false,
+    tags          jsonb   DEFAULT NULL,
+    source_region text    DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'rds_copy_enqueue_copy'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.enqueue_copy(text, text, text, boolean, jsonb, text) IS
+'Check a copy as rds_copy_db_cluster_snapshot does and queue it; nothing is sent before the transaction commits';
+
+CREATE FUNCTION @extschema@.process_queue(max_requests integer DEFAULT 100)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'rds_copy_process_queue'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.process_queue(integer) IS
+'Do the background worker''s work now, in background workers of this database: send committed requests, follow copies; returns the requests worked';
+
+CREATE FUNCTION @extschema@.cancel_copy(id bigint)
+RETURNS @extschema@.copy_request
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    request @extschema@.copy_request;
+BEGIN
+    SELECT * INTO request FROM @extschema@.copy_request r WHERE r.id = cancel_copy.id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'copy request % does not exist', cancel_copy.id
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF request.state = 'sending' THEN
+        RAISE EXCEPTION 'copy request % is being sent', request.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Try again in a moment; once the copy has started, cancelling deletes its target.';
+    ELSIF request.state NOT IN ('queued', 'copying') THEN
+        RAISE EXCEPTION 'copy request % has already finished', request.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Its state is %s.', request.state);
+    END IF;
+    IF request.state = 'copying' THEN
+        BEGIN
+            PERFORM @extschema@.delete_db_cluster_snapshot(request.target, request.region);
+        EXCEPTION WHEN undefined_object THEN
+            NULL;       -- already gone: nothing left to cancel
+        END;
+    END IF;
+    UPDATE @extschema@.copy_request r
+       SET state = 'cancelled', finished_at = now(), updated_at = now(), next_check_at = NULL
+     WHERE r.id = request.id
+    RETURNING * INTO request;
+    RETURN request;
+END
+$$;
+
+COMMENT ON FUNCTION @extschema@.cancel_copy(bigint) IS
+'Cancel a queued copy request, or delete the target of one that is copying';
+
+-- The audit trail of direct calls: a ring in shared memory
+-- (rds_copy.recent_requests_size entries; needs shared_preload_libraries).
+CREATE FUNCTION @extschema@.recent_request_records(
+    OUT at          timestamptz,
+    OUT pid         integer,
+    OUT session_id  text,
+    OUT username    name,
+    OUT database    name,
+    OUT action      text,
+    OUT region      text,
+    OUT source      text,
+    OUT target      text,
+    OUT outcome     text,
+    OUT sqlstate    text,
+    OUT aws_code    text,
+    OUT request_id  text,
+    OUT attempts    integer,
+    OUT latency     interval,
+    OUT queue_id    bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'rds_copy_recent_request_records'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.recent_request_records() IS
+'The most recent AWS calls of every session, oldest first, from the shared-memory ring';
+
+CREATE VIEW @extschema@.recent_requests AS
+    SELECT * FROM @extschema@.recent_request_records();
+
+COMMENT ON VIEW @extschema@.recent_requests IS
+'The most recent AWS calls of every session (who, when, action, region, source, target, outcome), never a secret';
+
 REVOKE ALL ON FUNCTION @extschema@.credentials() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rds_copy_db_cluster_snapshot(text, text, text, boolean, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rds_copy_db_cluster_snapshot_jsonb(text, text, text, boolean, jsonb, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.describe_db_cluster_snapshot(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.describe_db_cluster_snapshot_jsonb(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.db_cluster_snapshots(text, text, boolean, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.db_cluster_snapshots_jsonb(text, text, boolean, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.wait_for_db_cluster_snapshot(text, interval, interval, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.wait_for_db_cluster_snapshot_jsonb(text, interval, interval, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.delete_db_cluster_snapshot(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.delete_db_cluster_snapshot_jsonb(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.enqueue_copy(text, text, text, boolean, jsonb, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.process_queue(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cancel_copy(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.recent_request_records() FROM PUBLIC;
+REVOKE ALL ON TABLE @extschema@.copy_request FROM PUBLIC;
+REVOKE ALL ON TABLE @extschema@.recent_requests FROM PUBLIC;
 REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;

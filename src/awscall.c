@@ -25,6 +25,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "audit.h"
 #include "awscall.h"
 #include "credentials.h"
 #include "guc.h"
@@ -188,23 +189,48 @@ backoff_ms(int attempt)
 	return (long) (pg_prng_double(&pg_global_prng_state) * cap * 1000.0);
 }
 
+static char last_error_code[64];
+
+const char *
+RdsLastAwsErrorCode(void)
+{
+	return last_error_code[0] ? last_error_code : NULL;
+}
+
+/* The audit record of a call of params, started now. */
+static void
+audit_start(RdsAuditCall *audit, const AwsQuery *params, const char *region)
+{
+	const char *target = AwsQueryGet(params, "TargetDBClusterSnapshotIdentifier");
+
+	memset(audit, 0, sizeof(*audit));
+	audit->started = GetCurrentTimestamp();
+	audit->action = AwsQueryGet(params, "Action");
+	audit->region = region;
+	audit->source = AwsQueryGet(params, "SourceDBClusterSnapshotIdentifier");
+	audit->target = target ? target : AwsQueryGet(params, "DBClusterSnapshotIdentifier");
+}
+
 void
-RdsAwsCall(const AwsQuery *params_in, const char *source_region,
+RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_region,
 		   RdsReconcileFunc reconcile, RdsReply *reply)
 {
-	const char *region = RdsResolveRegion();
+	const char *region = region_in ? region_in : RdsResolveRegion();
 	RdsEndpoint endpoint;
 	RdsCall		call;
 	AwsQuery	params = AWS_QUERY_INIT;
+	RdsAuditCall audit;
+	volatile int sent = 0;
 
 	RdsResolveServiceEndpoint(RDS_SERVICE, region, rds_copy_endpoint_url, &endpoint);
 	memset(&call, 0, sizeof(call));
 	memset(reply, 0, sizeof(*reply));
+	last_error_code[0] = '\0';
+	audit_start(&audit, params_in, region);
 
 	PG_TRY();
 	{
 		int			attempt = 0;	/* attempts counted against max_attempts */
-		int			sent = 0;
 		bool		fresh_credentials_tried = false;
 		bool		clock_corrected = false;
 		bool		unknown = false;
@@ -253,7 +279,7 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region,
 				 */
 				RdsCallFree(&call);
 				memset(&call, 0, sizeof(call));
-				if (reconcile(params_in, reply))
+				if (reconcile(region, params_in, reply))
 				{
 					reconciled = true;
 					break;
@@ -288,10 +314,27 @@ RdsAwsCall(const AwsQuery *params_in, const char *source_region,
 			memset(&call.reply, 0, sizeof(call.reply));
 		}
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
+		const char *code = RdsCallErrorCode(&call);
+
+		if (code != NULL)
+			strlcpy(last_error_code, code, sizeof(last_error_code));
+		audit.ok = false;
+		audit.sqlstate = geterrcode();
+		audit.aws_code = code;
+		audit.request_id = call.reply.request_id;
+		audit.attempts = sent;
+		RdsAuditRecord(&audit);
 		AwsQueryFree(&params);
 		RdsCallFree(&call);
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	AwsQueryFree(&params);
+	RdsCallFree(&call);
+	audit.ok = true;
+	audit.request_id = reply->request_id;
+	audit.attempts = sent;
+	RdsAuditRecord(&audit);
 }

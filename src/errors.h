@@ -8,6 +8,9 @@
 
 #include "http.h"
 
+/* A wait for a snapshot ran out of time (not 57014, which stays for cancels). */
+#define RDS_ERRCODE_WAIT_TIMEOUT MAKE_SQLSTATE('R', 'C', '0', '0', '1')
+
 /* Where a failed call was going, for errcontext. */
 typedef struct RdsCallSite
 {

@@ -31,6 +31,29 @@ int			rds_copy_connect_timeout = 5000;
 int			rds_copy_request_timeout = 30000;
 int			rds_copy_max_response_size = 1024 * 1024;
 int			rds_copy_max_attempts = 3;
+int			rds_copy_log_requests = LOG;
+int			rds_copy_recent_requests_size = 1000;
+char	   *rds_copy_database_name = NULL;
+int			rds_copy_queue_workers = 2;
+int			rds_copy_queue_naptime = 1000;
+int			rds_copy_queue_poll_interval = 30;
+int			rds_copy_queue_retention = 30 * 24 * 60;
+int			rds_copy_queue_max_sends = 5;
+
+static const struct config_enum_entry log_level_options[] = {
+	{"off", -1, false},
+	{"debug5", DEBUG5, false},
+	{"debug4", DEBUG4, false},
+	{"debug3", DEBUG3, false},
+	{"debug2", DEBUG2, false},
+	{"debug1", DEBUG1, false},
+	{"debug", DEBUG2, true},
+	{"info", INFO, false},
+	{"notice", NOTICE, false},
+	{"warning", WARNING, false},
+	{"log", LOG, false},
+	{NULL, 0, false}
+};
 
 static bool
 check_region(char **newval, void **extra, GucSource source)
@@ -219,6 +242,70 @@ RdsDefineSettings(void)
 							&rds_copy_max_attempts,
 							max_attempts_from_environment(), 1, 10,
 							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("rds_copy.log_requests",
+							 "Level of the server log line written for every AWS call.",
+							 "off writes none; the calls still go to rds_copy.recent_requests.",
+							 &rds_copy_log_requests,
+							 LOG, log_level_options,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.recent_requests_size",
+							"AWS calls kept in shared memory for the view rds_copy.recent_requests.",
+							"Needs rds_copy in shared_preload_libraries; 0 keeps none.",
+							&rds_copy_recent_requests_size,
+							1000, 0, 1000000,
+							PGC_POSTMASTER, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.database_name",
+							   "Database whose rds_copy.copy_request queue the background workers serve.",
+							   NULL,
+							   &rds_copy_database_name,
+							   "postgres",
+							   PGC_POSTMASTER, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.queue_workers",
+							"Background workers sending queued copies (0: none; use rds_copy.process_queue()).",
+							"Needs rds_copy in shared_preload_libraries.",
+							&rds_copy_queue_workers,
+							2, 0, 32,
+							PGC_POSTMASTER, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.queue_naptime",
+							"How often an idle queue worker looks for work.",
+							NULL,
+							&rds_copy_queue_naptime,
+							1000, 10, 3600000,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.queue_poll_interval",
+							"First wait before a copying request is described again; doubles up to 10 times this.",
+							NULL,
+							&rds_copy_queue_poll_interval,
+							30, 1, 86400,
+							PGC_SIGHUP, GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.queue_retention",
+							"How long finished copy requests are kept (-1: for ever).",
+							NULL,
+							&rds_copy_queue_retention,
+							30 * 24 * 60, -1, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MIN,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("rds_copy.queue_max_sends",
+							"Sends of a queued copy that fails to reach AWS before it is marked failed.",
+							NULL,
+							&rds_copy_queue_max_sends,
+							5, 1, 100,
+							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("rds_copy");

@@ -17,6 +17,14 @@ extern int	rds_copy_connect_timeout;	/* ms */
 extern int	rds_copy_request_timeout;	/* ms */
 extern int	rds_copy_max_response_size; /* bytes */
 extern int	rds_copy_max_attempts;
+extern int	rds_copy_log_requests;	/* an elevel, or -1 for off */
+extern int	rds_copy_recent_requests_size;
+extern char *rds_copy_database_name;
+extern int	rds_copy_queue_workers;
+extern int	rds_copy_queue_naptime;	/* ms */
+extern int	rds_copy_queue_poll_interval;	/* s */
+extern int	rds_copy_queue_retention;	/* min, -1: keep */
+extern int	rds_copy_queue_max_sends;
 
 extern void RdsDefineSettings(void);
 
