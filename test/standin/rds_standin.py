@@ -12,7 +12,7 @@ What lives in this file, top to bottom:
   * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
   * the snapshot model: seed data per region, copies, copy progress, XML rendering
   * scripted faults: SourceDBClusterSnapshotIdentifier "fault-...", "flaky-..." and "created-then-..."
-    on CopyDBClusterSnapshot (listed below)
+    on CopyDBClusterSnapshot (listed below); scripted copies "ends-..." and "delayed-..."
   * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
   * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
     (journal lines and /__standin/last name the signing access key as "akid")
@@ -65,17 +65,37 @@ then decides, as for any source, whether a PreSignedUrl is required).
                               503       ServiceUnavailable (503) ErrorResponse
                               garbage   200 "not xml"
                             A retry finds DBClusterSnapshotAlreadyExistsFault; Describe shows the copy.
+  ends-<status>-<n>         a real copy (as flaky- makes it) that advances as usual on each Describe that
+                            returns it, but stops at 99 percent: the n-th such Describe (n >= 1) shows
+                            Status <status> (failed, incompatible-restore, deleted, ... or copying) with
+                            the percent it had, and from then on it stays exactly so. ends-failed-2: one
+                            Describe shows copying 50 %, the next failed; ends-copying-1: copying at 0 %
+                            for ever (a copy that never finishes).
+  delayed-<s>               a real copy (as flaky- makes it, counted at once), whose success reply is sent
+                            after s seconds (1..600); stops waiting when the client leaves.
 Attempts of CopyDBClusterSnapshot are counted per "source|target" (any source, once the signature,
 action and both identifiers are there); requests naming a TargetDBClusterSnapshotIdentifier per
 target, whatever their outcome. Status 0 in /__standin/last means that no HTTP reply was sent.
+Journal lines carry action, region, akid, source, target, outcome, verified, presigned; requests that
+name a DBClusterSnapshotIdentifier also "identifier", and DescribeDBClusterSnapshots requests "params"
+(their parameters but Action and Version: filters, MaxRecords, Marker).
 The outcome of a flaky-/created-then- reply (journal, stats "rejected") is the error code of an
 ErrorResponse, else the flaky-/created-then- name; created-then- ones count as rejected although
 the copy exists.
 
+Copies progress when a DescribeDBClusterSnapshots returns them: a new copy is 'copying' at 0 %
+(or first 'creating', see creating_describes); each Describe moves it progress_step percent further;
+at 100 it is 'available'. A Describe that fails (not found) changes nothing.
+
 Control API (JSON in and out):
   GET  /__standin/stats      requests, verified, copies_created, presigned_verified, by_action,
                              rejected (by outcome), attempts {"source|target": n},
-                             requests_by_target {target: n}
+                             requests_by_target {target: n} (TargetDBClusterSnapshotIdentifier only),
+                             by_action_snapshot {action: {snapshot: n}}: requests per action and per
+                             snapshot named (TargetDBClusterSnapshotIdentifier, else
+                             DBClusterSnapshotIdentifier, else "*"), whatever their outcome
+  GET  /__standin/snapshots  every snapshot, without advancing any: {region: {id: {status, percent,
+                             cluster, type, source_arn}}}; ?region=R for one region
   GET  /__standin/last       the last RDS request: action, region, akid, status, outcome, params ...
   GET  /__standin/config     the settings; POST /__standin/config {setting: number, ...} changes some:
          snapshot_quota        1000  snapshots per region before SnapshotQuotaExceeded
@@ -87,7 +107,17 @@ Control API (JSON in and out):
                                      and PreSignedUrl checks, SnapshotCreateTime of copies, and the
                                      Date header of every reply (RFC 7231 format), errors included.
                                      Journal timestamps and the log keep the real time.
+         progress_step         50    percent a copy advances per Describe that returns it (0..100;
+                                     0: copies never advance)
+         creating_describes    0     a new copy is 'creating' (0 %) for this many Describes that
+                                     return it, then 'copying' at 0 % (the copy reply shows creating)
   POST /__standin/reset      seed data, settings, counters, journal and black holes back to the start
+  POST /__standin/seed       {"identifiers": [id, ...]} or {"prefix": "p-", "count": n}, and optionally
+                             "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual),
+                             "status" (available; percent 100, else 0), "source" (an identifier or
+                             ARN: SourceDBClusterSnapshotArn, as a copy of it would have) -> {"seeded": n}:
+                             snapshots made without a request (none is counted). 400, and nothing made,
+                             when one exists already. prefix+count names are prefix + 4 digits.
   POST /__standin/blackhole  -> {"port": p}: a socket listening on 127.0.0.1:p with backlog 0 that
                              never accepts; the stand-in itself connects to it twice (kept open) so
                              its accept queue is full and Linux drops further SYNs: a connect() to p
@@ -158,8 +188,11 @@ KMS_KEY_NAMES = ('k', 'alias/backup')
 
 # expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
 # clock_offset_seconds: shifts the stand-in's "now" (checks, Date header); the only one that may be negative
+# progress_step: percent a copy advances per Describe; creating_describes: Describes a new copy stays creating
 DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30,
-                  'expired_keys_up_to': 0, 'clock_offset_seconds': 0}
+                  'expired_keys_up_to': 0, 'clock_offset_seconds': 0, 'progress_step': 50,
+                  'creating_describes': 0}
+SETTING_MAXIMUM = {'progress_step': 100}
 SIGNED_SETTINGS = ('clock_offset_seconds',)
 MAX_SETTING = 1e9
 
@@ -190,6 +223,10 @@ TAG_PARAM_RE = re.compile(r'Tags\.Tag\.([1-9][0-9]*)\.(Key|Value)')
 FAULT_CODE_RE = re.compile(r'[A-Za-z][A-Za-z0-9]*')
 FLAKY_RE = re.compile(r'flaky-([A-Za-z0-9]+)-([0-9]{1,6})')
 CREATED_THEN_PREFIX = 'created-then-'
+ENDS_RE = re.compile(r'ends-([a-z]+(?:-[a-z]+)*)-([1-9][0-9]{0,5})')
+DELAYED_RE = re.compile(r'delayed-([1-9][0-9]{0,2})')
+MAX_DELAY_SECONDS = 600
+SNAPSHOT_TYPES = ('manual', 'automated', 'shared', 'public', 'awsbackup')
 XML_INVALID_CHAR_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
@@ -679,30 +716,55 @@ def seed_regions():
     return regions
 
 
-def make_copy(source, region, target, kms_key, tags, now):
-    copy = dict(source)
+def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
+    copy = {key: value for key, value in source.items() if not key.startswith('_')}
     copy.update({
         'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
         'DBClusterSnapshotIdentifier': target,
         'SnapshotCreateTime': now,
-        'Status': 'copying',
+        'Status': 'creating' if creating_describes else 'copying',
         'PercentProgress': 0,
         'SnapshotType': 'manual',
         'DBClusterSnapshotArn': snapshot_arn(region, target),
         'SourceDBClusterSnapshotArn': source['DBClusterSnapshotArn'],
         'TagList': [dict(tag) for tag in tags],
     })
+    if creating_describes:
+        copy['_creating'] = creating_describes
     if kms_key is not None:
         set_encryption(copy, kms_key_arn(region))
     return copy
 
 
-def advance_copy(snapshot):
-    """Each Describe that returns a copy moves it 50 percent further; at 100 it is available."""
+def advance_copy(snapshot, step=50):
+    """What a Describe that returns a copy does to it: a creating one counts down its '_creating'
+    Describes, then turns copying at 0 percent; a copying one moves step percent further, and at 100
+    it is available. A copy with '_ends' (status, n) (an ends- source) stops at 99 percent, and on its
+    n-th Describe takes that status and keeps it; '_frozen' copies never change again."""
+    if snapshot.get('_frozen'):
+        return
+    ends = snapshot.get('_ends')
+    if ends is not None:
+        snapshot['_seen'] = snapshot.get('_seen', 0) + 1
+        if snapshot['_seen'] >= ends[1]:
+            snapshot['Status'], snapshot['_frozen'] = ends[0], True
+            return
+    if snapshot['Status'] == 'creating' and snapshot.get('_creating'):
+        snapshot['_creating'] -= 1
+        if snapshot['_creating'] == 0:
+            snapshot['Status'] = 'copying'
+        return
     if snapshot['Status'] == 'copying':
-        snapshot['PercentProgress'] = min(100, snapshot['PercentProgress'] + 50)
+        snapshot['PercentProgress'] = min(99 if ends else 100, snapshot['PercentProgress'] + int(step))
         if snapshot['PercentProgress'] == 100:
             snapshot['Status'] = 'available'
+
+
+def snapshot_view(snapshot):
+    """What GET /__standin/snapshots shows of a snapshot."""
+    return {'status': snapshot['Status'], 'percent': snapshot['PercentProgress'],
+            'cluster': snapshot['DBClusterIdentifier'], 'type': snapshot['SnapshotType'],
+            'source_arn': snapshot['SourceDBClusterSnapshotArn']}
 
 
 def xml_text(value):
@@ -923,25 +985,38 @@ def created_then_reply(source, kind, call, config):
     return None
 
 
+Script = namedtuple('Script', 'failure after ends delay')
+
+
 def scripted_copy(source, attempt, call, config):
-    """(failure, after) for a flaky-/created-then- source (plain or the end of an ARN), None for any other.
+    """Script for a flaky-/created-then-/ends-/delayed- source (plain or the end of an ARN), None for any
+    other.
 
     failure: the reply to give instead of copying (a flaky source's first n attempts), or None;
-    after: the reply that replaces the success reply once the copy is made (created-then-), or None.
+    after: the reply that replaces the success reply once the copy is made (created-then-), or None;
+    ends: (status, n) of an ends- source, else None; delay: seconds before the success reply (delayed-).
     """
     name = source.rsplit(':', 1)[-1] if source.startswith('arn:') else source
     flaky = FLAKY_RE.fullmatch(name)
     if flaky:
         kind, failures = flaky.group(1), int(flaky.group(2))
         failure = flaky_failure(name, kind, attempt, failures, call)
-        return (failure if attempt <= failures else None), None
+        return Script(failure if attempt <= failures else None, None, None, 0)
+    ends = ENDS_RE.fullmatch(name)
+    if ends:
+        return Script(None, None, (ends.group(1), int(ends.group(2))), 0)
+    delayed = DELAYED_RE.fullmatch(name)
+    if delayed:
+        if int(delayed.group(1)) > MAX_DELAY_SECONDS:
+            raise RdsError('InvalidParameterValue', f'{name}: at most {MAX_DELAY_SECONDS} seconds.')
+        return Script(None, None, None, int(delayed.group(1)))
     if name.startswith(CREATED_THEN_PREFIX):
         kind = name[len(CREATED_THEN_PREFIX):]
         after = created_then_reply(name, kind, call, config)
         if after is None:
             raise RdsError('InvalidParameterValue', f'{name}: unknown kind {kind}; known: reset, timeout, 503, '
                            'garbage.')
-        return None, after
+        return Script(None, after, None, 0)
     return None
 
 
@@ -1005,7 +1080,7 @@ def copy_action(standin, call):
     if fault is not None:
         return fault
     scripted = scripted_copy(source, attempt, call, standin.config)
-    failure, after = scripted or (None, None)
+    failure, after, ends, delay = scripted or (None, None, None, 0)
     if failure is not None:
         return failure
     check_identifier('TargetDBClusterSnapshotIdentifier', target)
@@ -1031,15 +1106,18 @@ def copy_action(standin, call):
         raise RdsError('InvalidDBClusterSnapshotStateFault',
                        f"DBClusterSnapshot {source} is in state {original['Status']}, not available.")
     copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []),
-                     shifted_now(standin.config))
+                     shifted_now(standin.config), standin.config['creating_describes'])
     if scripted:
         # the copy stands for one of the named source, so a client can reconcile by source
         copy['SourceDBClusterSnapshotArn'] = snapshot_arn(source_ref.region, source_ref.identifier)
+    if ends is not None:
+        copy['_ends'] = ends
     existing[target] = copy
     standin.counters['copies_created'] += 1
     if after is not None:
         return after
-    return success_reply('CopyDBClusterSnapshot', call.request_id, lambda result: add_snapshot_element(result, copy))
+    reply = success_reply('CopyDBClusterSnapshot', call.request_id, lambda result: add_snapshot_element(result, copy))
+    return dataclasses.replace(reply, delay=delay) if delay else reply
 
 
 def max_records(params):
@@ -1069,7 +1147,7 @@ def describe_action(standin, call):
         selected = [s for s in selected if s['DBClusterSnapshotIdentifier'] > marker]
     page, more = selected[:limit], len(selected) > limit
     for snapshot in page:
-        advance_copy(snapshot)
+        advance_copy(snapshot, standin.config['progress_step'])
 
     def fill(result):
         container = ET.SubElement(result, 'DBClusterSnapshots')
@@ -1181,6 +1259,7 @@ class Standin:
             self.rejected = {}
             self.attempts = {}
             self.requests_by_target = {}
+            self.by_action_snapshot = {}
             self.last = None
             self.close_blackholes()
             self.journal.seek(0)
@@ -1200,6 +1279,8 @@ class Standin:
                 raise ValueError(f'{key} must be a number of at most {MAX_SETTING:g} in size')
             if value < 0 and key not in SIGNED_SETTINGS:
                 raise ValueError(f'{key} must be a non-negative number')
+            if value > SETTING_MAXIMUM.get(key, MAX_SETTING):
+                raise ValueError(f'{key} must be at most {SETTING_MAXIMUM[key]}')
         with self.lock:
             self.config.update(changes)
             return dict(self.config)
@@ -1232,7 +1313,68 @@ class Standin:
     def stats(self):
         with self.lock:
             return dict(self.counters, by_action=dict(self.by_action), rejected=dict(self.rejected),
-                        attempts=dict(self.attempts), requests_by_target=dict(self.requests_by_target))
+                        attempts=dict(self.attempts), requests_by_target=dict(self.requests_by_target),
+                        by_action_snapshot={action: dict(counts)
+                                            for action, counts in self.by_action_snapshot.items()})
+
+    def snapshot_views(self, region=None):
+        """{region: {id: snapshot_view}} of every region (or of one), advancing nothing."""
+        with self.lock:
+            regions = {region: self.snapshots(region)} if region else self.regions
+            return {name: {identifier: snapshot_view(snapshot) for identifier, snapshot in sorted(found.items())}
+                    for name, found in sorted(regions.items())}
+
+    def seed(self, request):
+        """Make the snapshots POST /__standin/seed asks for (see the module text) -> how many."""
+        if not isinstance(request, dict):
+            raise ValueError('the body must be a JSON object')
+        known = {'identifiers', 'prefix', 'count', 'region', 'cluster', 'snapshot_type', 'status', 'source'}
+        unknown = sorted(set(request) - known)
+        if unknown:
+            raise ValueError(f"unknown seed field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        for name in known - {'identifiers', 'count'}:
+            if name in request and not isinstance(request[name], str):
+                raise ValueError(f'{name} must be a string')
+        if 'identifiers' in request:
+            identifiers = request['identifiers']
+            if 'prefix' in request or 'count' in request or not isinstance(identifiers, list) \
+                    or not all(isinstance(i, str) for i in identifiers):
+                raise ValueError('identifiers must be a list of strings, without prefix and count')
+        else:
+            count = request.get('count')
+            if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10000 \
+                    or 'prefix' not in request:
+                raise ValueError('give identifiers, or prefix and count (1..10000)')
+            identifiers = [f"{request['prefix']}{number:04d}" for number in range(count)]
+        region = request.get('region', 'us-east-1')
+        if not REGION_RE.fullmatch(region):
+            raise ValueError(f'{region} is not a region')
+        if request.get('snapshot_type', 'manual') not in SNAPSHOT_TYPES:
+            raise ValueError(f"snapshot_type must be one of {', '.join(SNAPSHOT_TYPES)}")
+        for identifier in identifiers:
+            try:
+                check_identifier('identifier', identifier)
+            except RdsError as error:
+                raise ValueError(f'{identifier!r}: {error.message}') from None
+        source = request.get('source')
+        source_arn = None
+        if source is not None:
+            ref = snapshot_ref(source, region)
+            source_arn = snapshot_arn(ref.region, ref.identifier)
+        status = request.get('status', 'available')
+        with self.lock:
+            existing = self.snapshots(region)
+            taken = sorted(set(identifiers) & set(existing))
+            if taken or len(set(identifiers)) != len(identifiers):
+                raise ValueError(f"snapshot(s) exist already or are named twice: {', '.join(taken) or '(twice)'}")
+            for identifier in identifiers:
+                snapshot = seed_snapshot(region, identifier, status=status)
+                snapshot.update({'DBClusterIdentifier': request.get('cluster', 'my-cluster'),
+                                 'SnapshotType': request.get('snapshot_type', 'manual'),
+                                 'PercentProgress': 100 if status == 'available' else 0,
+                                 'SourceDBClusterSnapshotArn': source_arn})
+                existing[identifier] = snapshot
+            return len(identifiers)
 
     def last_request(self):
         with self.lock:
@@ -1250,6 +1392,9 @@ class Standin:
                 self.rejected[entry['outcome']] = self.rejected.get(entry['outcome'], 0) + 1
             if entry['target'] is not None:
                 self.requests_by_target[entry['target']] = self.requests_by_target.get(entry['target'], 0) + 1
+            named = entry['target'] or entry.get('identifier') or '*'
+            counts = self.by_action_snapshot.setdefault(action, {})
+            counts[named] = counts.get(named, 0) + 1
             self.last = last
             self.journal.write(json.dumps(entry) + '\n')
             self.journal.flush()
@@ -1274,6 +1419,10 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
         'verified': auth is not None,
         'presigned': 'PreSignedUrl' in params,
     }
+    if params.get('DBClusterSnapshotIdentifier') is not None:
+        entry['identifier'] = params['DBClusterSnapshotIdentifier']
+    if entry['action'] == 'DescribeDBClusterSnapshots':
+        entry['params'] = {name: value for name, value in params.items() if name not in ('Action', 'Version')}
     shown = dict(params)
     if 'PreSignedUrl' in shown:
         shown['PreSignedUrl'] = presigned_url_view(shown['PreSignedUrl'])
@@ -1491,6 +1640,11 @@ class Handler(BaseHandler):
                 status, document = 200, standin.stats()
             elif route == ('GET', CONTROL_PREFIX + 'last'):
                 status, document = 200, standin.last_request()
+            elif route == ('GET', CONTROL_PREFIX + 'snapshots'):
+                region = dict(parse_qsl(urlsplit(self.path).query)).get('region')
+                status, document = 200, standin.snapshot_views(region)
+            elif route == ('POST', CONTROL_PREFIX + 'seed'):
+                status, document = 200, {'seeded': standin.seed(json.loads(self.read_body(optional=True) or b'{}'))}
             elif route == ('GET', CONTROL_PREFIX + 'config'):
                 status, document = 200, standin.current_config()
             elif route == ('POST', CONTROL_PREFIX + 'config'):

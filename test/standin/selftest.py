@@ -723,8 +723,10 @@ def config_and_quota():
     assert control('POST', 'config', {'slow_seconds': -1})[0] == 400
     assert control('POST', 'config', {'clock_offset_seconds': 1e12})[0] == 400
     assert control('POST', 'config', {'clock_offset_seconds': -7})[1]['clock_offset_seconds'] == -7
+    assert control('POST', 'config', {'progress_step': 101})[0] == 400
     assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30,
-                                           'expired_keys_up_to': 0, 'clock_offset_seconds': -7}
+                                           'expired_keys_up_to': 0, 'clock_offset_seconds': -7,
+                                           'progress_step': 50, 'creating_describes': 0}
     assert control('GET', 'nope')[0] == 404
     reset()
     assert control('GET', 'config')[1]['snapshot_quota'] == 1000
@@ -735,7 +737,8 @@ def stats_last_and_journal():
     reset()
     stats = control('GET', 'stats')[1]
     assert stats == {'requests': 0, 'verified': 0, 'copies_created': 0, 'presigned_verified': 0,
-                     'by_action': {}, 'rejected': {}, 'attempts': {}, 'requests_by_target': {}}, stats
+                     'by_action': {}, 'rejected': {}, 'attempts': {}, 'requests_by_target': {},
+                     'by_action_snapshot': {}}, stats
     rds_client = client()
     rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
                                         TargetDBClusterSnapshotIdentifier='counted', Tags=[{'Key': 'k', 'Value': 'v'}])
@@ -747,7 +750,9 @@ def stats_last_and_journal():
                      'by_action': {'CopyDBClusterSnapshot': 2, 'DescribeDBClusterSnapshots': 1},
                      'rejected': {'DBClusterSnapshotNotFoundFault': 1, 'SignatureDoesNotMatch': 1},
                      'attempts': {'my-cluster-snapshot1|counted': 1, 'nope|x': 1},
-                     'requests_by_target': {'counted': 1, 'x': 1}}, stats
+                     'requests_by_target': {'counted': 1, 'x': 1},
+                     'by_action_snapshot': {'CopyDBClusterSnapshot': {'counted': 1, 'x': 1},
+                                            'DescribeDBClusterSnapshots': {'*': 1}}}, stats
     last = control('GET', 'last')[1]
     assert last['action'] == 'DescribeDBClusterSnapshots' and last['outcome'] == 'SignatureDoesNotMatch'
     assert 'Authorization' in last['header_names'] and last['signed_headers'] is None
@@ -761,6 +766,137 @@ def stats_last_and_journal():
     assert lines[2]['verified'] is False and lines[2]['region'] == 'us-east-1'
     assert set(lines[0]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
                              'presigned'}
+
+
+@test
+def describe_and_delete_counted_per_snapshot_and_journaled():
+    reset()
+    rds_client = client()
+    rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='my-cluster-snapshot1')
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'DBClusterSnapshotNotFoundFault', 404,
+                        DBClusterSnapshotIdentifier='nope')
+    rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='my-cluster', SnapshotType='manual',
+                                             IncludeShared=True, MaxRecords=20)
+    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='busy-snapshot')
+    assert stats()['by_action_snapshot'] == {
+        'DescribeDBClusterSnapshots': {'my-cluster-snapshot1': 1, 'nope': 1, '*': 1},
+        'DeleteDBClusterSnapshot': {'busy-snapshot': 1}}
+    lines = journal_lines()
+    assert [(line['action'], line.get('identifier'), line['outcome']) for line in lines] == [
+        ('DescribeDBClusterSnapshots', 'my-cluster-snapshot1', 'ok'),
+        ('DescribeDBClusterSnapshots', 'nope', 'DBClusterSnapshotNotFoundFault'),
+        ('DescribeDBClusterSnapshots', None, 'ok'),
+        ('DeleteDBClusterSnapshot', 'busy-snapshot', 'ok')]
+    assert lines[2]['params'] == {'DBClusterIdentifier': 'my-cluster', 'SnapshotType': 'manual',
+                                  'IncludeShared': 'true', 'MaxRecords': '20'}, lines[2]
+    assert lines[0]['params'] == {'DBClusterSnapshotIdentifier': 'my-cluster-snapshot1'}
+    assert 'params' not in lines[3] and lines[3]['target'] is None
+
+
+def describe_one(identifier, region='us-east-1'):
+    found = client(region=region).describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=identifier)
+    snapshot = found['DBClusterSnapshots'][0]
+    return snapshot['Status'], snapshot['PercentProgress']
+
+
+@test
+def progress_step_and_creating_describes():
+    reset()
+    rds_client = client()
+    assert control('POST', 'config', {'progress_step': 30, 'creating_describes': 2})[0] == 200
+    copied = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                                 TargetDBClusterSnapshotIdentifier='stepped')
+    assert (copied['DBClusterSnapshot']['Status'], copied['DBClusterSnapshot']['PercentProgress']) == ('creating', 0)
+    seen = [describe_one('stepped') for _ in range(7)]
+    assert seen == [('creating', 0), ('copying', 0), ('copying', 30), ('copying', 60), ('copying', 90),
+                    ('available', 100), ('available', 100)], seen
+    assert control('POST', 'config', {'progress_step': 0, 'creating_describes': 0})[0] == 200
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='never-moves')
+    assert [describe_one('never-moves') for _ in range(3)] == [('copying', 0)] * 3
+    # a copy of a copy does not inherit its script or its countdown
+    assert control('POST', 'config', {'progress_step': 100})[0] == 200
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='stepped',
+                                        TargetDBClusterSnapshotIdentifier='copy-of-stepped')
+    assert describe_one('copy-of-stepped') == ('available', 100)
+    reset()
+    assert control('GET', 'config')[1]['progress_step'] == 50
+
+
+@test
+def ends_sources_fail_or_stall_on_a_later_describe():
+    reset()
+    rds_client = client()
+    for source, target in (('ends-failed-2', 'ends-a'), ('ends-failed-4', 'ends-b'), ('ends-copying-1', 'ends-c'),
+                           ('arn:aws:rds:us-east-1:123456789012:cluster-snapshot:ends-incompatible-restore-1',
+                            'ends-d')):
+        copied = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source,
+                                                     TargetDBClusterSnapshotIdentifier=target)['DBClusterSnapshot']
+        assert copied['Status'] == 'copying' and copied['SourceDBClusterSnapshotArn'] == scripted_source_arn(source)
+    assert [describe_one('ends-a') for _ in range(3)] == [('copying', 50), ('failed', 50), ('failed', 50)]
+    assert [describe_one('ends-b') for _ in range(5)] == [('copying', 50), ('copying', 99), ('copying', 99),
+                                                          ('failed', 99), ('failed', 99)]
+    assert [describe_one('ends-c') for _ in range(4)] == [('copying', 0)] * 4
+    assert describe_one('ends-d') == ('incompatible-restore', 0)
+    # n counts from 1: ends-failed-0 is no script, just a source that does not exist
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotNotFoundFault', 404,
+                        SourceDBClusterSnapshotIdentifier='ends-failed-0', TargetDBClusterSnapshotIdentifier='x')
+    assert stats()['copies_created'] == 4
+
+
+@test
+def delayed_source_answers_late_and_copies_at_once():
+    reset()
+    request = signed_request(copy_params('delayed-2', 'late'))
+    started = time.monotonic()
+    status, _, body = send(request)
+    assert status == 200 and time.monotonic() - started >= 2
+    copied_snapshot(body, 'late', 'delayed-2')
+    # the copy exists while the reply is still on its way; a client that leaves gets nothing
+    error = no_reply(signed_request(copy_params('delayed-3', 'late-2')), timeout=1)
+    assert isinstance(error, (socket.timeout, TimeoutError)), error
+    views = control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']
+    assert views['late-2']['status'] == 'copying'
+    assert stats()['copies_created'] == 2
+    expect_raw_error(rds(copy_params('delayed-601', 'x')), 'InvalidParameterValue', 400, 'at most 600')
+
+
+@test
+def seed_snapshots_and_page_through_them():
+    reset()
+    assert control('POST', 'seed', {'prefix': 'paged-', 'count': 250, 'cluster': 'big-cluster',
+                                    'snapshot_type': 'automated'}) == (200, {'seeded': 250})
+    assert control('POST', 'seed', {'identifiers': ['made-copying'], 'status': 'copying',
+                                    'source': 'my-cluster-snapshot1'}) == (200, {'seeded': 1})
+    assert control('POST', 'seed', {'identifiers': ['w-1'], 'region': 'us-west-2'}) == (200, {'seeded': 1})
+    assert stats()['requests'] == 0 and stats()['copies_created'] == 0
+    rds_client = client()
+    first = rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='big-cluster')
+    assert len(first['DBClusterSnapshots']) == 100 and first['Marker'] == 'paged-0099'
+    pages = list(rds_client.get_paginator('describe_db_cluster_snapshots').paginate(
+        DBClusterIdentifier='big-cluster', SnapshotType='automated'))
+    names = [s['DBClusterSnapshotIdentifier'] for page in pages for s in page['DBClusterSnapshots']]
+    assert len(pages) == 3 and names == [f'paged-{n:04d}' for n in range(250)]
+    assert {s['SnapshotType'] for page in pages for s in page['DBClusterSnapshots']} == {'automated'}
+    assert rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='big-cluster',
+                                                    SnapshotType='manual')['DBClusterSnapshots'] == []
+    assert [line.get('params', {}).get('Marker') for line in journal_lines()[1:]] == [None, 'paged-0099',
+                                                                                      'paged-0199', None]
+    assert describe_one('made-copying') == ('copying', 50)
+    views = control('GET', 'snapshots')[1]
+    assert views['us-east-1']['made-copying'] == {'status': 'copying', 'percent': 50, 'cluster': 'my-cluster',
+                                                  'type': 'manual', 'source_arn': SNAPSHOT1_ARN}
+    assert control('GET', 'snapshots')[1] == views    # looking advances nothing
+    assert list(control('GET', 'snapshots?region=us-west-2')[1]) == ['us-west-2']
+    assert sorted(control('GET', 'snapshots?region=us-west-2')[1]['us-west-2']) == ['w-1', 'west-snapshot']
+    for bad in ({'identifiers': ['made-copying']}, {'identifiers': ['a', 'a']}, {'prefix': 'p-'},
+                {'prefix': 'p-', 'count': 0}, {'identifiers': ['bad--name']}, {'identifiers': 'x'},
+                {'identifiers': ['x'], 'region': 'moon'}, {'identifiers': ['x'], 'snapshot_type': 'odd'},
+                {'identifiers': ['x'], 'colour': 'red'}, {'identifiers': ['x'], 'cluster': 5}, []):
+        assert control('POST', 'seed', bad)[0] == 400, bad
+    assert 'x' not in control('GET', 'snapshots')[1]['us-east-1']
+    reset()
+    assert 'made-copying' not in control('GET', 'snapshots')[1]['us-east-1']
 
 
 @test
