@@ -698,10 +698,10 @@ rds_copy_queue_worker_main(Datum arg)
 		{
 			if (!told_missing)
 				ereport(LOG,
-						(errmsg("rds_copy queue worker: extension rds_copy is not installed in database \"%s\"; checking again every minute",
+						(errmsg("rds_copy queue worker: extension rds_copy is not installed in database \"%s\"; waiting for CREATE EXTENSION",
 								rds_copy_database_name)));
 			told_missing = true;
-			nap(60000);
+			nap(rds_copy_queue_naptime);
 			continue;
 		}
 		told_missing = false;
