@@ -17,7 +17,7 @@ PACKAGES=(
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config make gcc
 	openssl python3 python3-botocore ca-certificates util-linux
-	clang-14 libclang-rt-14-dev valgrind
+	clang-14 libclang-rt-14-dev valgrind postgresql-15-cron
 )
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -208,14 +208,49 @@ log_line_prefix = '%m [%p] %q%u@%d '
 rds_copy.region = 'us-east-1'
 rds_copy.endpoint_url = '$STANDIN_URL'
 rds_copy.ca_file = '$CERTS/ca.crt'
+# preloading, background workers and pg_cron: written anew by every
+# restart_cluster (see write_cluster_conf); later lines still override it
+include_if_exists = 'rds_copy_test.conf'
 CONF
 	restart_cluster "$@"
+}
+
+# $PGDATA/rds_copy_test.conf, from the environment of the (re)start:
+#   RDS_COPY_PRELOAD=0        no shared_preload_libraries at all (the library
+#                             is then loaded per session, as before 1.0's queue)
+#   RDS_COPY_QUEUE_WORKERS=N  rds_copy.queue_workers (default 2; 0: none)
+#   RDS_COPY_PG_CRON=1        also preload pg_cron, jobs in database postgres,
+#                             run by background workers (our socket is Unix only)
+# The queue settings are short so tests need not wait: an idle worker looks
+# at the queue every 200 ms and a copying row is described again after 1 s.
+write_cluster_conf() {
+	local preload=rds_copy
+	[ "${RDS_COPY_PG_CRON:-0}" = 1 ] && preload=rds_copy,pg_cron
+	[ "${RDS_COPY_PRELOAD:-1}" = 0 ] && preload=
+	cat >"$PGDATA/rds_copy_test.conf" <<CONF
+# written by test/lib.sh write_cluster_conf
+shared_preload_libraries = '$preload'
+max_worker_processes = 32
+rds_copy.database_name = 'postgres'
+rds_copy.queue_workers = ${RDS_COPY_QUEUE_WORKERS:-2}
+rds_copy.queue_naptime = 200
+rds_copy.queue_poll_interval = 1
+CONF
+	if [ "${RDS_COPY_PG_CRON:-0}" = 1 ]; then
+		cat >>"$PGDATA/rds_copy_test.conf" <<CONF
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+cron.max_running_jobs = 8
+CONF
+	fi
+	chown postgres "$PGDATA/rds_copy_test.conf"
 }
 
 restart_cluster() {
 	if [ -f "$PGDATA/postmaster.pid" ]; then
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
 	fi
+	write_cluster_conf
 	runuser -u postgres -- env -i PATH=/usr/bin:/bin HOME=/var/lib/postgresql \
 		LANG=C.UTF-8 AWS_SHARED_CREDENTIALS_FILE="$WORK/credentials" \
 		AWS_CONFIG_FILE="$WORK/config" AWS_ENDPOINT_URL_STS="${FAKE_STS_URL:-https://127.0.0.1:1}" \
