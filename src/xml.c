@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include "buf.h"
 #include "xml.h"
@@ -30,6 +30,10 @@
 #define STS_NAMESPACE_PREFIX "https://sts.amazonaws.com/doc/"
 #define RDS_MAX_VALUE_LEN 65536
 #define RDS_MAX_LIST_LEN 10000
+#define RDS_XML_MAX_DEPTH 300		/* above libxml2's own limit, 256 */
+#define RDS_XML_KEEP_ELEMS 4096	/* tree buffers kept between replies, at most */
+#define RDS_XML_KEEP_TEXT (256 * 1024)
+#define RDS_XML_MAX_DICT 4096		/* names the reused parser may remember */
 
 const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
 	{"AvailabilityZones", "availability_zones", RDS_FIELD_ZONES},
@@ -62,58 +66,368 @@ const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
 	{"DBSystemId", "db_system_id", RDS_FIELD_TEXT},
 };
 
-/* Parsing state: the namespace of the root, and the first problem met. */
+/*
+ * The reply as a compact tree of its elements, built from libxml2's SAX2
+ * events instead of a libxml2 DOM (which costs a malloc'd node per element,
+ * text node and string, and a tree walk to free them).  All character data
+ * of the document (text, CDATA, predefined entities and character
+ * references -- not comments or processing instructions) is appended to one
+ * buffer in document order, so the text of an element with everything
+ * below it, what xmlNodeGetContent returns, is the slice between the
+ * buffer's length at its start tag and at its end tag.
+ */
+typedef struct XmlElem
+{
+	const char *name;			/* local name; libxml2's, valid until the next parse */
+	bool		in_ns;			/* in the root's namespace (both without one) */
+	int			first_child;	/* indices into XmlTree.elems, -1 for none */
+	int			last_child;
+	int			next;
+	size_t		text_start;		/* [text_start, text_end) of XmlTree.text */
+	size_t		text_end;
+} XmlElem;
+
+typedef struct XmlTree
+{
+	XmlElem    *elems;			/* elems[0] is the root */
+	int			nelems;
+	int			cap;
+	int			stack[RDS_XML_MAX_DEPTH];	/* open elements */
+	int			depth;
+	char	   *text;
+	size_t		text_len;
+	size_t		text_cap;
+	const xmlChar *root_ns;		/* the root's namespace URI, or NULL */
+	bool		root_ns_ok;		/* no namespace, or the service's */
+	const char *ns_prefix;		/* the service's namespace URIs start so */
+	bool		has_doctype;
+	const char *failed;			/* out of memory, or nested too deep */
+	bool		drop_parser;	/* free the parser context after this reply */
+} XmlTree;
+
+/* Parsing state: the tree, and the first problem met. */
 typedef struct ParseState
 {
-	const xmlChar *ns;
+	const XmlTree *tree;
 	const char *problem;
 } ParseState;
 
-static bool
-is_rds_element(const ParseState *st, const xmlNode *node, const char *name)
+#define ELEM(st, i) (&(st)->tree->elems[(i)])
+#define FIRST_CHILD(st, e) ((e)->first_child >= 0 ? ELEM(st, (e)->first_child) : NULL)
+#define NEXT(st, e) ((e)->next >= 0 ? ELEM(st, (e)->next) : NULL)
+
+/* ---------------------------------------------------------------------
+ * building the tree from SAX2 events
+ * ---------------------------------------------------------------------
+ */
+
+static void
+tree_text(XmlTree *t, const xmlChar *data, int len)
 {
-	if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, name) != 0)
-		return false;
-	if (st->ns == NULL)
-		return node->ns == NULL;
-	return node->ns != NULL && xmlStrEqual(node->ns->href, st->ns);
+	size_t		need;
+
+	if (t->failed != NULL || len <= 0)
+		return;
+	need = t->text_len + (size_t) len + 1;
+	if (need > t->text_cap)
+	{
+		size_t		cap = t->text_cap ? t->text_cap : 4096;
+		char	   *text;
+
+		while (cap < need)
+			cap *= 2;
+		text = realloc(t->text, cap);
+		if (text == NULL)
+		{
+			t->failed = "Out of memory while parsing the reply.";
+			return;
+		}
+		t->text = text;
+		t->text_cap = cap;
+	}
+	memcpy(t->text + t->text_len, data, (size_t) len);
+	t->text_len += (size_t) len;
 }
 
-static xmlNode *
-find_child(const ParseState *st, const xmlNode *parent, const char *name)
+static void
+sax_characters(void *ctx, const xmlChar *data, int len)
 {
-	xmlNode    *c;
+	xmlParserCtxtPtr ctxt = ctx;
 
-	for (c = parent->children; c != NULL; c = c->next)
-		if (is_rds_element(st, c, name))
+	tree_text(ctxt->_private, data, len);
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		  const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+		  int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	XmlTree    *t = ctxt->_private;
+	XmlElem    *e;
+	int			i;
+
+	(void) nb_namespaces;
+	(void) namespaces;
+	(void) nb_attributes;
+	(void) nb_defaulted;
+	(void) attributes;
+	if (t->failed != NULL)
+		return;
+	if (t->depth >= RDS_XML_MAX_DEPTH)
+	{
+		t->failed = "The reply is not well-formed XML.";
+		xmlStopParser(ctxt);
+		return;
+	}
+	if (t->nelems == t->cap)
+	{
+		int			cap = t->cap ? t->cap * 2 : 128;
+		XmlElem    *elems = realloc(t->elems, sizeof(XmlElem) * cap);
+
+		if (elems == NULL)
+		{
+			t->failed = "Out of memory while parsing the reply.";
+			xmlStopParser(ctxt);
+			return;
+		}
+		t->elems = elems;
+		t->cap = cap;
+	}
+	i = t->nelems++;
+	e = &t->elems[i];
+	e->name = (const char *) localname;
+	e->in_ns = true;
+	e->first_child = e->last_child = e->next = -1;
+	e->text_start = e->text_end = t->text_len;
+	if (i == 0)
+	{
+		t->root_ns = uri;
+		t->root_ns_ok = uri == NULL ||
+			strncmp((const char *) uri, t->ns_prefix, strlen(t->ns_prefix)) == 0;
+	}
+	/*
+	 * An undeclared prefix: libxml2's tree would name the element
+	 * "prefix:name", in no namespace, which matches nothing we look for.
+	 */
+	if (prefix != NULL && uri == NULL)
+	{
+		e->name = "";
+		e->in_ns = false;
+	}
+	else if (t->root_ns == NULL)
+		e->in_ns = uri == NULL;
+	else
+		e->in_ns = uri != NULL && xmlStrEqual(uri, t->root_ns);
+	if (t->depth > 0)
+	{
+		XmlElem    *parent = &t->elems[t->stack[t->depth - 1]];
+
+		if (parent->last_child >= 0)
+			t->elems[parent->last_child].next = i;
+		else
+			parent->first_child = i;
+		parent->last_child = i;
+	}
+	t->stack[t->depth++] = i;
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	XmlTree    *t = ctxt->_private;
+
+	(void) localname;
+	(void) prefix;
+	(void) uri;
+	if (t->failed != NULL || t->depth == 0)
+		return;
+	t->elems[t->stack[--t->depth]].text_end = t->text_len;
+}
+
+/* A DOCTYPE: refused, so stop before its internal subset is even read. */
+static void
+sax_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+			const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	XmlTree    *t = ctxt->_private;
+
+	(void) name;
+	(void) external_id;
+	(void) system_id;
+	t->has_doctype = true;
+	xmlStopParser(ctxt);
+}
+
+/* libxml2's errors: the outcome is read from ctxt->wellFormed instead. */
+static void
+sax_error(void *ctx, xmlErrorPtr error)
+{
+	(void) ctx;
+	(void) error;
+}
+
+/*
+ * The SAX2 handler: elements, character data, CDATA and the DOCTYPE only.
+ * No entity callbacks (getEntity, entityDecl, resolveEntity, reference):
+ * only the five predefined entities and character references are
+ * understood, any other reference is a well-formedness error, and nothing
+ * is ever loaded.
+ */
+static const xmlSAXHandler sax_handler = {
+	.internalSubset = sax_doctype,
+	.characters = sax_characters,
+	.ignorableWhitespace = sax_characters,
+	.cdataBlock = sax_characters,
+	.initialized = XML_SAX2_MAGIC,
+	.startElementNs = sax_start,
+	.endElementNs = sax_end,
+	.serror = sax_error,
+};
+
+/*
+ * One parser context per process, reused (xmlCtxtReadMemory resets it),
+ * with its dictionary of names.  It is dropped after any reply that did not
+ * parse cleanly, and when its dictionary has grown large, so that neither
+ * state nor memory carries over from a hostile reply.
+ */
+static xmlParserCtxtPtr parser_ctxt = NULL;
+static XmlTree parser_tree;
+
+static void
+drop_parser(void)
+{
+	if (parser_ctxt != NULL)
+	{
+		parser_ctxt->_private = NULL;
+		xmlFreeParserCtxt(parser_ctxt);
+		parser_ctxt = NULL;
+	}
+}
+
+/*
+ * Done with the tree (its names belong to the parser's dictionary): drop
+ * the parser if it must go, and keep the tree's buffers for the next reply
+ * unless this one made them big.
+ */
+static void
+release_tree(XmlTree *t)
+{
+	if (t->drop_parser)
+		drop_parser();
+	t->drop_parser = false;
+	if (t->cap > RDS_XML_KEEP_ELEMS)
+	{
+		free(t->elems);
+		t->elems = NULL;
+		t->cap = 0;
+	}
+	if (t->text_cap > RDS_XML_KEEP_TEXT)
+	{
+		free(t->text);
+		t->text = NULL;
+		t->text_cap = 0;
+	}
+	t->nelems = 0;
+	t->text_len = 0;
+	t->depth = 0;
+	t->root_ns = NULL;
+}
+
+/*
+ * Parse body into parser_tree.  Returns NULL, or the problem: not
+ * well-formed, a DOCTYPE, out of memory.
+ */
+static const char *
+build_tree(const char *body, int len, const char *ns_prefix)
+{
+	XmlTree    *t = &parser_tree;
+	bool		well_formed;
+
+	t->drop_parser = false;
+	if (parser_ctxt == NULL)
+	{
+		parser_ctxt = xmlNewParserCtxt();
+		if (parser_ctxt == NULL)
+			return "Out of memory while parsing the reply.";
+		memcpy(parser_ctxt->sax, &sax_handler, sizeof(sax_handler));
+	}
+	parser_ctxt->_private = t;
+	t->nelems = 0;
+	t->text_len = 0;
+	t->depth = 0;
+	t->root_ns = NULL;
+	t->root_ns_ok = false;
+	t->ns_prefix = ns_prefix;
+	t->has_doctype = false;
+	t->failed = NULL;
+
+	(void) xmlCtxtReadMemory(parser_ctxt, body, len, NULL, NULL,
+							 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	well_formed = parser_ctxt->wellFormed && !parser_ctxt->disableSAX;
+	t->drop_parser = !well_formed || t->has_doctype || t->failed != NULL ||
+		xmlDictSize(parser_ctxt->dict) > RDS_XML_MAX_DICT;
+	if (t->has_doctype)
+		return "The reply contains a document type declaration.";
+	if (t->failed != NULL)
+		return t->failed;
+	if (!well_formed)
+		return "The reply is not well-formed XML.";
+	if (t->nelems == 0)
+		return "The reply has no root element.";
+	if (t->text != NULL)
+		t->text[t->text_len] = '\0';
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * reading the tree
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+is_rds_element(const XmlElem *e, const char *name)
+{
+	return e->in_ns && strcmp(e->name, name) == 0;
+}
+
+static const XmlElem *
+find_child(const ParseState *st, const XmlElem *parent, const char *name)
+{
+	const XmlElem *c;
+
+	for (c = FIRST_CHILD(st, parent); c != NULL; c = NEXT(st, c))
+		if (is_rds_element(c, name))
 			return c;
 	return NULL;
 }
 
 /* The text of an element as a malloc'd string, or NULL (problem recorded). */
 static char *
-element_text(ParseState *st, const xmlNode *node)
+element_text(ParseState *st, const XmlElem *e)
 {
-	xmlChar    *content = xmlNodeGetContent(node);
+	size_t		len = e->text_end - e->text_start;
 	char	   *copy = NULL;
 
-	if (content == NULL)
-		copy = strdup("");
-	else if (strlen((const char *) content) > RDS_MAX_VALUE_LEN)
+	if (len > RDS_MAX_VALUE_LEN)
 		st->problem = "A value in the reply is too long.";
-	else
-		copy = strdup((const char *) content);
-	if (content != NULL)
-		xmlFree(content);
+	else if ((copy = malloc(len + 1)) != NULL)
+	{
+		if (len > 0)
+			memcpy(copy, st->tree->text + e->text_start, len);
+		copy[len] = '\0';
+	}
 	if (copy == NULL && st->problem == NULL)
 		st->problem = "Out of memory while parsing the reply.";
 	return copy;
 }
 
 static char *
-child_text(ParseState *st, const xmlNode *parent, const char *name)
+child_text(ParseState *st, const XmlElem *parent, const char *name)
 {
-	xmlNode    *c = find_child(st, parent, name);
+	const XmlElem *c = find_child(st, parent, name);
 
 	return c ? element_text(st, c) : NULL;
 }
@@ -237,22 +551,22 @@ value_has_type(const char *v, RdsFieldType type)
 }
 
 static int
-count_children(const ParseState *st, const xmlNode *parent, const char *name)
+count_children(const ParseState *st, const XmlElem *parent, const char *name)
 {
-	xmlNode    *c;
+	const XmlElem *c;
 	int			n = 0;
 
-	for (c = parent->children; c != NULL; c = c->next)
-		if (is_rds_element(st, c, name))
+	for (c = FIRST_CHILD(st, parent); c != NULL; c = NEXT(st, c))
+		if (is_rds_element(c, name))
 			n++;
 	return n;
 }
 
 static void
-parse_zones(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
+parse_zones(ParseState *st, const XmlElem *list, RdsSnapshot *snap)
 {
 	int			n = count_children(st, list, "AvailabilityZone");
-	xmlNode    *c;
+	const XmlElem *c;
 
 	if (n > RDS_MAX_LIST_LEN)
 	{
@@ -266,8 +580,8 @@ parse_zones(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
 		st->problem = "Out of memory while parsing the reply.";
 		return;
 	}
-	for (c = list->children; c != NULL && st->problem == NULL; c = c->next)
-		if (is_rds_element(st, c, "AvailabilityZone"))
+	for (c = FIRST_CHILD(st, list); c != NULL && st->problem == NULL; c = NEXT(st, c))
+		if (is_rds_element(c, "AvailabilityZone"))
 		{
 			snap->zones[snap->nzones] = element_text(st, c);
 			if (snap->zones[snap->nzones] != NULL)
@@ -276,10 +590,10 @@ parse_zones(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
 }
 
 static void
-parse_tags(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
+parse_tags(ParseState *st, const XmlElem *list, RdsSnapshot *snap)
 {
 	int			n = count_children(st, list, "Tag");
-	xmlNode    *c;
+	const XmlElem *c;
 
 	if (n > RDS_MAX_LIST_LEN)
 	{
@@ -293,11 +607,11 @@ parse_tags(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
 		st->problem = "Out of memory while parsing the reply.";
 		return;
 	}
-	for (c = list->children; c != NULL && st->problem == NULL; c = c->next)
+	for (c = FIRST_CHILD(st, list); c != NULL && st->problem == NULL; c = NEXT(st, c))
 	{
 		RdsTag	   *tag;
 
-		if (!is_rds_element(st, c, "Tag"))
+		if (!is_rds_element(c, "Tag"))
 			continue;
 		tag = &snap->tags[snap->ntags++];
 		tag->key = child_text(st, c, "Key");
@@ -309,33 +623,70 @@ parse_tags(ParseState *st, const xmlNode *list, RdsSnapshot *snap)
 	}
 }
 
+/* FNV-1a of a name, for the member table below */
+static unsigned int
+name_hash(const char *s)
+{
+	unsigned int h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 16777619u;
+	return h;
+}
+
+#define FIELD_SLOTS 128			/* a power of two, over 4 x RDS_SNAPSHOT_NFIELDS */
+
+/*
+ * The member named name: a hash table of RdsSnapshotFields (built on first
+ * use), so that each member of a reply costs one hash and one strcmp
+ * rather than a strcmp with every name.
+ */
 static const RdsSnapshotField *
 find_field(const char *name, int *index)
 {
-	int			i;
+	static signed char slots[FIELD_SLOTS];
+	static bool built = false;
+	unsigned int h;
 
-	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+	if (!built)
+	{
+		int			i;
+
+		memset(slots, -1, sizeof(slots));
+		for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+		{
+			for (h = name_hash(RdsSnapshotFields[i].aws_name); slots[h % FIELD_SLOTS] >= 0; h++)
+				;
+			slots[h % FIELD_SLOTS] = (signed char) i;
+		}
+		built = true;
+	}
+	for (h = name_hash(name); slots[h % FIELD_SLOTS] >= 0; h++)
+	{
+		int			i = slots[h % FIELD_SLOTS];
+
 		if (strcmp(RdsSnapshotFields[i].aws_name, name) == 0)
 		{
 			*index = i;
 			return &RdsSnapshotFields[i];
 		}
+	}
 	return NULL;
 }
 
 static void
-parse_snapshot(ParseState *st, const xmlNode *node, RdsSnapshot *snap)
+parse_snapshot(ParseState *st, const XmlElem *node, RdsSnapshot *snap)
 {
-	xmlNode    *c;
+	const XmlElem *c;
 
-	for (c = node->children; c != NULL && st->problem == NULL; c = c->next)
+	for (c = FIRST_CHILD(st, node); c != NULL && st->problem == NULL; c = NEXT(st, c))
 	{
 		const RdsSnapshotField *field;
 		int			i;
 
-		if (c->type != XML_ELEMENT_NODE || !is_rds_element(st, c, (const char *) c->name))
+		if (!c->in_ns)
 			continue;
-		field = find_field((const char *) c->name, &i);
+		field = find_field(c->name, &i);
 		if (field == NULL)
 			continue;			/* a member we do not know yet */
 		if (field->type == RDS_FIELD_ZONES)
@@ -359,10 +710,10 @@ parse_snapshot(ParseState *st, const xmlNode *node, RdsSnapshot *snap)
 
 /* Parse DBClusterSnapshot elements that are children of parent. */
 static void
-parse_snapshot_list(ParseState *st, const xmlNode *parent, RdsReply *reply)
+parse_snapshot_list(ParseState *st, const XmlElem *parent, RdsReply *reply)
 {
 	int			n = count_children(st, parent, "DBClusterSnapshot");
-	xmlNode    *c;
+	const XmlElem *c;
 
 	if (n > RDS_MAX_LIST_LEN)
 	{
@@ -375,8 +726,8 @@ parse_snapshot_list(ParseState *st, const xmlNode *parent, RdsReply *reply)
 		st->problem = "Out of memory while parsing the reply.";
 		return;
 	}
-	for (c = parent->children; c != NULL && st->problem == NULL; c = c->next)
-		if (is_rds_element(st, c, "DBClusterSnapshot"))
+	for (c = FIRST_CHILD(st, parent); c != NULL && st->problem == NULL; c = NEXT(st, c))
+		if (is_rds_element(c, "DBClusterSnapshot"))
 			parse_snapshot(st, c, &reply->snapshots[reply->nsnapshots++]);
 }
 
@@ -387,9 +738,9 @@ is_sts_action(const char *action)
 }
 
 static void
-parse_sts_credentials(ParseState *st, const xmlNode *result, RdsReply *reply)
+parse_sts_credentials(ParseState *st, const XmlElem *result, RdsReply *reply)
 {
-	xmlNode    *c = find_child(st, result, "Credentials");
+	const XmlElem *c = find_child(st, result, "Credentials");
 	RdsStsCredentials *creds = &reply->credentials;
 
 	if (c == NULL)
@@ -411,12 +762,12 @@ parse_sts_credentials(ParseState *st, const xmlNode *result, RdsReply *reply)
 }
 
 static void
-parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply *reply)
+parse_success(ParseState *st, const XmlElem *root, const char *action, RdsReply *reply)
 {
 	char		result_name[128];
-	xmlNode    *result;
-	xmlNode    *meta;
-	xmlNode    *list;
+	const XmlElem *result;
+	const XmlElem *meta;
+	const XmlElem *list;
 
 	snprintf(result_name, sizeof(result_name), "%sResult", action);
 	result = find_child(st, root, result_name);
@@ -446,13 +797,13 @@ parse_success(ParseState *st, const xmlNode *root, const char *action, RdsReply 
 }
 
 static void
-parse_error(ParseState *st, const xmlNode *root, RdsReply *reply)
+parse_error(ParseState *st, const XmlElem *root, RdsReply *reply)
 {
-	xmlNode    *err = find_child(st, root, "Error");
+	const XmlElem *err = find_child(st, root, "Error");
 
 	if (err == NULL)
 	{
-		xmlNode    *errors = find_child(st, root, "Errors");
+		const XmlElem *errors = find_child(st, root, "Errors");
 
 		err = errors ? find_child(st, errors, "Error") : NULL;
 	}
@@ -469,28 +820,15 @@ parse_error(ParseState *st, const xmlNode *root, RdsReply *reply)
 		st->problem = "The error reply has no error code.";
 }
 
-static bool
-has_doctype(const char *body, size_t len)
-{
-	static const char needle[] = "<!DOCTYPE";
-	size_t		n = sizeof(needle) - 1;
-	size_t		i;
-
-	for (i = 0; i + n <= len; i++)
-		if (body[i] == '<' && memcmp(body + i, needle, n) == 0)
-			return true;
-	return false;
-}
-
 RdsReplyKind
 RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *reply)
 {
-	ParseState	st = {NULL, NULL};
-	xmlDoc	   *doc = NULL;
-	xmlNode    *root;
+	ParseState	st = {&parser_tree, NULL};
+	const XmlElem *root;
 	char		response_name[128];
 	const char *namespace_prefix = is_sts_action(action) ? STS_NAMESPACE_PREFIX
 		: RDS_NAMESPACE_PREFIX;
+	bool		parsed = false;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->kind = RDS_REPLY_INVALID;
@@ -498,51 +836,38 @@ RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *rep
 		st.problem = "The reply is empty.";
 	else if (len > INT_MAX)
 		st.problem = "The reply is too large.";
-	else if (has_doctype(body, len))
+	else if (memmem(body, len, "<!DOCTYPE", 9) != NULL)
 		st.problem = "The reply contains a document type declaration.";
 	else
 	{
-		doc = xmlReadMemory(body, (int) len, NULL, NULL,
-							XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-		if (doc == NULL)
-			st.problem = "The reply is not well-formed XML.";
-		else if (doc->intSubset != NULL || doc->extSubset != NULL)
-			st.problem = "The reply contains a document type declaration.";
+		st.problem = build_tree(body, (int) len, namespace_prefix);
+		parsed = true;
 	}
 
 	if (st.problem == NULL)
 	{
-		root = xmlDocGetRootElement(doc);
+		root = ELEM(&st, 0);
 		snprintf(response_name, sizeof(response_name), "%sResponse", action);
-		if (root == NULL)
-			st.problem = "The reply has no root element.";
-		else if (root->ns != NULL &&
-				 strncmp((const char *) root->ns->href, namespace_prefix,
-						 strlen(namespace_prefix)) != 0)
+		if (!parser_tree.root_ns_ok)
 			st.problem = "The reply is not in the service's XML namespace.";
-		else
+		else if (strcmp(root->name, "ErrorResponse") == 0 ||
+				 strcmp(root->name, "Response") == 0)
 		{
-			st.ns = root->ns ? root->ns->href : NULL;
-			if (strcmp((const char *) root->name, "ErrorResponse") == 0 ||
-				strcmp((const char *) root->name, "Response") == 0)
-			{
-				parse_error(&st, root, reply);
-				if (st.problem == NULL)
-					reply->kind = RDS_REPLY_ERROR;
-			}
-			else if (strcmp((const char *) root->name, response_name) == 0 &&
-					 root->ns != NULL)
-			{
-				parse_success(&st, root, action, reply);
-				if (st.problem == NULL)
-					reply->kind = RDS_REPLY_OK;
-			}
-			else
-				st.problem = "The reply's root element is not the expected response.";
+			parse_error(&st, root, reply);
+			if (st.problem == NULL)
+				reply->kind = RDS_REPLY_ERROR;
 		}
+		else if (strcmp(root->name, response_name) == 0 && parser_tree.root_ns != NULL)
+		{
+			parse_success(&st, root, action, reply);
+			if (st.problem == NULL)
+				reply->kind = RDS_REPLY_OK;
+		}
+		else
+			st.problem = "The reply's root element is not the expected response.";
 	}
-	if (doc != NULL)
-		xmlFreeDoc(doc);
+	if (parsed)
+		release_tree(&parser_tree);
 	if (reply->kind == RDS_REPLY_INVALID)
 		reply->invalid_reason = st.problem ? st.problem : "The reply could not be parsed.";
 	return reply->kind;
