@@ -1,0 +1,95 @@
+# test/integration_nightly.sh: the README's nightly cross-region workflow,
+# run exactly as printed there (the SQL between the "nightly workflow"
+# markers) against the stand-in: automated snapshots of two clusters in
+# us-east-1 are copied to us-west-2 under date-stamped names through the
+# queue, checked in the morning, and DR copies past their retention are
+# deleted.  Sourced by test/run_all.sh after the cluster and the stand-in
+# are up (the queue workers serve database postgres); uses its pass/fail
+# counters and the helpers of test/integration.sh.
+
+# The README's SQL between <!-- nightly workflow: begin --> and end, without the fences.
+readme_nightly_sql() {
+	sed -n '/<!-- nightly workflow: begin -->/,/<!-- nightly workflow: end -->/p' "$REPO/README.md" |
+		grep -vE '^(<!--|```)'
+}
+
+# Successful journal lines (test/standin) of action $1 for target $2 in
+# region $3 whose PreSignedUrl the stand-in verified.
+journal_count() {
+	"$PYTHON" - "$STATE/journal.jsonl" "$1" "$2" "$3" <<'PY'
+import json, sys
+path, action, target, region = sys.argv[1:5]
+n = 0
+with open(path, encoding='utf-8') as journal:
+    for line in journal:
+        entry = json.loads(line)
+        name = entry.get('target') or entry.get('identifier')
+        if entry['action'] == action and name == target and entry['region'] == region \
+                and entry['outcome'] == 'ok' and entry['presigned']:
+            n += 1
+print(n)
+PY
+}
+
+run_nightly_tests() {
+	local sql out today n
+	sql=$(readme_nightly_sql)
+	if [ "$(printf '%s\n' "$sql" | grep -c 'CREATE FUNCTION')" = 3 ]; then
+		pass "nightly: the README block holds the workflow's three functions"
+	else
+		fail "nightly: README block not found or changed shape"
+		return
+	fi
+	today=$(date -u +%Y%m%d)
+	# two clusters with automated snapshots in us-east-1 (one still being created),
+	# an old DR copy and an unrelated manual snapshot in us-west-2
+	configure_fake rds '{"identifiers": ["orders-auto-1"], "cluster": "orders", "snapshot_type": "automated"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["billing-auto-1"], "cluster": "billing", "snapshot_type": "automated"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["billing-auto-2"], "cluster": "billing", "snapshot_type": "automated", "status": "creating"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["orders-dr-20200101", "keep-me"], "region": "us-west-2"}' seed >/dev/null
+
+	out=$(printf '%s\n' "$sql" | psql_v -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the README's functions are created" ||
+		fail "nightly: creating the README's functions: $out"
+
+	out=$(psql_v -At -c "SELECT count(*) FROM public.enqueue_dr_copies('us-east-1')" 2>&1 || true)
+	expect_output "nightly: one copy enqueued per cluster" '^2$' "$out"
+	out=$(psql_v -At -c "SELECT string_agg(target || ' ' || region || ' ' || source_region, ',' ORDER BY target)
+	                       FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today'" 2>&1 || true)
+	expect_output "nightly: date-stamped targets in the DR region, source region kept" \
+		"^billing-dr-$today us-west-2 us-east-1,orders-dr-$today us-west-2 us-east-1$" "$out"
+
+	# the queue workers send the copies; the morning check waits for them
+	for _ in $(seq 1 50); do
+		n=$(psql_v -At -c "SELECT count(*) FROM rds_copy.copy_request
+		                    WHERE target LIKE '%-dr-$today' AND state IN ('queued', 'sending')")
+		[ "$n" = 0 ] && break
+		sleep 0.2
+	done
+	out=$(psql_v -At -c "SELECT public.check_dr_copies()" 2>&1 || true)
+	expect_output "nightly: the morning check sees both copies available" '^2$' "$out"
+	out=$(psql_v -At -c "SELECT string_agg(state || ' ' || (request_id IS NOT NULL)::text, ',')
+	                       FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today'" 2>&1 || true)
+	expect_output "nightly: both rows available with a RequestId" '^available true,available true$' "$out"
+	for cluster in orders billing; do
+		n=$(journal_count CopyDBClusterSnapshot "$cluster-dr-$today" us-west-2)
+		[ "$n" = 1 ] && pass "nightly: exactly one copy of $cluster-dr-$today at the stand-in (pre-signed URL verified)" ||
+			fail "nightly: $n copies of $cluster-dr-$today"
+	done
+	out=$(psql_v -At -c "SELECT source_db_cluster_snapshot_arn FROM rds_copy.describe_db_cluster_snapshot('billing-dr-$today', 'us-west-2')" 2>&1 || true)
+	expect_output "nightly: the newest available automated snapshot was copied" ':cluster-snapshot:billing-auto-1$' "$out"
+
+	# a failed copy makes the morning check fail, visibly
+	psql_v -q -c "UPDATE rds_copy.copy_request SET state = 'failed', error_sqlstate = '42501',
+	               error_message = 'injected' WHERE target = 'orders-dr-$today'" >/dev/null
+	out=$(psql_v -At -c "SELECT public.check_dr_copies()" 2>&1 || true)
+	expect_output "nightly: the morning check raises for a failed copy" "DR copy orders-dr-$today is failed: 42501 injected" "$out"
+
+	# retention: only date-stamped DR copies older than keep_days go
+	out=$(psql_v -At -c "SELECT * FROM public.prune_dr_copies(14)" 2>&1 || true)
+	expect_output "nightly: prune deletes only the old DR copy" '^orders-dr-20200101$' "$out"
+	out=$(psql_v -At -c "SELECT count(*) FROM rds_copy.db_cluster_snapshots(region => 'us-west-2')
+	                      WHERE db_cluster_snapshot_identifier IN ('keep-me', 'orders-dr-$today', 'billing-dr-$today', 'orders-dr-20200101')" 2>&1 || true)
+	expect_output "nightly: today's copies and other snapshots are kept" '^3$' "$out"
+
+	psql_v -q -c "DROP FUNCTION public.enqueue_dr_copies(text), public.check_dr_copies(), public.prune_dr_copies(integer)" >/dev/null
+}
