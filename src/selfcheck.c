@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "audit.h"
 #include "awscall.h"
 #include "credentials.h"
 #include "guc.h"
@@ -171,6 +172,34 @@ append_clock_skew(StringInfo detail, const RdsCall *call)
 						 (long) (server - time(NULL)));
 }
 
+/* The audit record (audit.c) of check()'s call, as awscall.c leaves for every other call. */
+static void
+record_call(RdsAuditCall *audit, const RdsCall *call, const char *region)
+{
+	audit->action = "DescribeDBClusterSnapshots";
+	audit->region = region;
+	audit->ok = call->status == RDS_CALL_OK;
+	audit->aws_code = RdsCallErrorCode(call);
+	audit->request_id = call->reply.request_id;
+	audit->attempts = 1;
+	switch (call->status)
+	{
+		case RDS_CALL_OK:
+			audit->sqlstate = 0;
+			break;
+		case RDS_CALL_AWS_ERROR:
+			audit->sqlstate = RdsSqlStateForAwsCode(audit->aws_code, call->resp.status);
+			break;
+		case RDS_CALL_TRANSPORT_ERROR:
+			audit->sqlstate = ERRCODE_CONNECTION_FAILURE;
+			break;
+		case RDS_CALL_INVALID_REPLY:
+			audit->sqlstate = ERRCODE_PROTOCOL_VIOLATION;
+			break;
+	}
+	RdsAuditRecord(audit);
+}
+
 /* One signed, read-only call: DescribeDBClusterSnapshots, MaxRecords=20. */
 static void
 step_signed_call(void *arg, StringInfo detail)
@@ -179,8 +208,10 @@ step_signed_call(void *arg, StringInfo detail)
 	RdsEndpoint *endpoint = arg;
 	AwsQuery	params = AWS_QUERY_INIT;
 	RdsCall		call;
+	RdsAuditCall audit;
 
 	memset(&call, 0, sizeof(call));
+	memset(&audit, 0, sizeof(audit));
 	PG_TRY();
 	{
 		bool		from_cache;
@@ -190,8 +221,10 @@ step_signed_call(void *arg, StringInfo detail)
 
 		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
 		AwsQueryAdd(&params, "MaxRecords", "20");
+		audit.started = GetCurrentTimestamp();
 		RdsCallSend(&call, "rds", region, endpoint, &params, &sc);
 		code = RdsCallErrorCode(&call);
+		record_call(&audit, &call, region);
 		if (call.status == RDS_CALL_OK)
 			appendStringInfo(detail, "DescribeDBClusterSnapshots answered (%d snapshot(s) on the first page, RequestId %s)",
 							 call.reply.nsnapshots,
