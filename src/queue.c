@@ -81,6 +81,8 @@ typedef struct HelperShared
 	pg_atomic_uint32 budget;	/* steps still allowed */
 	pg_atomic_uint32 worked;	/* steps taken */
 	pg_atomic_uint32 pruned;	/* 1 once a helper has pruned */
+	pg_atomic_uint32 failed;	/* 1 once a helper has failed; error says why */
+	char		error[256];
 } HelperShared;
 
 /* bgw_extra of a helper */
@@ -389,9 +391,15 @@ step_send(MemoryContext cxt)
 	a.region = column_text(8, cxt);
 	attempts = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &isnull)) + 1;
 
-	/* nobody else can have it: we hold its row lock and it is 'queued' */
+	/*
+	 * A worker that has just put an orphan back to 'queued' may hold its
+	 * row lock for a moment longer: leave the row to the next round.
+	 */
 	if (!try_lock_row(id))
-		elog(ERROR, "copy request " INT64_FORMAT " is locked by another worker", id);
+	{
+		end_step();
+		return false;
+	}
 	update_row("UPDATE " QUEUE_TABLE " SET state = 'sending', attempts = attempts + 1,"
 			   " sent_at = now(), next_check_at = NULL, updated_at = now() WHERE id = $1",
 			   id, 0, NULL);
@@ -755,18 +763,36 @@ rds_copy_queue_helper_main(Datum arg)
 	shared = dsm_segment_address(seg);
 	cxt = AllocSetContextCreate(TopMemoryContext, "rds_copy queue step", ALLOCSET_DEFAULT_SIZES);
 
-	if (pg_atomic_exchange_u32(&shared->pruned, 1) == 0)
-		step_prune();
-	while (take_budget(shared))
+	PG_TRY();
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (!queue_step(cxt))
+		if (pg_atomic_exchange_u32(&shared->pruned, 1) == 0)
+			step_prune();
+		while (take_budget(shared))
 		{
-			pg_atomic_fetch_add_u32(&shared->budget, 1);
-			break;
+			CHECK_FOR_INTERRUPTS();
+			if (!queue_step(cxt))
+			{
+				pg_atomic_fetch_add_u32(&shared->budget, 1);
+				break;
+			}
+			pg_atomic_fetch_add_u32(&shared->worked, 1);
 		}
-		pg_atomic_fetch_add_u32(&shared->worked, 1);
 	}
+	PG_CATCH();
+	{
+		/* tell process_queue why (the first failure wins), then die as usual */
+		MemoryContextSwitchTo(cxt);
+		if (pg_atomic_exchange_u32(&shared->failed, 1) == 0)
+		{
+			ErrorData  *edata = CopyErrorData();
+
+			strlcpy(shared->error, edata->message ? edata->message : "unknown error",
+					sizeof(shared->error));
+			pg_write_barrier();
+		}
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	dsm_detach(seg);
 }
 
@@ -815,6 +841,8 @@ rds_copy_process_queue(PG_FUNCTION_ARGS)
 	pg_atomic_init_u32(&shared->budget, (uint32) max_requests);
 	pg_atomic_init_u32(&shared->worked, 0);
 	pg_atomic_init_u32(&shared->pruned, 0);
+	pg_atomic_init_u32(&shared->failed, 0);
+	shared->error[0] = '\0';
 	args.database = MyDatabaseId;
 	args.role = GetUserId();
 	args.handle = dsm_segment_handle(seg);
@@ -846,6 +874,18 @@ rds_copy_process_queue(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_ADMIN_SHUTDOWN),
 					 errmsg("postmaster exited while rds_copy.process_queue() was waiting")));
 	worked = pg_atomic_read_u32(&shared->worked);
+	if (pg_atomic_read_u32(&shared->failed))
+	{
+		char		why[sizeof(shared->error)];
+
+		pg_read_barrier();
+		strlcpy(why, shared->error, sizeof(why));
+		dsm_detach(seg);
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("a background worker of rds_copy.process_queue() failed: %s", why),
+				 errdetail("%u requests were worked before; the server log has the details.", worked)));
+	}
 	dsm_detach(seg);
 	PG_RETURN_INT32((int32) worked);
 }
