@@ -81,10 +81,11 @@ static char *
 identifier_arg(FunctionCallInfo fcinfo, int argno)
 {
 	char	   *identifier = required_text(fcinfo, argno, "identifier");
-	const char *why = RdsCheckSourceIdentifier(identifier);
 
-	if (why != NULL)
-		RdsRejectArgument("snapshot identifier", identifier, why);
+	/* the source rules: automated snapshots are named "rds:..." */
+	if (RdsCheckSourceIdentifier(identifier) != NULL)
+		RdsRejectArgument("snapshot identifier", identifier,
+						  "A DB cluster snapshot identifier or ARN has 1 to 1024 characters, without spaces or control characters.");
 	return identifier;
 }
 
@@ -395,10 +396,10 @@ check_list_args(FunctionCallInfo fcinfo)
 	if (!PG_ARGISNULL(0))
 	{
 		char	   *cluster = text_to_cstring(PG_GETARG_TEXT_PP(0));
-		const char *why = RdsCheckSourceIdentifier(cluster);
 
-		if (why != NULL)
-			RdsRejectArgument("cluster identifier", cluster, why);
+		if (RdsCheckSourceIdentifier(cluster) != NULL)
+			RdsRejectArgument("cluster identifier", cluster,
+							  "A DB cluster identifier or ARN has 1 to 1024 characters, without spaces or control characters.");
 	}
 	if (!PG_ARGISNULL(1))
 	{
