@@ -10,7 +10,9 @@
 #   3. the stand-ins' own self-tests (botocore as the client)
 #   4. pg_regress against a throwaway cluster and the stand-ins
 #   5. integration tests driving real backends (credential sources,
-#      cancels, faults, two sessions on one target, load)
+#      cancels, faults, two sessions on one target, load), and the backup
+#      workflows: the copy queue's background workers, crash recovery,
+#      retention, the audit trail, pg_cron (test/integration_workflow.sh)
 # It ends with one line "N passed, M failed".
 source "$(dirname "$0")/lib.sh"
 
@@ -75,6 +77,8 @@ source "$REPO/test/integration_credentials.sh"
 run_credentials_tests
 source "$REPO/test/integration_robustness.sh"
 run_robustness_tests
+source "$REPO/test/integration_workflow.sh"
+run_workflow_tests
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
