@@ -5,7 +5,8 @@
 # the others, cancel_copy of a copying row, queue_max_sends, retention
 # pruning after a reload, process_queue on a server without workers, the
 # audit trail of a rolled-back call (view and server log), a wait seen in
-# pg_stat_activity and cancelled, and a pg_cron job (the real pg_cron) that
+# pg_stat_activity and cancelled, the library without
+# shared_preload_libraries, and a pg_cron job (the real pg_cron) that
 # enqueues a date-stamped copy.  Sourced by test/run_all.sh after the other
 # integration scripts; uses its pass/fail counters and the helpers of
 # test/integration.sh.  Takes 3 to 5 minutes, most of it waiting for
@@ -313,6 +314,36 @@ test_process_queue_without_workers() {
 	[ -n "$id" ] || fail "enqueue_copy returned no id"
 }
 
+# Without shared_preload_libraries: no audit ring (55000, with a hint), but
+# copies, their log line and process_queue work; a non-superuser's SET of a
+# superuser-only setting before the library loads is a placeholder that is
+# thrown away (with a WARNING) when it loads.
+test_without_preload() {
+	local out
+	RDS_COPY_PRELOAD=0 restart_cluster
+	wf_expect_equal "no preload: no queue worker" 0 \
+		"$(wf_sql -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'rds_copy queue worker'")"
+	out=$(psql_v -At -c "SELECT count(*) FROM rds_copy.recent_requests" 2>&1 || true)
+	expect_output "no preload: recent_requests says what is missing" \
+		'55000: rds_copy.recent_requests needs rds_copy in shared_preload_libraries' "$out"
+	wf_sql -c "DROP ROLE IF EXISTS it_wf_plain" -c "CREATE ROLE it_wf_plain" \
+		-c "GRANT USAGE ON SCHEMA rds_copy TO it_wf_plain" \
+		-c "GRANT EXECUTE ON FUNCTION rds_copy.rds_copy_db_cluster_snapshot(text, text, text, boolean, jsonb, text) TO it_wf_plain" >/dev/null
+	out=$(psql_v -At -c "SET ROLE it_wf_plain" -c "SET rds_copy.endpoint_url = 'https://127.0.0.1:1'" \
+		-c "$(copy_sql my-cluster-snapshot1 it-wf-noload)" \
+		-c "SELECT current_setting('rds_copy.endpoint_url') = '$STANDIN_URL'" 2>&1 || true)
+	expect_output "no preload: the placeholder is thrown away when the library loads" \
+		'WARNING:  42501: permission denied to set parameter "rds_copy.endpoint_url"' "$out"
+	expect_output "no preload: ... and the copy goes to the configured endpoint" '^it-wf-noload$' "$out"
+	expect_output "no preload: ... which the setting still names" '^t$' "$out"
+	expect_output "no preload: the call is logged" 'target "it-wf-noload": ok after 1 attempt' \
+		"$(grep 'target "it-wf-noload"' "$WORK/postgres.log")"
+	out=$(wf_sql -c "SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'it-wf-noload-q')" -c "SELECT rds_copy.process_queue()")
+	wf_expect_equal "no preload: process_queue sends a queued copy" 1 "$(printf '%s\n' "$out" | tail -n 1)"
+	wf_expect_equal "no preload: ... once" "copying 1" "$(wf_state it-wf-noload-q) $(wf_requests it-wf-noload-q)"
+	wf_sql -c "DROP OWNED BY it_wf_plain" -c "DROP ROLE it_wf_plain" >/dev/null
+}
+
 test_pg_cron() {
 	local out target jobid
 	if [ ! -f "$("$PGBIN/pg_config" --pkglibdir)/pg_cron.so" ]; then
@@ -363,6 +394,7 @@ run_workflow_tests() {
 	wf_retention_check $((left > 5 ? left : 5))
 	wf_expect_equal "rolled back: still nothing sent, ever" 0 "$(wf_requests it-wf-rb)"
 	test_process_queue_without_workers
+	test_without_preload
 	test_pg_cron
 	RDS_COPY_PG_CRON=0 restart_cluster
 	configure_fake rds '{"snapshot_quota": 1000}'
