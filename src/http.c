@@ -3,7 +3,9 @@
  *		libcurl transport: TLS, timeouts, size caps and interrupts.
  *
  * One easy handle lives for the whole backend so that consecutive calls
- * reuse the connection and TLS session (curl_easy_reset keeps both).
+ * reuse the connection and TLS session; it is reset and configured afresh
+ * only when the URL, CA file, timeouts, size cap or method change
+ * (curl_easy_reset keeps the connection).
  * TLS verification is always on; redirects are never followed; gzip is
  * never asked for; HTTP/1.1, as the AWS SDKs use for Query APIs; a
  * request is never sent twice by libcurl itself (see on_prereq).  libcurl's callbacks never raise: they record what
@@ -24,8 +26,30 @@
 
 #define RDS_HTTP_MAX_HEADER_BYTES (64 * 1024)
 #define RDS_HTTP_LOW_SPEED_SECONDS 10L
+#define RDS_HTTP_MAX_URL 2048
+#define RDS_HTTP_MAX_PATH 1024
 
 static CURL *rds_curl = NULL;
+
+/*
+ * What the handle was last configured with (set_config): the options that
+ * stay the same from one call to the next.  While they do, a call only sets
+ * what is its own (body, headers, callback data) instead of
+ * curl_easy_reset() and some thirty options.
+ */
+typedef struct HandleConfig
+{
+	bool		valid;
+	RdsHttpMethod method;
+	bool		allow_http;
+	long		connect_timeout_ms;
+	long		timeout_ms;
+	size_t		max_response;
+	char		url[RDS_HTTP_MAX_URL];
+	char		ca_file[RDS_HTTP_MAX_PATH];
+} HandleConfig;
+
+static HandleConfig rds_curl_config;
 
 /* What the callbacks saw during one transfer. */
 typedef struct TransferState
@@ -46,6 +70,7 @@ release_curl(int code, Datum arg)
 	{
 		curl_easy_cleanup(rds_curl);
 		rds_curl = NULL;
+		rds_curl_config.valid = false;
 	}
 }
 
@@ -59,14 +84,13 @@ get_handle(void)
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return NULL;
 		rds_curl = curl_easy_init();
+		rds_curl_config.valid = false;
 		if (rds_curl != NULL && !registered)
 		{
 			on_proc_exit(release_curl, (Datum) 0);
 			registered = true;
 		}
 	}
-	else
-		curl_easy_reset(rds_curl);
 	return rds_curl;
 }
 
@@ -190,16 +214,35 @@ classify(CURLcode rc, const TransferState *st)
 	}
 }
 
+/* Is the handle configured for req already? */
 static bool
-set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
-			TransferState *st, char *errbuf)
+config_matches(const RdsHttpRequest *req)
 {
+	const HandleConfig *c = &rds_curl_config;
+	const char *ca_file = req->ca_file ? req->ca_file : "";
+
+	return c->valid && c->method == req->method && c->allow_http == req->allow_http &&
+		c->connect_timeout_ms == req->connect_timeout_ms &&
+		c->timeout_ms == req->timeout_ms && c->max_response == req->max_response &&
+		strcmp(c->url, req->url) == 0 && strcmp(c->ca_file, ca_file) == 0;
+}
+
+/*
+ * Reset the handle and set every option that does not change from one
+ * request to the next; remember them when they fit (a URL or CA path too
+ * long to remember means the handle is configured afresh every time).
+ */
+static bool
+set_config(CURL *h, const RdsHttpRequest *req)
+{
+	HandleConfig *c = &rds_curl_config;
 	bool		ok = true;
 
+	c->valid = false;
+	curl_easy_reset(h);
 #define SETOPT(opt, val) ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK
 	SETOPT(CURLOPT_URL, req->url);
 	SETOPT(CURLOPT_NOSIGNAL, 1L);
-	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
 	ok = ok && RDS_CURL_SET_PROTOCOLS(h, req->allow_http) == CURLE_OK;
 	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
 	SETOPT(CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
@@ -217,30 +260,66 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	{
 		case RDS_HTTP_POST:
 			SETOPT(CURLOPT_POST, 1L);
-			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
-			SETOPT(CURLOPT_POSTFIELDS, req->body);
 			break;
 		case RDS_HTTP_PUT:
 			SETOPT(CURLOPT_POST, 1L);
-			SETOPT(CURLOPT_POSTFIELDS, "");
-			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) 0);
 			SETOPT(CURLOPT_CUSTOMREQUEST, "PUT");
 			break;
 		case RDS_HTTP_GET:
 			SETOPT(CURLOPT_HTTPGET, 1L);
 			break;
 	}
-	SETOPT(CURLOPT_HTTPHEADER, headers);
 	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
-	SETOPT(CURLOPT_WRITEDATA, st);
 	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
-	SETOPT(CURLOPT_HEADERDATA, st);
 	SETOPT(CURLOPT_XFERINFOFUNCTION, on_progress);
-	SETOPT(CURLOPT_XFERINFODATA, st);
 	SETOPT(CURLOPT_NOPROGRESS, 0L);
 	SETOPT(CURLOPT_PREREQFUNCTION, on_prereq);
+#undef SETOPT
+	if (ok && strlen(req->url) < sizeof(c->url) &&
+		(req->ca_file == NULL || strlen(req->ca_file) < sizeof(c->ca_file)))
+	{
+		c->method = req->method;
+		c->allow_http = req->allow_http;
+		c->connect_timeout_ms = req->connect_timeout_ms;
+		c->timeout_ms = req->timeout_ms;
+		c->max_response = req->max_response;
+		strlcpy(c->url, req->url, sizeof(c->url));
+		strlcpy(c->ca_file, req->ca_file ? req->ca_file : "", sizeof(c->ca_file));
+		c->valid = true;
+	}
+	return ok;
+}
+
+/* The options of this request alone: its body, headers and state. */
+static bool
+set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
+			TransferState *st, char *errbuf)
+{
+	bool		ok = config_matches(req) || set_config(h, req);
+
+#define SETOPT(opt, val) ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK
+	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
+	switch (req->method)
+	{
+		case RDS_HTTP_POST:
+			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+			SETOPT(CURLOPT_POSTFIELDS, req->body);
+			break;
+		case RDS_HTTP_PUT:
+			SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) 0);
+			SETOPT(CURLOPT_POSTFIELDS, "");
+			break;
+		case RDS_HTTP_GET:
+			break;
+	}
+	SETOPT(CURLOPT_HTTPHEADER, headers);
+	SETOPT(CURLOPT_WRITEDATA, st);
+	SETOPT(CURLOPT_HEADERDATA, st);
+	SETOPT(CURLOPT_XFERINFODATA, st);
 	SETOPT(CURLOPT_PREREQDATA, st);
 #undef SETOPT
+	if (!ok)
+		rds_curl_config.valid = false;
 	return ok;
 }
 
@@ -299,6 +378,12 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 		/* the handle must not keep pointers into this call's memory */
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+		if (req->method == RDS_HTTP_POST)
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
+		curl_easy_setopt(h, CURLOPT_PREREQDATA, NULL);
 	}
 	curl_slist_free_all(headers);
 
