@@ -59,6 +59,11 @@ RdsCorrectSigningClock(const RdsCall *call)
 	return true;
 }
 
+/* The last endpoint override parsed, and what it parsed to. */
+static bool parsed_url_valid = false;
+static char parsed_url[RDS_URL_MAX];
+static RdsEndpoint parsed_endpoint;
+
 void
 RdsResolveServiceEndpoint(const char *service, const char *region,
 						  const char *setting_url, RdsEndpoint *endpoint)
@@ -90,11 +95,23 @@ RdsResolveServiceEndpoint(const char *service, const char *region,
 					 errmsg("region \"%s\" is not valid", region)));
 		return;
 	}
+	/* the same override as last time: its parse (a URL parse per call, else) */
+	if (parsed_url_valid && strcmp(parsed_url, url) == 0)
+	{
+		*endpoint = parsed_endpoint;
+		return;
+	}
 	if (!RdsEndpointParse(url, endpoint, &why))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("endpoint URL from %s is not valid", origin),
 				 errdetail("%s", why)));
+	if (strlen(url) < sizeof(parsed_url))
+	{
+		strlcpy(parsed_url, url, sizeof(parsed_url));
+		parsed_endpoint = *endpoint;
+		parsed_url_valid = true;
+	}
 }
 
 /*
@@ -242,11 +259,12 @@ RdsCallSend(RdsCall *call, const char *service, const char *region,
 		redact(&call->resp.body, creds->session_token);
 		redact(&call->resp.body, creds->secret_access_key);
 	}
-	ereport(DEBUG1,
-			(errmsg_internal("rds_copy: %s to %s: HTTP %ld, %zu bytes in %.1f ms, %ld new connection(s)",
-							 call->site.action, call->site.endpoint, call->resp.status,
-							 call->resp.body.len, call->resp.elapsed_ms,
-							 call->resp.new_connections)));
+	if (message_level_is_interesting(DEBUG1))
+		ereport(DEBUG1,
+				(errmsg_internal("rds_copy: %s to %s: HTTP %ld, %zu bytes in %.1f ms, %ld new connection(s)",
+								 call->site.action, call->site.endpoint, call->resp.status,
+								 call->resp.body.len, call->resp.elapsed_ms,
+								 call->resp.new_connections)));
 	if (call->resp.failure == RDS_HTTP_OK &&
 		!(call->resp.status >= 300 && call->resp.status <= 399))
 		parse_reply(call);
