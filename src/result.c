@@ -8,11 +8,14 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "nodes/nodeFuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "result.h"
 
@@ -81,16 +84,62 @@ tags_object_datum(const RdsSnapshot *snap)
 	return JsonbPGetDatum(JsonbValueToJsonb(res));
 }
 
+static void
+check_columns(TupleDesc tupdesc)
+{
+	if (tupdesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
+		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
+			 tupdesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
+}
+
+/*
+ * A copy of rds_copy.db_cluster_snapshot's descriptor, kept for the
+ * backend: get_call_result_type looks the function up in the catalog and
+ * copies the 29-column descriptor on every call, and in a PL/pgSQL loop
+ * every call has a fresh FmgrInfo, so fn_extra would not keep it.  The
+ * typcache's identifier of the type's descriptor tells when ALTER TYPE has
+ * changed it; the old copy is then left allocated (a caller may still hold
+ * it), a few kB per change of the type.
+ */
+static Oid	cached_type = InvalidOid;
+static uint64 cached_identifier = 0;
+static TupleDesc cached_desc = NULL;
+
 TupleDesc
 RdsSnapshotTupleDesc(FunctionCallInfo fcinfo)
 {
 	TupleDesc	tupdesc;
+	Oid			typid = InvalidOid;
+
+	/* the declared type of the call, without a catalog lookup */
+	if (fcinfo->flinfo != NULL && fcinfo->flinfo->fn_expr != NULL)
+		typid = exprType(fcinfo->flinfo->fn_expr);
+	if (OidIsValid(typid) && typid != RECORDOID)
+	{
+		TypeCacheEntry *typentry = lookup_type_cache(typid, TYPECACHE_TUPDESC);
+
+		if (typentry->typtype == TYPTYPE_COMPOSITE && typentry->tupDesc != NULL)
+		{
+			if (cached_desc == NULL || cached_type != typid ||
+				cached_identifier != typentry->tupDesc_identifier)
+			{
+				MemoryContext oldcxt;
+
+				check_columns(typentry->tupDesc);
+				oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+				tupdesc = CreateTupleDescCopy(typentry->tupDesc);
+				MemoryContextSwitchTo(oldcxt);
+				cached_desc = tupdesc;
+				cached_type = typid;
+				cached_identifier = typentry->tupDesc_identifier;
+			}
+			return cached_desc;
+		}
+	}
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
-		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
-			 tupdesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
+	check_columns(tupdesc);
 	return BlessTupleDesc(tupdesc);
 }
 

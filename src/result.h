@@ -13,7 +13,11 @@
 
 #include "xml.h"
 
-/* The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot. */
+/*
+ * The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot
+ * (29 columns, else it raises).  For a call with a known composite type it is
+ * a copy result.c keeps for the backend: read it, do not free or change it.
+ */
 extern TupleDesc RdsSnapshotTupleDesc(FunctionCallInfo fcinfo);
 
 /* snap as a row of tupdesc; request_id (may be NULL) goes in the last column. */
