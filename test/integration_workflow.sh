@@ -223,6 +223,16 @@ test_audit_of_rolled_back_calls() {
 	expect_output "audit: and one for the failed copy" \
 		'LOG:  rds_copy: CopyDBClusterSnapshot region us-east-1 source "fault-AccessDenied" target "it-wf-audit-denied": failed with SQLSTATE 42501 \(AccessDenied\) after 1 attempt' \
 		"$(grep 'target "it-wf-audit-denied"' "$WORK/postgres.log")"
+	# the level is a setting; off writes no line (the ring still has the call)
+	"$PGBIN/psql" -X -q -At -d postgres -c "SET rds_copy.log_requests = warning" \
+		-c "$(copy_sql my-cluster-snapshot1 it-wf-audit-warning)" \
+		-c "SET rds_copy.log_requests = off" -c "$(copy_sql my-cluster-snapshot1 it-wf-audit-off)" >/dev/null 2>&1 || true
+	expect_output "audit: rds_copy.log_requests = warning logs at WARNING" \
+		'WARNING:  rds_copy: CopyDBClusterSnapshot region us-east-1 source "my-cluster-snapshot1" target "it-wf-audit-warning": ok' \
+		"$(grep 'target "it-wf-audit-warning"' "$WORK/postgres.log")"
+	wf_expect_equal "audit: rds_copy.log_requests = off logs nothing" 0 "$(grep -c 'target "it-wf-audit-off"' "$WORK/postgres.log" || true)"
+	wf_expect_equal "audit: ... but the call is in recent_requests" 1 \
+		"$(wf_sql -c "SELECT count(*) FROM rds_copy.recent_requests WHERE target = 'it-wf-audit-off'")"
 	# the queue workers' calls are logged too, with their row
 	expect_output "audit: a queue worker's call is logged" \
 		'rds_copy: CopyDBClusterSnapshot region us-east-1 source "my-cluster-snapshot1" target "it-wf-bg": ok' \

@@ -241,6 +241,21 @@ SELECT * FROM queue_row(:q1);
 SELECT rds_copy.process_queue() AS worked;
 SELECT standin_calls('CopyDBClusterSnapshot', 'wf-q-1') AS copies, standin_calls('DescribeDBClusterSnapshots', 'wf-q-1') AS describes;
 
+-- a copy the stand-in reports as creating first is followed through copying
+\! /usr/bin/python3 test/standin/fakectl.py "$RDS_STANDIN_URL/__standin/config" '{"creating_describes": 1}' "$RDS_STANDIN_CA"
+SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-creating') AS qn \gset
+SELECT rds_copy.process_queue() AS worked;
+\! /usr/bin/python3 test/standin/fakectl.py "$RDS_STANDIN_URL/__standin/config" '{"creating_describes": 0}' "$RDS_STANDIN_CA"
+SELECT state, percent_progress FROM rds_copy.copy_request WHERE id = :qn;
+SELECT make_due(:qn);
+SELECT rds_copy.process_queue() AS worked;
+SELECT state, percent_progress FROM rds_copy.copy_request WHERE id = :qn;
+SELECT make_due(:qn);
+SELECT rds_copy.process_queue() AS worked;
+SELECT make_due(:qn);
+SELECT rds_copy.process_queue() AS worked;
+SELECT state, checks, percent_progress FROM rds_copy.copy_request WHERE id = :qn;
+
 -- one unfinished request per target: 23505
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-dup') AS dup \gset
 SELECT * FROM try($$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-dup')$$);
