@@ -105,12 +105,58 @@ typedef struct XmlTree
 	bool		drop_parser;	/* free the parser context after this reply */
 } XmlTree;
 
-/* Parsing state: the tree, and the first problem met. */
+/* Parsing state: the tree, the reply being filled, and the first problem met. */
 typedef struct ParseState
 {
 	const XmlTree *tree;
+	RdsReply   *reply;
 	const char *problem;
 } ParseState;
+
+/*
+ * The reply's arena: the snapshots' array, strings, zone and tag arrays
+ * come from blocks that RdsReplyFree frees together, instead of a malloc
+ * and a free for each of thirty-odd values.
+ */
+typedef struct ArenaBlock
+{
+	struct ArenaBlock *next;
+	size_t		used;
+	size_t		size;
+	char		data[];
+} ArenaBlock;
+
+#define ARENA_BLOCK_SIZE 4096
+
+/* size zeroed bytes from the reply's arena, or NULL (problem recorded) */
+static void *
+arena_alloc(ParseState *st, size_t size)
+{
+	ArenaBlock *b = st->reply->arena;
+	void	   *p;
+
+	size = (size + 7) & ~(size_t) 7;
+	if (b == NULL || b->size - b->used < size)
+	{
+		size_t		data_size = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+
+		b = malloc(sizeof(ArenaBlock) + data_size);
+		if (b == NULL)
+		{
+			if (st->problem == NULL)
+				st->problem = "Out of memory while parsing the reply.";
+			return NULL;
+		}
+		b->next = st->reply->arena;
+		b->used = 0;
+		b->size = data_size;
+		st->reply->arena = b;
+	}
+	p = b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+}
 
 #define ELEM(st, i) (&(st)->tree->elems[(i)])
 #define FIRST_CHILD(st, e) ((e)->first_child >= 0 ? ELEM(st, (e)->first_child) : NULL)
@@ -432,6 +478,31 @@ child_text(ParseState *st, const XmlElem *parent, const char *name)
 	return c ? element_text(st, c) : NULL;
 }
 
+/* element_text in the reply's arena: for the snapshots' values */
+static char *
+arena_text(ParseState *st, const XmlElem *e)
+{
+	size_t		len = e->text_end - e->text_start;
+	char	   *copy;
+
+	if (len > RDS_MAX_VALUE_LEN)
+	{
+		st->problem = "A value in the reply is too long.";
+		return NULL;
+	}
+	if ((copy = arena_alloc(st, len + 1)) != NULL && len > 0)
+		memcpy(copy, st->tree->text + e->text_start, len);
+	return copy;
+}
+
+static char *
+child_arena_text(ParseState *st, const XmlElem *parent, const char *name)
+{
+	const XmlElem *c = find_child(st, parent, name);
+
+	return c ? arena_text(st, c) : NULL;
+}
+
 static bool
 is_int32(const char *s)
 {
@@ -574,16 +645,13 @@ parse_zones(ParseState *st, const XmlElem *list, RdsSnapshot *snap)
 		return;
 	}
 	snap->has_zones = true;
-	snap->zones = calloc(n ? n : 1, sizeof(char *));
+	snap->zones = arena_alloc(st, sizeof(char *) * (n ? n : 1));
 	if (snap->zones == NULL)
-	{
-		st->problem = "Out of memory while parsing the reply.";
 		return;
-	}
 	for (c = FIRST_CHILD(st, list); c != NULL && st->problem == NULL; c = NEXT(st, c))
 		if (is_rds_element(c, "AvailabilityZone"))
 		{
-			snap->zones[snap->nzones] = element_text(st, c);
+			snap->zones[snap->nzones] = arena_text(st, c);
 			if (snap->zones[snap->nzones] != NULL)
 				snap->nzones++;
 		}
@@ -601,12 +669,9 @@ parse_tags(ParseState *st, const XmlElem *list, RdsSnapshot *snap)
 		return;
 	}
 	snap->has_tags = true;
-	snap->tags = calloc(n ? n : 1, sizeof(RdsTag));
+	snap->tags = arena_alloc(st, sizeof(RdsTag) * (n ? n : 1));
 	if (snap->tags == NULL)
-	{
-		st->problem = "Out of memory while parsing the reply.";
 		return;
-	}
 	for (c = FIRST_CHILD(st, list); c != NULL && st->problem == NULL; c = NEXT(st, c))
 	{
 		RdsTag	   *tag;
@@ -614,12 +679,12 @@ parse_tags(ParseState *st, const XmlElem *list, RdsSnapshot *snap)
 		if (!is_rds_element(c, "Tag"))
 			continue;
 		tag = &snap->tags[snap->ntags++];
-		tag->key = child_text(st, c, "Key");
-		tag->value = child_text(st, c, "Value");
+		tag->key = child_arena_text(st, c, "Key");
+		tag->value = child_arena_text(st, c, "Value");
 		if (tag->key == NULL && st->problem == NULL)
 			st->problem = "A tag in the reply has no key.";
 		if (tag->value == NULL && st->problem == NULL)
-			tag->value = strdup("");
+			tag->value = arena_alloc(st, 1);
 	}
 }
 
@@ -701,7 +766,7 @@ parse_snapshot(ParseState *st, const XmlElem *node, RdsSnapshot *snap)
 		}
 		else if (snap->values[i] == NULL)
 		{
-			snap->values[i] = element_text(st, c);
+			snap->values[i] = arena_text(st, c);
 			if (snap->values[i] != NULL && !value_has_type(snap->values[i], field->type))
 				st->problem = "A member of the reply's DBClusterSnapshot does not have its documented type.";
 		}
@@ -720,12 +785,9 @@ parse_snapshot_list(ParseState *st, const XmlElem *parent, RdsReply *reply)
 		st->problem = "The reply lists too many snapshots.";
 		return;
 	}
-	reply->snapshots = calloc(n ? n : 1, sizeof(RdsSnapshot));
+	reply->snapshots = arena_alloc(st, sizeof(RdsSnapshot) * (n ? n : 1));
 	if (reply->snapshots == NULL)
-	{
-		st->problem = "Out of memory while parsing the reply.";
 		return;
-	}
 	for (c = FIRST_CHILD(st, parent); c != NULL && st->problem == NULL; c = NEXT(st, c))
 		if (is_rds_element(c, "DBClusterSnapshot"))
 			parse_snapshot(st, c, &reply->snapshots[reply->nsnapshots++]);
@@ -823,7 +885,7 @@ parse_error(ParseState *st, const XmlElem *root, RdsReply *reply)
 RdsReplyKind
 RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *reply)
 {
-	ParseState	st = {&parser_tree, NULL};
+	ParseState	st = {&parser_tree, reply, NULL};
 	const XmlElem *root;
 	char		response_name[128];
 	const char *namespace_prefix = is_sts_action(action) ? STS_NAMESPACE_PREFIX
@@ -873,37 +935,24 @@ RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *rep
 	return reply->kind;
 }
 
-static void
-free_snapshot(RdsSnapshot *snap)
-{
-	int			i;
-
-	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
-		free(snap->values[i]);
-	for (i = 0; i < snap->nzones; i++)
-		free(snap->zones[i]);
-	free(snap->zones);
-	for (i = 0; i < snap->ntags; i++)
-	{
-		free(snap->tags[i].key);
-		free(snap->tags[i].value);
-	}
-	free(snap->tags);
-}
-
 void
 RdsReplyFree(RdsReply *reply)
 {
-	int			i;
+	ArenaBlock *b = reply->arena;
 
 	RdsStrWipe(&reply->credentials.access_key_id);
 	RdsStrWipe(&reply->credentials.secret_access_key);
 	RdsStrWipe(&reply->credentials.session_token);
 	free(reply->credentials.expiration);
 
-	for (i = 0; i < reply->nsnapshots; i++)
-		free_snapshot(&reply->snapshots[i]);
-	free(reply->snapshots);
+	/* the snapshots, their strings and lists */
+	while (b != NULL)
+	{
+		ArenaBlock *next = b->next;
+
+		free(b);
+		b = next;
+	}
 	free(reply->marker);
 	free(reply->request_id);
 	free(reply->error_type);

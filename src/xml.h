@@ -3,8 +3,11 @@
  *		Parse RDS and STS Query-protocol replies with libxml2.
  *
  * Pure code: the parser never touches PostgreSQL; the caller wraps it in
- * pg_xml_init()/pg_xml_done() when it runs in a backend.  Every string in
- * a reply is malloc'd; RdsReplyFree releases them.
+ * pg_xml_init()/pg_xml_done() when it runs in a backend.  The snapshots
+ * (their array, strings, zone and tag lists) live in the reply's arena and
+ * are never freed one by one; every other string of a reply is malloc'd on
+ * its own (a caller may take one, e.g. STS credentials, and set the field
+ * to NULL).  RdsReplyFree releases all of it.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_XML_H
@@ -75,7 +78,7 @@ typedef struct RdsReply
 	char	   *request_id;
 	/* RDS_REPLY_OK */
 	int			nsnapshots;
-	RdsSnapshot *snapshots;
+	RdsSnapshot *snapshots;		/* in the arena */
 	char	   *marker;
 	RdsStsCredentials credentials;	/* STS AssumeRole* actions; wiped on free */
 	/* RDS_REPLY_ERROR */
@@ -84,6 +87,7 @@ typedef struct RdsReply
 	char	   *error_message;
 	/* RDS_REPLY_INVALID */
 	const char *invalid_reason; /* static sentence */
+	void	   *arena;			/* blocks holding the snapshots; xml.c's */
 } RdsReply;
 
 /*
