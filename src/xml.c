@@ -128,6 +128,13 @@ typedef struct ArenaBlock
 
 #define ARENA_BLOCK_SIZE 4096
 
+/*
+ * One standard block kept from the last reply freed, for the next reply: a
+ * 4 kB malloc and free per call would otherwise each time be a request
+ * above glibc's small bins (which consolidates its fast bins first).
+ */
+static ArenaBlock *spare_block = NULL;
+
 /* size zeroed bytes from the reply's arena, or NULL (problem recorded) */
 static void *
 arena_alloc(ParseState *st, size_t size)
@@ -140,7 +147,13 @@ arena_alloc(ParseState *st, size_t size)
 	{
 		size_t		data_size = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
 
-		b = malloc(sizeof(ArenaBlock) + data_size);
+		if (data_size == ARENA_BLOCK_SIZE && spare_block != NULL)
+		{
+			b = spare_block;
+			spare_block = NULL;
+		}
+		else
+			b = malloc(sizeof(ArenaBlock) + data_size);
 		if (b == NULL)
 		{
 			if (st->problem == NULL)
@@ -950,7 +963,10 @@ RdsReplyFree(RdsReply *reply)
 	{
 		ArenaBlock *next = b->next;
 
-		free(b);
+		if (b->size == ARENA_BLOCK_SIZE && spare_block == NULL)
+			spare_block = b;
+		else
+			free(b);
 		b = next;
 	}
 	free(reply->marker);
