@@ -35,6 +35,18 @@
 #     with per-call median and p99, calls/s, peak RSS (backend VmHWM from /proc; ru_maxrss or
 #     /usr/bin/time for the others) and the TLS connections nginx saw opened (distinct
 #     $connection values) and requests it answered.
+#     The extension's contestants run with rds_copy.log_requests = off (set on the database when
+#     the setting exists): the floor and boto3 write no log line per call either.  The cluster
+#     has no queue workers (the benchmark does not use the queue).
+#     CPU placement (BENCH_PIN=1, the default): nginx's worker and every single-process
+#     contestant (ext-1's backend, boto3, the floors) run on one CPU, BENCH_PIN_CPU.  A request
+#     and its reply then hand over on one CPU; across two CPUs each hand-over waits for the other
+#     CPU to wake (about 40 us per call more on the VM this was written on), and where the
+#     scheduler puts a process is luck, so that an unpinned run can charge it to one contestant
+#     and not another.  The pgbench rounds are not pinned (nginx is unpinned for them): two
+#     clients need both CPUs.
+#  4b. test/bench/micro.c times the pure steps alone (signing, the request body, parsing the
+#     reply), for the notes.
 #  5. Prints the table, the ratios and the machine, and writes them as markdown to BENCH_OUT.
 #  6. Stops everything it started (trap).  The system's PostgreSQL and nginx are never touched.
 #
@@ -46,6 +58,8 @@
 #                           end except for this file
 #   BENCH_STEP_TIMEOUT=600  seconds allowed to any one step (apt, build, a round of one contestant)
 #   BENCH_NGINX_WORKERS=1   nginx worker processes
+#   BENCH_PIN=1             pin nginx's worker and the single-process contestants to one CPU
+#   BENCH_PIN_CPU=0         ... that CPU
 #   BENCH_PROFILE=1         after the rounds, `perf stat` + `perf record` one more ext-1 round
 #   BENCH_RSS_CALLS=100000  then one fresh backend makes this many calls; its RSS after the first
 #                           1,000 and after all of them goes into the notes (0: skip)
@@ -63,6 +77,8 @@ BENCH_CLI_N=${BENCH_CLI_N:-5}
 STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-600}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 KEEP_WORK=${RDS_COPY_KEEP_WORK:-0}
+BENCH_PIN=${BENCH_PIN:-1}
+PIN_CPU=${BENCH_PIN_CPU:-0}
 AWS_BIN=/usr/bin/aws
 unit=$((2 * BENCH_ROUNDS))
 BENCH_N=$(( (BENCH_N + unit - 1) / unit * unit ))
@@ -71,7 +87,11 @@ START_NS=$(date +%s%N)
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run this as root"
-case $BENCH_N$BENCH_ROUNDS$BENCH_CLI_N in *[!0-9]*) die "BENCH_N, BENCH_ROUNDS, BENCH_CLI_N: integers" ;; esac
+case $BENCH_N$BENCH_ROUNDS$BENCH_CLI_N$PIN_CPU in *[!0-9]*) die "BENCH_N, BENCH_ROUNDS, BENCH_CLI_N, BENCH_PIN_CPU: integers" ;; esac
+[ "$PIN_CPU" -lt "$(nproc)" ] || die "BENCH_PIN_CPU=$PIN_CPU: this machine has $(nproc) CPUs"
+# the command prefix that pins a single-process contestant (empty when BENCH_PIN=0)
+PIN=()
+[ "$BENCH_PIN" = 1 ] && PIN=(taskset -c "$PIN_CPU")
 
 # ---------------------------------------------------------------------------------------------
 # 1. packages and build
@@ -222,8 +242,18 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
+# pin_nginx on|off: nginx's workers on PIN_CPU, or on every CPU (BENCH_PIN=0: nothing)
+pin_nginx() {
+	local cpus=$PIN_CPU w
+	[ "$BENCH_PIN" = 1 ] || return 0
+	[ "$1" = on ] || cpus=0-$(( $(nproc) - 1 ))
+	for w in $(pgrep -P "$NGINX_PID"); do
+		taskset -pc "$cpus" "$w" >/dev/null || die "taskset of nginx worker $w failed"
+	done
+}
+
 # ---------------------------------------------------------------------------------------------
-# the floor program
+# the floor program and the micro-benchmark
 
 say "building the floor program (gcc -O2, libcurl, libcrypto, src/sigv4.c src/awsquery.c src/buf.c)"
 FLOOR=$WORK/floor
@@ -231,14 +261,28 @@ FLOOR=$WORK/floor
 timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$FLOOR" "$BENCH_DIR/floor.c" \
 	"$REPO/src/sigv4.c" "$REPO/src/awsquery.c" "$REPO/src/buf.c" \
 	$(pkg-config --cflags --libs libcurl libcrypto)
+MICRO=$WORK/micro
+# shellcheck disable=SC2046
+timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$MICRO" "$BENCH_DIR/micro.c" \
+	"$REPO/src/xml.c" "$REPO/src/sigv4.c" "$REPO/src/awsquery.c" "$REPO/src/buf.c" \
+	$(pkg-config --cflags --libs libxml-2.0 libcrypto)
 
 # ---------------------------------------------------------------------------------------------
 # 3. the cluster
 
 export STANDIN_URL=$NGINX_URL	# start_cluster writes it as rds_copy.endpoint_url
+export RDS_COPY_QUEUE_WORKERS=0	# the benchmark does not use the queue
 write_credentials
 start_cluster
 psql_q -c 'CREATE EXTENSION rds_copy' >/dev/null
+# no server log line per call for the extension's contestants (the floor and boto3 write none);
+# an older build has no such setting, and an unknown rds_copy.* setting is an error
+LOG_NOTE="the extension's contestants ran with rds_copy.log_requests = off (no log line per call)"
+if [ "$(psql_q -At -c "LOAD 'rds_copy'" -c "SELECT 1 FROM pg_settings WHERE name = 'rds_copy.log_requests'")" = 1 ]; then
+	psql_q -c 'ALTER DATABASE postgres SET rds_copy.log_requests = off' >/dev/null
+else
+	LOG_NOTE="this build has no rds_copy.log_requests (no log line per call to turn off)"
+fi
 check=$(psql_q -At -c "SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'bench-check')")
 [ "$check" = copying ] || die "the extension's check call returned '$check', not copying"
 psql_q >/dev/null <<'SQL'
@@ -307,9 +351,12 @@ start_proc ext-1 "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d postgres
 ask ext-1 'SELECT pg_backend_pid() AS pid \gset
 \echo done :pid'
 EXT_PID=${DONE_LINE#done }
-start_proc boto3 /usr/bin/python3 "$BENCH_DIR/boto_bench.py" "$NGINX_URL" "$CERTS/ca.crt"
-start_proc floor-nosign "$FLOOR" nosign "$NGINX_URL/" "127.0.0.1:$NGINX_PORT" "$CERTS/ca.crt"
-start_proc floor-sign "$FLOOR" sign "$NGINX_URL/" "127.0.0.1:$NGINX_PORT" "$CERTS/ca.crt"
+if [ "$BENCH_PIN" = 1 ]; then
+	taskset -pc "$PIN_CPU" "$EXT_PID" >/dev/null || die "taskset of the ext-1 backend failed"
+fi
+start_proc boto3 "${PIN[@]}" /usr/bin/python3 "$BENCH_DIR/boto_bench.py" "$NGINX_URL" "$CERTS/ca.crt"
+start_proc floor-nosign "${PIN[@]}" "$FLOOR" nosign "$NGINX_URL/" "127.0.0.1:$NGINX_PORT" "$CERTS/ca.crt"
+start_proc floor-sign "${PIN[@]}" "$FLOOR" sign "$NGINX_URL/" "127.0.0.1:$NGINX_PORT" "$CERTS/ca.crt"
 
 # ---------------------------------------------------------------------------------------------
 # nginx's access log, cut per contestant
@@ -414,10 +461,13 @@ mkdir -p "$WORK/clihome"
 say "measuring: $BENCH_N calls per contestant in $BENCH_ROUNDS rounds of $PER_ROUND, interleaved"
 for ((r = 1; r <= BENCH_ROUNDS; r++)); do
 	rs=$(date +%s)
+	pin_nginx on
 	run_ext "$r" "$PER_ROUND"
+	pin_nginx off
 	run_pgbench pgbench-1 1 "$r" "$PER_ROUND"
 	run_pgbench pgbench-2 2 "$r" "$PER_ROUND"
 	run_pgbench pgbench-select1 1 "$r" "$PER_ROUND" "$BENCH_DIR/select1.sql"
+	pin_nginx on
 	run_long boto3 "$r" "$PER_ROUND"
 	run_long floor-nosign "$r" "$PER_ROUND"
 	run_long floor-sign "$r" "$PER_ROUND"
@@ -432,6 +482,7 @@ PROFILE_NOTES=()
 if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 	if command -v perf >/dev/null; then
 		say "profiling one more ext-1 round of $PER_ROUND calls (perf stat, perf record -F 20000 -g)"
+		pin_nginx on
 		perf stat -e task-clock,context-switches,cpu-migrations,page-faults -p "$EXT_PID" \
 			-o "$RAW/perf.stat" 2>/dev/null &
 		PERF_STAT_PID=$!
@@ -487,6 +538,17 @@ if [ "$RSS_CALLS" -gt 1000 ]; then
 	RSS_NOTE+=("ext memory: one backend's RSS ${rss1k} kB after 1,000 calls, ${rss_all} kB after $RSS_CALLS ($((rss_all - rss1k)) kB more; target: within 1,024 kB)")
 	say "${RSS_NOTE[0]}"
 fi
+
+# ---------------------------------------------------------------------------------------------
+# the pure steps alone
+
+say "micro-benchmark: signing, the request body, parsing the reply (test/bench/micro.c)"
+/usr/bin/python3 "$BENCH_DIR/make_reply.py" --raw >"$WORK/reply.xml"
+micro_out=$(timeout "$STEP_TIMEOUT" "${PIN[@]}" "$MICRO" "$WORK/reply.xml") || die "micro-benchmark failed"
+SIGN_US=$(sed -n 's/^sign_us //p' <<<"$micro_out")
+REQUEST_US=$(sed -n 's/^request_us //p' <<<"$micro_out")
+PARSE_US=$(sed -n 's/^parse_us //p' <<<"$micro_out")
+say "signing $SIGN_US us, the signed request $REQUEST_US us, parsing the reply $PARSE_US us"
 
 # ---------------------------------------------------------------------------------------------
 # collect
@@ -560,6 +622,13 @@ done
 {
 	echo "ext-1 backend: VmHWM ${ext_hwm} kB, VmRSS ${ext_rss} kB at the end; the first call of each process (and of each pgbench connection) includes the TLS handshake"
 	echo "median and p99 over every call; calls/s = calls / summed loop time (pgbench: its tps without connection time; aws CLI: wall time of each process)"
+	echo "$LOG_NOTE; no queue workers"
+	if [ "$BENCH_PIN" = 1 ]; then
+		echo "nginx's worker, ext-1's backend, boto3 and the floors ran on CPU $PIN_CPU (BENCH_PIN=1); the pgbench rounds were not pinned"
+	else
+		echo "nothing was pinned to a CPU (BENCH_PIN=0)"
+	fi
+	echo "pure steps alone (test/bench/micro.c, warm caches): signing $SIGN_US us, the Query body and its signature $REQUEST_US us, parsing the reply $PARSE_US us"
 	for name in $(cat "$RES/order"); do
 		non200=$(sed -n 's/^non200=//p' "$RES/$name.meta")
 		[ "$non200" = 0 ] || echo "WARNING: $name: $non200 replies from nginx were not 200"
