@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "compat.h"
@@ -252,30 +253,6 @@ RdsDefineSettings(void)
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 
-	DefineCustomIntVariable("rds_copy.recent_requests_size",
-							"AWS calls kept in shared memory for the view rds_copy.recent_requests.",
-							"Needs rds_copy in shared_preload_libraries; 0 keeps none.",
-							&rds_copy_recent_requests_size,
-							1000, 0, 1000000,
-							PGC_POSTMASTER, 0,
-							NULL, NULL, NULL);
-
-	DefineCustomStringVariable("rds_copy.database_name",
-							   "Database whose rds_copy.copy_request queue the background workers serve.",
-							   NULL,
-							   &rds_copy_database_name,
-							   "postgres",
-							   PGC_POSTMASTER, 0,
-							   NULL, NULL, NULL);
-
-	DefineCustomIntVariable("rds_copy.queue_workers",
-							"Background workers sending queued copies (0: none; use rds_copy.process_queue()).",
-							"Needs rds_copy in shared_preload_libraries.",
-							&rds_copy_queue_workers,
-							2, 0, 32,
-							PGC_POSTMASTER, 0,
-							NULL, NULL, NULL);
-
 	DefineCustomIntVariable("rds_copy.queue_naptime",
 							"How often an idle queue worker looks for work.",
 							NULL,
@@ -307,6 +284,37 @@ RdsDefineSettings(void)
 							5, 1, 100,
 							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
+
+	/*
+	 * Server-start settings exist only when the library is preloaded: they
+	 * cannot be defined once the server runs, and they mean nothing then.
+	 */
+	if (process_shared_preload_libraries_in_progress)
+	{
+		DefineCustomIntVariable("rds_copy.recent_requests_size",
+								"AWS calls kept in shared memory for the view rds_copy.recent_requests.",
+								"Needs rds_copy in shared_preload_libraries; 0 keeps none.",
+								&rds_copy_recent_requests_size,
+								1000, 0, 1000000,
+								PGC_POSTMASTER, 0,
+								NULL, NULL, NULL);
+
+		DefineCustomStringVariable("rds_copy.database_name",
+								   "Database whose rds_copy.copy_request queue the background workers serve.",
+								   NULL,
+								   &rds_copy_database_name,
+								   "postgres",
+								   PGC_POSTMASTER, 0,
+								   NULL, NULL, NULL);
+
+		DefineCustomIntVariable("rds_copy.queue_workers",
+								"Background workers sending queued copies (0: none; use rds_copy.process_queue()).",
+								"Needs rds_copy in shared_preload_libraries.",
+								&rds_copy_queue_workers,
+								2, 0, 32,
+								PGC_POSTMASTER, 0,
+								NULL, NULL, NULL);
+	}
 
 	MarkGUCPrefixReserved("rds_copy");
 }

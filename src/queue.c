@@ -27,7 +27,8 @@
  *
  * The static workers (rds_copy.queue_workers, under
  * shared_preload_libraries) serve rds_copy.database_name and nap
- * rds_copy.queue_naptime between rounds.  process_queue() runs the same
+ * rds_copy.queue_naptime between rounds.  Times are clock_timestamp(),
+ * not now(): a send may take minutes, and its backoff counts from its end.  process_queue() runs the same
  * steps now, in dynamic background workers of the caller's database and
  * role, and returns how many steps they took.
  *-------------------------------------------------------------------------
@@ -320,10 +321,10 @@ record_started(int64 id, const StepOutcome *out)
 	args[4] = backoff_interval(1);
 	update_row("UPDATE " QUEUE_TABLE " SET state = $2, request_id = coalesce($3, request_id),"
 			   " snapshot_arn = $4, percent_progress = $5::integer, checks = 0,"
-			   " finished_at = CASE WHEN $2 = 'available' THEN now() END,"
-			   " next_check_at = CASE WHEN $2 = 'copying' THEN now() + $6::interval END,"
+			   " finished_at = CASE WHEN $2 = 'available' THEN clock_timestamp() END,"
+			   " next_check_at = CASE WHEN $2 = 'copying' THEN clock_timestamp() + $6::interval END,"
 			   " error_sqlstate = NULL, error_code = NULL, error_message = NULL,"
-			   " updated_at = now() WHERE id = $1",
+			   " updated_at = clock_timestamp() WHERE id = $1",
 			   id, 5, args);
 }
 
@@ -346,9 +347,9 @@ record_failed(int64 id, const StepOutcome *out, bool retry, int attempts)
 	args[4] = backoff_interval(attempts);
 	update_row("UPDATE " QUEUE_TABLE " SET state = $2, error_sqlstate = $3, error_code = $4,"
 			   " error_message = $5,"
-			   " finished_at = CASE WHEN $2 = 'failed' THEN now() END,"
-			   " next_check_at = CASE WHEN $2 = 'queued' THEN now() + $6::interval END,"
-			   " updated_at = now() WHERE id = $1",
+			   " finished_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() END,"
+			   " next_check_at = CASE WHEN $2 = 'queued' THEN clock_timestamp() + $6::interval END,"
+			   " updated_at = clock_timestamp() WHERE id = $1",
 			   id, 5, args);
 }
 
@@ -365,7 +366,7 @@ step_send(MemoryContext cxt)
 	begin_step("rds_copy: looking for queued copy requests");
 	if (SPI_execute("SELECT id, source, target, kms_key, copy_tags, tags, source_region, region,"
 					" attempts FROM " QUEUE_TABLE
-					" WHERE state = 'queued' AND (next_check_at IS NULL OR next_check_at <= now())"
+					" WHERE state = 'queued' AND (next_check_at IS NULL OR next_check_at <= clock_timestamp())"
 					" ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " QUEUE_TABLE);
 	if (SPI_processed == 0)
@@ -401,7 +402,7 @@ step_send(MemoryContext cxt)
 		return false;
 	}
 	update_row("UPDATE " QUEUE_TABLE " SET state = 'sending', attempts = attempts + 1,"
-			   " sent_at = now(), next_check_at = NULL, updated_at = now() WHERE id = $1",
+			   " sent_at = clock_timestamp(), next_check_at = NULL, updated_at = clock_timestamp() WHERE id = $1",
 			   id, 0, NULL);
 	end_step();					/* 'sending' is durable before anything is sent */
 
@@ -451,7 +452,7 @@ step_orphan(MemoryContext cxt)
 
 	begin_step("rds_copy: looking for copy requests left in sending");
 	if (SPI_execute("SELECT id, source, target, kms_key, region FROM " QUEUE_TABLE
-					" WHERE state = 'sending' AND (next_check_at IS NULL OR next_check_at <= now())"
+					" WHERE state = 'sending' AND (next_check_at IS NULL OR next_check_at <= clock_timestamp())"
 					" ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " QUEUE_TABLE);
 	desc = SPI_tuptable->tupdesc;
@@ -491,7 +492,7 @@ step_orphan(MemoryContext cxt)
 	else if (strcmp(out.sqlstate, "42704") == 0)
 		/* the send never reached AWS: send it again */
 		update_row("UPDATE " QUEUE_TABLE " SET state = 'queued', next_check_at = NULL,"
-				   " updated_at = now() WHERE id = $1", id, 0, NULL);
+				   " updated_at = clock_timestamp() WHERE id = $1", id, 0, NULL);
 	else if (strcmp(out.sqlstate, "42710") == 0)
 		record_failed(id, &out, false, 0);
 	else
@@ -499,8 +500,8 @@ step_orphan(MemoryContext cxt)
 		/* cannot tell now: look again later, still 'sending' */
 		const char *args[1] = {backoff_interval(1)};
 
-		update_row("UPDATE " QUEUE_TABLE " SET next_check_at = now() + $2::interval,"
-				   " updated_at = now() WHERE id = $1", id, 1, args);
+		update_row("UPDATE " QUEUE_TABLE " SET next_check_at = clock_timestamp() + $2::interval,"
+				   " updated_at = clock_timestamp() WHERE id = $1", id, 1, args);
 	}
 	end_step();
 	RdsReplyFree(&out.reply);
@@ -535,7 +536,7 @@ step_follow(MemoryContext cxt)
 
 	begin_step("rds_copy: looking for copies to follow");
 	if (SPI_execute("SELECT id, region, target, checks FROM " QUEUE_TABLE
-					" WHERE state = 'copying' AND next_check_at <= now()"
+					" WHERE state = 'copying' AND next_check_at <= clock_timestamp()"
 					" ORDER BY next_check_at LIMIT 1 FOR UPDATE SKIP LOCKED", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " QUEUE_TABLE);
 	if (SPI_processed == 0)
@@ -563,14 +564,14 @@ step_follow(MemoryContext cxt)
 		args[2] = backoff_interval(checks + 1);
 		args[3] = psprintf("DB cluster snapshot \"%s\" is %s and will not become available",
 						   a.target, args[0]);
-		update_row("UPDATE " QUEUE_TABLE " SET checks = checks + 1, updated_at = now(),"
+		update_row("UPDATE " QUEUE_TABLE " SET checks = checks + 1, updated_at = clock_timestamp(),"
 				   " percent_progress = CASE WHEN $2 = 'available' THEN 100"
 				   "   ELSE coalesce($3::integer, percent_progress) END,"
 				   " state = CASE WHEN $2 = 'available' THEN 'available'"
 				   "   WHEN $6::boolean THEN 'failed' ELSE 'copying' END,"
-				   " finished_at = CASE WHEN $2 = 'available' OR $6::boolean THEN now() END,"
+				   " finished_at = CASE WHEN $2 = 'available' OR $6::boolean THEN clock_timestamp() END,"
 				   " next_check_at = CASE WHEN $2 = 'available' OR $6::boolean THEN NULL"
-				   "   ELSE now() + $4::interval END,"
+				   "   ELSE clock_timestamp() + $4::interval END,"
 				   " error_sqlstate = CASE WHEN $6::boolean THEN '55000' END,"
 				   " error_message = CASE WHEN $6::boolean THEN $5 END"
 				   " WHERE id = $1",
@@ -583,8 +584,8 @@ step_follow(MemoryContext cxt)
 	{
 		const char *args[1] = {backoff_interval(checks + 1)};
 
-		update_row("UPDATE " QUEUE_TABLE " SET checks = checks + 1, updated_at = now(),"
-				   " next_check_at = now() + $2::interval WHERE id = $1", id, 1, args);
+		update_row("UPDATE " QUEUE_TABLE " SET checks = checks + 1, updated_at = clock_timestamp(),"
+				   " next_check_at = clock_timestamp() + $2::interval WHERE id = $1", id, 1, args);
 	}
 	end_step();
 	RdsReplyFree(&out.reply);
@@ -603,7 +604,7 @@ step_prune(void)
 	begin_step("rds_copy: pruning finished copy requests");
 	if (SPI_execute_with_args("DELETE FROM " QUEUE_TABLE
 							  " WHERE state IN ('available', 'failed', 'cancelled')"
-							  " AND finished_at < now() - make_interval(mins => $1)",
+							  " AND finished_at < clock_timestamp() - make_interval(mins => $1)",
 							  1, (Oid[]) {INT4OID}, &minutes, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not prune " QUEUE_TABLE);
 	if (SPI_processed > 0)
@@ -820,7 +821,7 @@ start_helper(const HelperArgs *args, int n)
 Datum
 rds_copy_process_queue(PG_FUNCTION_ARGS)
 {
-	int32		max_requests = PG_ARGISNULL(0) ? -1 : PG_GETARG_INT32(0);
+	int32		max_requests;
 	int			nhelpers;
 	int			started = 0;
 	dsm_segment *seg;
@@ -830,6 +831,11 @@ rds_copy_process_queue(PG_FUNCTION_ARGS)
 	int			i;
 	uint32		worked;
 
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("max_requests must not be null")));
+	max_requests = PG_GETARG_INT32(0);
 	if (max_requests < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -267,7 +267,7 @@ interval_text(int64 us)
 {
 	Interval   *iv = palloc0(sizeof(Interval));
 
-	iv->time = us - us % USECS_PER_SEC;
+	iv->time = us;
 	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(iv)));
 }
 

@@ -12,7 +12,8 @@
 #   5. integration tests driving real backends (credential sources,
 #      cancels, faults, two sessions on one target, load), and the backup
 #      workflows: the copy queue's background workers, crash recovery,
-#      retention, the audit trail, pg_cron (test/integration_workflow.sh)
+#      retention, the audit trail, pg_cron (test/integration_workflow.sh),
+#      and the README's nightly workflow as printed (test/integration_nightly.sh)
 # It ends with one line "N passed, M failed".
 source "$(dirname "$0")/lib.sh"
 
@@ -79,6 +80,8 @@ source "$REPO/test/integration_robustness.sh"
 run_robustness_tests
 source "$REPO/test/integration_workflow.sh"
 run_workflow_tests
+source "$REPO/test/integration_nightly.sh"
+run_nightly_tests
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -73,7 +73,8 @@ fi
 start_standin
 start_fakes
 write_credentials
-start_cluster
+# no queue workers: the workload's backends are what is checked
+RDS_COPY_QUEUE_WORKERS=0 start_cluster
 
 VGDIR=$WORK/valgrind
 mkdir -p "$VGDIR"

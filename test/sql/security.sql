@@ -12,8 +12,9 @@ SELECT nspacl FROM pg_namespace WHERE nspname = 'rds_copy';
 SELECT standin_requests() AS before \gset
 SET ROLE rds_copy_nobody;
 SELECT * FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-1');
--- before the library is loaded, a non-superuser's SET of a superuser-only
--- setting makes a placeholder, which is thrown away when the library loads
+-- the tests preload the library, so such a SET is refused at once (without
+-- preloading it would make a placeholder, thrown away with a WARNING when the
+-- library loads: test/integration_workflow.sh, test_without_preload)
 SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
 RESET ROLE;
 SET ROLE rds_copy_backup;
