@@ -230,6 +230,27 @@ if grep -q ':false$' "$WORK/session-credentials.out"; then
 	cat "$WORK/session-credentials.out" >&2
 fi
 
+# the backup-workflow calls: describe, list, wait, delete, the queue, the audit ring
+session workflows -v ON_ERROR_STOP=1 <<'SQL'
+SELECT 'describe:' || status FROM rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1');
+SELECT 'describe-jsonb:' || (rds_copy.describe_db_cluster_snapshot_jsonb('my-cluster-snapshot1')->>'Status');
+SELECT 'missing:' || vg_try('SELECT rds_copy.describe_db_cluster_snapshot(''vg-none'')');
+SELECT 'list:' || (count(*) > 0) FROM rds_copy.db_cluster_snapshots();
+SELECT 'list-jsonb:' || (count(*) > 0) FROM rds_copy.db_cluster_snapshots_jsonb(cluster => 'my-cluster');
+SELECT 'copy:' || status FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'vg-wait');
+SELECT 'wait:' || status FROM rds_copy.wait_for_db_cluster_snapshot('vg-wait', poll_interval => '0.1 s');
+SELECT 'timeout:' || vg_try('SELECT rds_copy.wait_for_db_cluster_snapshot(''busy-snapshot'', ''0'', ''0.1 s'')');
+SELECT 'delete:' || status FROM rds_copy.delete_db_cluster_snapshot('vg-wait');
+SELECT 'enqueue:' || (rds_copy.enqueue_copy('my-cluster-snapshot1', 'vg-queued', tags => '{"a": "b"}') > 0);
+SELECT 'process:' || rds_copy.process_queue();
+SELECT 'audit:' || (count(*) > 10) FROM rds_copy.recent_requests;
+SQL
+for line in 'describe:available' 'describe-jsonb:available' 'missing:42704' 'list:true' \
+	'list-jsonb:true' 'copy:copying' 'wait:available' 'timeout:RC001' 'delete:deleted' \
+	'enqueue:true' 'process:1' 'audit:true'; do
+	expect workflows "^$line\$"
+done
+
 # statement_timeout cancels the transfer (the stand-in holds 'fault-slow' for 30 s)
 session cancel <<'SQL'
 SET statement_timeout = '3s';
