@@ -286,9 +286,10 @@ fi
 check=$(psql_q -At -c "SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'bench-check')")
 [ "$check" = copying ] || die "the extension's check call returned '$check', not copying"
 psql_q >/dev/null <<'SQL'
-CREATE UNLOGGED TABLE bench_ext (round int, us float8);
-CREATE UNLOGGED TABLE bench_ext_round (round int, wall_s float8);
-CREATE UNLOGGED TABLE bench_hwm (clients int, pid int, vmhwm_kb bigint);
+-- (no autovacuum of the benchmark's own tables in the middle of a round)
+CREATE UNLOGGED TABLE bench_ext (round int, us float8) WITH (autovacuum_enabled = off);
+CREATE UNLOGGED TABLE bench_ext_round (round int, wall_s float8) WITH (autovacuum_enabled = off);
+CREATE UNLOGGED TABLE bench_hwm (clients int, pid int, vmhwm_kb bigint) WITH (autovacuum_enabled = off);
 CREATE FUNCTION bench_round(r int, n int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     r0 timestamptz := clock_timestamp();
