@@ -408,7 +408,7 @@ run_pgbench() { # NAME CLIENTS ROUND N [SCRIPT]
 	mark_log
 	if ! out=$(cd "$RAW" && timeout "$STEP_TIMEOUT" "$PGBENCH" -n -f "$script" -c "$c" -j "$c" \
 		-t $((n / c)) -D per_client=$((n / c)) -D calls=0 -D clients="$c" \
-		-l --log-prefix="$name.r$r.log" -d postgres 2>&1); then
+		-l --log-prefix="$name.r$r.log" postgres 2>&1); then
 		echo "$out" >&2
 		die "$name: pgbench failed"
 	fi
