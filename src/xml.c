@@ -10,11 +10,6 @@
  * DOCTYPE is refused before parsing, entities are never substituted,
  * nothing is fetched, every value is length-checked and typed.  The
  * network and PostgreSQL are not touched here.
- *
- * A reply becomes a compact element tree, which the readers below walk.
- * A strict scanner builds it for the plain XML AWS sends; anything outside
- * that subset is parsed by libxml2 (SAX2 events, one reused context), and
- * libxml2 is also what decides that a reply is not well-formed.
  *-------------------------------------------------------------------------
  */
 #ifndef _GNU_SOURCE
@@ -83,9 +78,7 @@ const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
  */
 typedef struct XmlElem
 {
-	const char *name;			/* local name: libxml2's (valid until the next
-								 * parse) or in XmlTree.names */
-	size_t		name_off;		/* the scanner's: offset in XmlTree.names */
+	const char *name;			/* local name; libxml2's, valid until the next parse */
 	bool		in_ns;			/* in the root's namespace (both without one) */
 	int			first_child;	/* indices into XmlTree.elems, -1 for none */
 	int			last_child;
@@ -104,11 +97,7 @@ typedef struct XmlTree
 	char	   *text;
 	size_t		text_len;
 	size_t		text_cap;
-	char	   *names;			/* the scanner's element names, NUL-terminated */
-	size_t		names_len;
-	size_t		names_cap;
-	const xmlChar *root_ns;		/* libxml2's: the root's namespace URI, or NULL */
-	bool		root_has_ns;	/* the root is in a namespace */
+	const xmlChar *root_ns;		/* the root's namespace URI, or NULL */
 	bool		root_ns_ok;		/* no namespace, or the service's */
 	const char *ns_prefix;		/* the service's namespace URIs start so */
 	bool		has_doctype;
@@ -219,61 +208,6 @@ tree_text(XmlTree *t, const xmlChar *data, int len)
 	t->text_len += (size_t) len;
 }
 
-/*
- * A new element, child of the open one, now open itself; NULL (t->failed
- * set) when out of memory or nested too deep.
- */
-static XmlElem *
-tree_open(XmlTree *t)
-{
-	XmlElem    *e;
-	int			i;
-
-	if (t->depth >= RDS_XML_MAX_DEPTH)
-	{
-		t->failed = "The reply is not well-formed XML.";
-		return NULL;
-	}
-	if (t->nelems == t->cap)
-	{
-		int			cap = t->cap ? t->cap * 2 : 128;
-		XmlElem    *elems = realloc(t->elems, sizeof(XmlElem) * cap);
-
-		if (elems == NULL)
-		{
-			t->failed = "Out of memory while parsing the reply.";
-			return NULL;
-		}
-		t->elems = elems;
-		t->cap = cap;
-	}
-	i = t->nelems++;
-	e = &t->elems[i];
-	e->name = "";
-	e->name_off = 0;
-	e->in_ns = true;
-	e->first_child = e->last_child = e->next = -1;
-	e->text_start = e->text_end = t->text_len;
-	if (t->depth > 0)
-	{
-		XmlElem    *parent = &t->elems[t->stack[t->depth - 1]];
-
-		if (parent->last_child >= 0)
-			t->elems[parent->last_child].next = i;
-		else
-			parent->first_child = i;
-		parent->last_child = i;
-	}
-	t->stack[t->depth++] = i;
-	return e;
-}
-
-static void
-tree_close(XmlTree *t)
-{
-	t->elems[t->stack[--t->depth]].text_end = t->text_len;
-}
-
 static void
 sax_characters(void *ctx, const xmlChar *data, int len)
 {
@@ -290,6 +224,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	xmlParserCtxtPtr ctxt = ctx;
 	XmlTree    *t = ctxt->_private;
 	XmlElem    *e;
+	int			i;
 
 	(void) nb_namespaces;
 	(void) namespaces;
@@ -298,16 +233,35 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void) attributes;
 	if (t->failed != NULL)
 		return;
-	if ((e = tree_open(t)) == NULL)
+	if (t->depth >= RDS_XML_MAX_DEPTH)
 	{
+		t->failed = "The reply is not well-formed XML.";
 		xmlStopParser(ctxt);
 		return;
 	}
+	if (t->nelems == t->cap)
+	{
+		int			cap = t->cap ? t->cap * 2 : 128;
+		XmlElem    *elems = realloc(t->elems, sizeof(XmlElem) * cap);
+
+		if (elems == NULL)
+		{
+			t->failed = "Out of memory while parsing the reply.";
+			xmlStopParser(ctxt);
+			return;
+		}
+		t->elems = elems;
+		t->cap = cap;
+	}
+	i = t->nelems++;
+	e = &t->elems[i];
 	e->name = (const char *) localname;
-	if (t->nelems == 1)
+	e->in_ns = true;
+	e->first_child = e->last_child = e->next = -1;
+	e->text_start = e->text_end = t->text_len;
+	if (i == 0)
 	{
 		t->root_ns = uri;
-		t->root_has_ns = uri != NULL;
 		t->root_ns_ok = uri == NULL ||
 			strncmp((const char *) uri, t->ns_prefix, strlen(t->ns_prefix)) == 0;
 	}
@@ -324,6 +278,17 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		e->in_ns = uri == NULL;
 	else
 		e->in_ns = uri != NULL && xmlStrEqual(uri, t->root_ns);
+	if (t->depth > 0)
+	{
+		XmlElem    *parent = &t->elems[t->stack[t->depth - 1]];
+
+		if (parent->last_child >= 0)
+			t->elems[parent->last_child].next = i;
+		else
+			parent->first_child = i;
+		parent->last_child = i;
+	}
+	t->stack[t->depth++] = i;
 }
 
 static void
@@ -337,7 +302,7 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlCha
 	(void) uri;
 	if (t->failed != NULL || t->depth == 0)
 		return;
-	tree_close(t);
+	t->elems[t->stack[--t->depth]].text_end = t->text_len;
 }
 
 /* A DOCTYPE: refused, so stop before its internal subset is even read. */
@@ -380,596 +345,6 @@ static const xmlSAXHandler sax_handler = {
 	.endElementNs = sax_end,
 	.serror = sax_error,
 };
-
-/* ---------------------------------------------------------------------
- * the scanner: the tree without libxml2, for the XML AWS sends
- * ---------------------------------------------------------------------
- *
- * libxml2 spends most of a reply's parse on generality this XML does not
- * use.  scan_tree builds the same tree for a strict subset of XML: UTF-8
- * without a byte-order mark, at most the declaration <?xml version="1.0"?>
- * or <?xml version="1.0" encoding="UTF-8"?>, elements whose only
- * attributes are namespace declarations (ASCII URIs), ASCII names with at
- * most one colon, text whose only references are the five predefined
- * entities and character references, and whitespace outside the root.
- * Anything else -- a DOCTYPE, comment, CDATA section, processing
- * instruction, other attribute, carriage return, control character,
- * invalid UTF-8, "]]>", an undeclared or reserved prefix, nesting deeper
- * than RDS_XML_FAST_DEPTH, a mismatched end tag -- makes it give up, and
- * libxml2 parses the reply as before and decides.  So for every reply it
- * accepts, libxml2 builds the same tree (test/fuzz/fuzz_xml checks the two
- * against each other on every input).
- */
-
-#define RDS_XML_FAST_MAX (1024 * 1024)	/* larger replies go to libxml2 */
-#define RDS_XML_FAST_DEPTH 64
-#define RDS_XML_FAST_NAME 256
-#define RDS_XML_FAST_NS 16		/* namespace declarations in scope */
-
-enum
-{
-	CC_NAME_START = 1,			/* ASCII letter or _ */
-	CC_NAME = 2,				/* ... or digit, - or . */
-	CC_TEXT = 4,				/* character data taken as it is */
-	CC_SPACE = 8,				/* space, tab, newline (no carriage return) */
-	CC_ATTR = 16				/* in an attribute value, besides the quotes */
-};
-
-static unsigned char char_class[256];
-
-static void
-init_char_class(void)
-{
-	int			c;
-
-	for (c = 0; c < 256; c++)
-	{
-		unsigned char k = 0;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
-			k |= CC_NAME_START | CC_NAME;
-		if ((c >= '0' && c <= '9') || c == '-' || c == '.')
-			k |= CC_NAME;
-		if ((c >= 0x20 && c < 0x7f && c != '<' && c != '&' && c != ']') ||
-			c == '\t' || c == '\n')
-			k |= CC_TEXT;
-		if (c == ' ' || c == '\t' || c == '\n')
-			k |= CC_SPACE;
-		if (c >= 0x20 && c < 0x7f && c != '<' && c != '&' && c != '"' && c != '\'')
-			k |= CC_ATTR;
-		char_class[c] = k;
-	}
-}
-
-/* A namespace declaration in scope: prefix (length 0: the default). */
-typedef struct ScanNs
-{
-	const char *prefix;
-	size_t		prefix_len;
-	const char *uri;			/* NULL: xmlns="" */
-	size_t		uri_len;
-	int			depth;			/* of the element that declared it */
-} ScanNs;
-
-typedef struct Scanner
-{
-	XmlTree    *t;
-	const unsigned char *p;
-	const unsigned char *end;
-	ScanNs		ns[RDS_XML_FAST_NS];
-	int			nns;
-	const char *qnames[RDS_XML_FAST_DEPTH];	/* open elements' names as written */
-	size_t		qname_lens[RDS_XML_FAST_DEPTH];
-	const char *root_uri;
-	size_t		root_uri_len;
-} Scanner;
-
-static void
-skip_space(Scanner *sc)
-{
-	while (sc->p < sc->end && (char_class[*sc->p] & CC_SPACE))
-		sc->p++;
-}
-
-/* An ASCII NCName at sc->p of at most RDS_XML_FAST_NAME bytes: its length, or 0. */
-static size_t
-scan_ncname(Scanner *sc)
-{
-	const unsigned char *q = sc->p;
-	size_t		n;
-
-	if (q >= sc->end || !(char_class[*q] & CC_NAME_START))
-		return 0;
-	for (q++; q < sc->end && (char_class[*q] & CC_NAME); q++)
-		;
-	n = q - sc->p;
-	if (n > RDS_XML_FAST_NAME)
-		return 0;
-	sc->p = q;
-	return n;
-}
-
-/* A QName: prefix (NULL when none) and local part; false when there is none. */
-static bool
-scan_qname(Scanner *sc, const char **prefix, size_t *prefix_len,
-		   const char **local, size_t *local_len)
-{
-	const char *start = (const char *) sc->p;
-	size_t		n = scan_ncname(sc);
-
-	if (n == 0)
-		return false;
-	if (sc->p < sc->end && *sc->p == ':')
-	{
-		sc->p++;
-		*prefix = start;
-		*prefix_len = n;
-		*local = (const char *) sc->p;
-		*local_len = scan_ncname(sc);
-		return *local_len > 0;
-	}
-	*prefix = NULL;
-	*prefix_len = 0;
-	*local = start;
-	*local_len = n;
-	return true;
-}
-
-/* Append len bytes to the tree's text; false when out of memory. */
-static bool
-scan_text_append(Scanner *sc, const unsigned char *data, size_t len)
-{
-	if (len > INT_MAX)
-		return false;
-	tree_text(sc->t, data, (int) len);
-	return sc->t->failed == NULL;
-}
-
-/* Is c a character XML 1.0 allows? */
-static bool
-is_xml_char(unsigned int c)
-{
-	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
-		(c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
-
-/* Append code point c (an XML character) as UTF-8. */
-static bool
-scan_append_utf8(Scanner *sc, unsigned int c)
-{
-	unsigned char b[4];
-	size_t		n;
-
-	if (c < 0x80)
-	{
-		b[0] = (unsigned char) c;
-		n = 1;
-	}
-	else if (c < 0x800)
-	{
-		b[0] = (unsigned char) (0xc0 | (c >> 6));
-		b[1] = (unsigned char) (0x80 | (c & 0x3f));
-		n = 2;
-	}
-	else if (c < 0x10000)
-	{
-		b[0] = (unsigned char) (0xe0 | (c >> 12));
-		b[1] = (unsigned char) (0x80 | ((c >> 6) & 0x3f));
-		b[2] = (unsigned char) (0x80 | (c & 0x3f));
-		n = 3;
-	}
-	else
-	{
-		b[0] = (unsigned char) (0xf0 | (c >> 18));
-		b[1] = (unsigned char) (0x80 | ((c >> 12) & 0x3f));
-		b[2] = (unsigned char) (0x80 | ((c >> 6) & 0x3f));
-		b[3] = (unsigned char) (0x80 | (c & 0x3f));
-		n = 4;
-	}
-	return scan_text_append(sc, b, n);
-}
-
-/* A reference at sc->p ('&'): a predefined entity or a character reference. */
-static bool
-scan_reference(Scanner *sc)
-{
-	static const struct
-	{
-		const char *name;
-		size_t		len;
-		unsigned char c;
-	}			predefined[] = {
-		{"lt;", 3, '<'}, {"gt;", 3, '>'}, {"amp;", 4, '&'}, {"quot;", 5, '"'}, {"apos;", 5, '\''},
-	};
-	const unsigned char *q = sc->p + 1;
-	size_t		left = sc->end - q;
-	size_t		i;
-
-	if (left >= 2 && q[0] == '#')
-	{
-		bool		hex = q[1] == 'x';
-		unsigned int c = 0;
-		int			digits = 0;
-
-		for (q += hex ? 2 : 1; q < sc->end && *q != ';'; q++, digits++)
-		{
-			unsigned int d;
-
-			if (*q >= '0' && *q <= '9')
-				d = *q - '0';
-			else if (hex && *q >= 'a' && *q <= 'f')
-				d = *q - 'a' + 10;
-			else if (hex && *q >= 'A' && *q <= 'F')
-				d = *q - 'A' + 10;
-			else
-				return false;
-			if (digits >= 7)
-				return false;
-			c = c * (hex ? 16 : 10) + d;
-		}
-		if (q >= sc->end || digits == 0 || !is_xml_char(c))
-			return false;
-		sc->p = q + 1;
-		return scan_append_utf8(sc, c);
-	}
-	for (i = 0; i < sizeof(predefined) / sizeof(predefined[0]); i++)
-		if (left >= predefined[i].len && memcmp(q, predefined[i].name, predefined[i].len) == 0)
-		{
-			sc->p = q + predefined[i].len;
-			return scan_text_append(sc, &predefined[i].c, 1);
-		}
-	return false;
-}
-
-/* A UTF-8 sequence at sc->p (its first byte >= 0x80), taken as text. */
-static bool
-scan_utf8(Scanner *sc)
-{
-	const unsigned char *q = sc->p;
-	size_t		left = sc->end - q;
-	unsigned int c;
-	size_t		n;
-	size_t		i;
-
-	if (q[0] >= 0xc2 && q[0] <= 0xdf)
-	{
-		n = 2;
-		c = q[0] & 0x1f;
-	}
-	else if (q[0] >= 0xe0 && q[0] <= 0xef)
-	{
-		n = 3;
-		c = q[0] & 0x0f;
-	}
-	else if (q[0] >= 0xf0 && q[0] <= 0xf4)
-	{
-		n = 4;
-		c = q[0] & 0x07;
-	}
-	else
-		return false;
-	if (left < n)
-		return false;
-	for (i = 1; i < n; i++)
-	{
-		if ((q[i] & 0xc0) != 0x80)
-			return false;
-		c = (c << 6) | (q[i] & 0x3f);
-	}
-	/* no overlong forms, surrogates, U+FFFE/U+FFFF or beyond U+10FFFF */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || !is_xml_char(c))
-		return false;
-	sc->p += n;
-	return scan_text_append(sc, q, n);
-}
-
-/*
- * The namespace URI bound to prefix (length 0: the default namespace, NULL
- * when none); false when a prefix is not declared.
- */
-static bool
-scan_lookup_ns(const Scanner *sc, const char *prefix, size_t prefix_len,
-			   const char **uri, size_t *uri_len)
-{
-	int			i;
-
-	*uri = NULL;
-	*uri_len = 0;
-	for (i = sc->nns - 1; i >= 0; i--)
-		if (sc->ns[i].prefix_len == prefix_len &&
-			(prefix_len == 0 || memcmp(sc->ns[i].prefix, prefix, prefix_len) == 0))
-		{
-			*uri = sc->ns[i].uri;
-			*uri_len = sc->ns[i].uri_len;
-			return true;
-		}
-	return prefix_len == 0;
-}
-
-/* Forget the namespace declarations of the element at depth. */
-static void
-scan_pop_ns(Scanner *sc, int depth)
-{
-	while (sc->nns > 0 && sc->ns[sc->nns - 1].depth >= depth)
-		sc->nns--;
-}
-
-/* The namespace names XML reserves (libxml2 refuses to bind them). */
-static bool
-is_reserved_ns(const char *uri, size_t len)
-{
-	static const char xml_ns[] = "http://www.w3.org/XML/1998/namespace";
-	static const char xmlns_ns[] = "http://www.w3.org/2000/xmlns/";
-
-	return (len == sizeof(xml_ns) - 1 && memcmp(uri, xml_ns, len) == 0) ||
-		(len == sizeof(xmlns_ns) - 1 && memcmp(uri, xmlns_ns, len) == 0);
-}
-
-/* A start tag at sc->p ('<' not followed by '/'): open its element. */
-static bool
-scan_start_tag(Scanner *sc)
-{
-	XmlTree    *t = sc->t;
-	const char *prefix;
-	const char *local;
-	size_t		prefix_len;
-	size_t		local_len;
-	const char *uri;
-	size_t		uri_len;
-	int			depth = t->depth;
-	int			first_ns = sc->nns;
-	bool		empty = false;
-	XmlElem    *e;
-
-	sc->p++;
-	if (depth >= RDS_XML_FAST_DEPTH ||
-		!scan_qname(sc, &prefix, &prefix_len, &local, &local_len))
-		return false;
-	sc->qnames[depth] = prefix ? prefix : local;
-	sc->qname_lens[depth] = prefix ? prefix_len + 1 + local_len : local_len;
-
-	/* namespace declarations, the only attributes taken */
-	for (;;)
-	{
-		const unsigned char *before = sc->p;
-		const char *aprefix;
-		const char *alocal;
-		size_t		aprefix_len;
-		size_t		alocal_len;
-		unsigned char quote;
-		const unsigned char *value;
-		ScanNs	   *ns;
-		int			i;
-
-		skip_space(sc);
-		if (sc->p >= sc->end)
-			return false;
-		if (*sc->p == '>')
-		{
-			sc->p++;
-			break;
-		}
-		if (*sc->p == '/')
-		{
-			if (sc->end - sc->p < 2 || sc->p[1] != '>')
-				return false;
-			sc->p += 2;
-			empty = true;
-			break;
-		}
-		/* an attribute needs whitespace before it */
-		if (sc->p == before ||
-			!scan_qname(sc, &aprefix, &aprefix_len, &alocal, &alocal_len))
-			return false;
-		/* xmlns="..." or xmlns:p="..." (p not xml or xmlns); nothing else */
-		if (aprefix == NULL && alocal_len == 5 && memcmp(alocal, "xmlns", 5) == 0)
-			alocal_len = 0;
-		else if (aprefix == NULL || aprefix_len != 5 || memcmp(aprefix, "xmlns", 5) != 0 ||
-				 (alocal_len == 3 && memcmp(alocal, "xml", 3) == 0) ||
-				 (alocal_len == 5 && memcmp(alocal, "xmlns", 5) == 0))
-			return false;
-		skip_space(sc);
-		if (sc->p >= sc->end || *sc->p != '=')
-			return false;
-		sc->p++;
-		skip_space(sc);
-		if (sc->p >= sc->end || (*sc->p != '"' && *sc->p != '\''))
-			return false;
-		quote = *sc->p++;
-		for (value = sc->p; sc->p < sc->end && (char_class[*sc->p] & CC_ATTR); sc->p++)
-			;
-		if (sc->p >= sc->end || *sc->p != quote)
-			return false;
-		/*
-		 * xmlns:p="" is not allowed, nor one declaration twice on an
-		 * element; libxml2 skips a declaration of the xml or xmlns
-		 * namespace names
-		 */
-		if ((alocal_len > 0 && sc->p == value) || sc->nns >= RDS_XML_FAST_NS ||
-			is_reserved_ns((const char *) value, sc->p - value))
-			return false;
-		for (i = first_ns; i < sc->nns; i++)
-			if (sc->ns[i].prefix_len == alocal_len &&
-				memcmp(sc->ns[i].prefix, alocal, alocal_len) == 0)
-				return false;
-		ns = &sc->ns[sc->nns++];
-		ns->prefix = alocal;
-		ns->prefix_len = alocal_len;
-		ns->uri = sc->p == value ? NULL : (const char *) value;
-		ns->uri_len = sc->p - value;
-		ns->depth = depth;
-		sc->p++;
-	}
-
-	/* the element's namespace; reserved prefixes and names are left to libxml2 */
-	if ((prefix_len == 3 && memcmp(prefix, "xml", 3) == 0) ||
-		(prefix_len == 5 && memcmp(prefix, "xmlns", 5) == 0) ||
-		(local_len == 5 && memcmp(local, "xmlns", 5) == 0) ||
-		!scan_lookup_ns(sc, prefix, prefix_len, &uri, &uri_len))
-		return false;
-
-	if ((e = tree_open(t)) == NULL)
-		return false;
-	/* the local name, NUL-terminated, in t->names (pointers set at the end) */
-	if (t->names_len + local_len + 1 > t->names_cap)
-	{
-		size_t		cap = t->names_cap ? t->names_cap : 2048;
-		char	   *names;
-
-		while (cap < t->names_len + local_len + 1)
-			cap *= 2;
-		if ((names = realloc(t->names, cap)) == NULL)
-			return false;
-		t->names = names;
-		t->names_cap = cap;
-	}
-	memcpy(t->names + t->names_len, local, local_len);
-	t->names[t->names_len + local_len] = '\0';
-	e->name_off = t->names_len;
-	t->names_len += local_len + 1;
-
-	if (depth == 0)
-	{
-		size_t		plen = strlen(t->ns_prefix);
-
-		sc->root_uri = uri;
-		sc->root_uri_len = uri_len;
-		t->root_has_ns = uri != NULL;
-		t->root_ns_ok = uri == NULL ||
-			(uri_len >= plen && memcmp(uri, t->ns_prefix, plen) == 0);
-	}
-	if (sc->root_uri == NULL)
-		e->in_ns = uri == NULL;
-	else
-		e->in_ns = uri != NULL && uri_len == sc->root_uri_len &&
-			memcmp(uri, sc->root_uri, uri_len) == 0;
-	if (empty)
-	{
-		tree_close(t);
-		scan_pop_ns(sc, depth);
-	}
-	return true;
-}
-
-/* An end tag at sc->p ("</"): it must close the open element. */
-static bool
-scan_end_tag(Scanner *sc)
-{
-	XmlTree    *t = sc->t;
-	int			depth = t->depth - 1;
-	size_t		n;
-
-	sc->p += 2;
-	if (depth < 0)
-		return false;
-	n = sc->qname_lens[depth];
-	if ((size_t) (sc->end - sc->p) < n || memcmp(sc->p, sc->qnames[depth], n) != 0)
-		return false;
-	sc->p += n;
-	skip_space(sc);
-	if (sc->p >= sc->end || *sc->p != '>')
-		return false;
-	sc->p++;
-	tree_close(t);
-	scan_pop_ns(sc, depth);
-	return true;
-}
-
-/*
- * Build the tree of body in t without libxml2; false when the reply is
- * outside the scanner's subset (or memory ran out): the caller then resets
- * the tree and lets libxml2 parse the reply.
- */
-static bool
-scan_tree(XmlTree *t, const char *body, size_t len)
-{
-	static const char decl[] = "<?xml version=\"1.0\"?>";
-	static const char decl_utf8[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
-	Scanner		sc;
-	bool		root_done = false;
-	int			i;
-
-	if (char_class['a'] == 0)
-		init_char_class();
-	if (len > RDS_XML_FAST_MAX)
-		return false;
-	sc.t = t;
-	sc.p = (const unsigned char *) body;
-	sc.end = sc.p + len;
-	sc.nns = 0;
-	sc.root_uri = NULL;
-	sc.root_uri_len = 0;
-	t->names_len = 0;
-
-	if (len >= 5 && memcmp(body, "<?xml", 5) == 0)
-	{
-		if (len >= sizeof(decl_utf8) - 1 && memcmp(body, decl_utf8, sizeof(decl_utf8) - 1) == 0)
-			sc.p += sizeof(decl_utf8) - 1;
-		else if (len >= sizeof(decl) - 1 && memcmp(body, decl, sizeof(decl) - 1) == 0)
-			sc.p += sizeof(decl) - 1;
-		else
-			return false;
-	}
-	while (sc.p < sc.end)
-	{
-		unsigned char c = *sc.p;
-
-		if (c == '<')
-		{
-			if (sc.end - sc.p < 2)
-				return false;
-			if (sc.p[1] == '/')
-			{
-				if (!scan_end_tag(&sc))
-					return false;
-			}
-			else if (root_done || !scan_start_tag(&sc))
-				return false;	/* a second root, <!...>, <?...?> */
-			root_done = t->depth == 0;
-		}
-		else if (t->depth == 0)
-		{
-			/* outside the root: whitespace only */
-			if (!(char_class[c] & CC_SPACE))
-				return false;
-			sc.p++;
-		}
-		else if (char_class[c] & CC_TEXT)
-		{
-			const unsigned char *run = sc.p;
-
-			while (sc.p < sc.end && (char_class[*sc.p] & CC_TEXT))
-				sc.p++;
-			if (!scan_text_append(&sc, run, sc.p - run))
-				return false;
-		}
-		else if (c == '&')
-		{
-			if (!scan_reference(&sc))
-				return false;
-		}
-		else if (c == ']')
-		{
-			if (sc.end - sc.p >= 3 && sc.p[1] == ']' && sc.p[2] == '>')
-				return false;
-			if (!scan_text_append(&sc, sc.p, 1))
-				return false;
-			sc.p++;
-		}
-		else if (c >= 0x80)
-		{
-			if (!scan_utf8(&sc))
-				return false;
-		}
-		else
-			return false;		/* a control character or carriage return */
-	}
-	if (!root_done)
-		return false;
-	for (i = 0; i < t->nelems; i++)
-		t->elems[i].name = t->names + t->elems[i].name_off;
-	return true;
-}
 
 /*
  * One parser context per process, reused (xmlCtxtReadMemory resets it),
@@ -1014,13 +389,6 @@ release_tree(XmlTree *t)
 		t->text = NULL;
 		t->text_cap = 0;
 	}
-	if (t->names_cap > RDS_XML_KEEP_TEXT)
-	{
-		free(t->names);
-		t->names = NULL;
-		t->names_cap = 0;
-	}
-	t->names_len = 0;
 	t->nelems = 0;
 	t->text_len = 0;
 	t->depth = 0;
@@ -1038,25 +406,6 @@ build_tree(const char *body, int len, const char *ns_prefix)
 	bool		well_formed;
 
 	t->drop_parser = false;
-	t->nelems = 0;
-	t->text_len = 0;
-	t->depth = 0;
-	t->root_ns = NULL;
-	t->root_has_ns = false;
-	t->root_ns_ok = false;
-	t->ns_prefix = ns_prefix;
-	t->has_doctype = false;
-	t->failed = NULL;
-#ifndef RDS_XML_NO_SCANNER		/* test/fuzz's libxml2-only copy of this file */
-	if (scan_tree(t, body, (size_t) len))
-	{
-		if (t->text != NULL)
-			t->text[t->text_len] = '\0';
-		return NULL;
-	}
-#endif
-
-	/* libxml2 parses what the scanner left, into a tree built afresh */
 	if (parser_ctxt == NULL)
 	{
 		parser_ctxt = xmlNewParserCtxt();
@@ -1069,8 +418,8 @@ build_tree(const char *body, int len, const char *ns_prefix)
 	t->text_len = 0;
 	t->depth = 0;
 	t->root_ns = NULL;
-	t->root_has_ns = false;
 	t->root_ns_ok = false;
+	t->ns_prefix = ns_prefix;
 	t->has_doctype = false;
 	t->failed = NULL;
 
@@ -1583,7 +932,7 @@ RdsXmlParseReply(const char *body, size_t len, const char *action, RdsReply *rep
 			if (st.problem == NULL)
 				reply->kind = RDS_REPLY_ERROR;
 		}
-		else if (strcmp(root->name, response_name) == 0 && parser_tree.root_has_ns)
+		else if (strcmp(root->name, response_name) == 0 && parser_tree.root_ns != NULL)
 		{
 			parse_success(&st, root, action, reply);
 			if (st.problem == NULL)

@@ -19,11 +19,6 @@
  *     no value is longer than 64 KiB; zones and tags are complete
  * The first bytes of the body (up to 48) are also given to
  * RdsIsIsoTimestamp / RdsIsoTimestampToTime directly.
- *
- * xml.c reads most replies with its own strict scanner and leaves the rest
- * to libxml2.  The target also links a copy of xml.c built without the
- * scanner (build/src/xml_libxml2.o, functions renamed): both must give the
- * same reply, field by field, for every input.
  *-------------------------------------------------------------------------
  */
 #include <limits.h>
@@ -35,11 +30,6 @@
 
 #include "fuzz.h"
 #include "xml.h"
-
-/* the copy of src/xml.c without its scanner (see the Makefile) */
-extern RdsReplyKind RdsXmlParseReplyLibxml2(const char *body, size_t len,
-											const char *action, RdsReply *reply);
-extern void RdsReplyFreeLibxml2(RdsReply *reply);
 
 static const char *const actions[] = {
 	"CopyDBClusterSnapshot",
@@ -227,48 +217,6 @@ check_reply(const RdsReply *r, RdsReplyKind kind, const char *action)
 		check_value_length(r->marker);
 }
 
-static bool
-same_string(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* a (scanner or libxml2) and b (libxml2 alone) say the same */
-static void
-check_same_reply(const RdsReply *a, const RdsReply *b)
-{
-	int			i;
-	int			j;
-
-	FUZZ_CHECK(a->kind == b->kind);
-	FUZZ_CHECK(same_string(a->invalid_reason, b->invalid_reason));
-	FUZZ_CHECK(same_string(a->request_id, b->request_id));
-	FUZZ_CHECK(same_string(a->marker, b->marker));
-	FUZZ_CHECK(same_string(a->error_type, b->error_type));
-	FUZZ_CHECK(same_string(a->error_code, b->error_code));
-	FUZZ_CHECK(same_string(a->error_message, b->error_message));
-	FUZZ_CHECK(same_string(a->credentials.access_key_id, b->credentials.access_key_id));
-	FUZZ_CHECK(same_string(a->credentials.secret_access_key, b->credentials.secret_access_key));
-	FUZZ_CHECK(same_string(a->credentials.session_token, b->credentials.session_token));
-	FUZZ_CHECK(same_string(a->credentials.expiration, b->credentials.expiration));
-	FUZZ_CHECK(a->nsnapshots == b->nsnapshots);
-	for (i = 0; i < a->nsnapshots; i++)
-	{
-		const RdsSnapshot *x = &a->snapshots[i];
-		const RdsSnapshot *y = &b->snapshots[i];
-
-		for (j = 0; j < RDS_SNAPSHOT_NFIELDS; j++)
-			FUZZ_CHECK(same_string(x->values[j], y->values[j]));
-		FUZZ_CHECK(x->has_zones == y->has_zones && x->nzones == y->nzones);
-		for (j = 0; j < x->nzones; j++)
-			FUZZ_CHECK(same_string(x->zones[j], y->zones[j]));
-		FUZZ_CHECK(x->has_tags == y->has_tags && x->ntags == y->ntags);
-		for (j = 0; j < x->ntags; j++)
-			FUZZ_CHECK(same_string(x->tags[j].key, y->tags[j].key) &&
-					   same_string(x->tags[j].value, y->tags[j].value));
-	}
-}
-
 static void
 fuzz_timestamp(const uint8_t *data, size_t size)
 {
@@ -306,7 +254,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *action;
 	RdsReply	reply;
-	RdsReply	libxml2_reply;
 	RdsReplyKind kind;
 	size_t		i;
 	const unsigned char *bytes;
@@ -319,9 +266,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the body exactly as large as the input: reading past len is a bug */
 	kind = RdsXmlParseReply((const char *) data + 1, size - 1, action, &reply);
 	check_reply(&reply, kind, action);
-	RdsXmlParseReplyLibxml2((const char *) data + 1, size - 1, action, &libxml2_reply);
-	check_same_reply(&reply, &libxml2_reply);
-	RdsReplyFreeLibxml2(&libxml2_reply);
 	RdsReplyFree(&reply);
 
 	/* RdsReplyFree leaves a zeroed reply behind */

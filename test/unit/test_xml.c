@@ -1522,84 +1522,6 @@ test_iso_timestamp_ranges(void)
 	UNIT_CONTEXT(NULL);
 }
 
-/*
- * xml.c reads most replies with its own scanner and leaves any other XML to
- * libxml2.  These replies use what the scanner takes (references, character
- * references, UTF-8, prefixes, single quotes, xmlns="", whitespace in tags,
- * the declaration) and what it leaves (a foreign attribute, a reserved
- * namespace name, an undeclared prefix, a comment, a carriage return): the
- * answers must be libxml2's either way.  (test/fuzz/fuzz_xml compares the
- * two on every input.)
- */
-static void
-test_scanner_subset(void)
-{
-	RdsReply	r;
-
-	/* references and UTF-8 as text */
-	CHECK_INTEQ(parse_snapshot("<Engine>a&amp;b&lt;&gt;&quot;&apos; &#233;&#x20AC;&#x1F600;"
-							   "\xc3\xa9\xf0\x9f\x98\x80 ]] ]&gt; > &#13;</Engine>", &r), RDS_REPLY_OK);
-	if (CHECK_INTEQ(r.nsnapshots, 1))
-		CHECK_STREQ(value_of(&r.snapshots[0], "Engine"),
-					"a&b<>\"' \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xc3\xa9\xf0\x9f\x98\x80 ]] ]> > \r");
-	FREE_REPLY(&r);
-
-	/* xmlns="" takes a member out of the namespace; a prefix bound to it keeps it in */
-	CHECK_INTEQ(parse_snapshot("<Port xmlns=\"\">x</Port><Port >5432</Port >"
-							   "<r:Engine xmlns:r='" NS_2014_10_31 "'>aurora</r:Engine>"
-							   "<Status xmlns=\"urn:other\">no</Status>", &r), RDS_REPLY_OK);
-	if (CHECK_INTEQ(r.nsnapshots, 1))
-	{
-		CHECK_STREQ(value_of(&r.snapshots[0], "Port"), "5432");
-		CHECK_STREQ(value_of(&r.snapshots[0], "Engine"), "aurora");
-		CHECK(value_of(&r.snapshots[0], "Status") == NULL);
-	}
-	FREE_REPLY(&r);
-
-	/* the declaration, a prefixed result in a default-namespace root */
-	CHECK_INTEQ(parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-					  "<CopyDBClusterSnapshotResponse xmlns=\"" NS_2014_10_31 "\">"
-					  "<p:CopyDBClusterSnapshotResult xmlns:p=\"" NS_2014_10_31 "\">"
-					  "<p:DBClusterSnapshot><Status>available</Status></p:DBClusterSnapshot>"
-					  "</p:CopyDBClusterSnapshotResult>\n\t</CopyDBClusterSnapshotResponse>\n ",
-					  COPY, &r), RDS_REPLY_OK);
-	if (CHECK_INTEQ(r.nsnapshots, 1))
-		CHECK_STREQ(value_of(&r.snapshots[0], "Status"), "available");
-	FREE_REPLY(&r);
-
-	/* left to libxml2: the same answers */
-	CHECK_INTEQ(parse_snapshot("<Port a=\"1\">1</Port>"
-							   "<Engine xmlns=\"http://www.w3.org/XML/1998/namespace\">x</Engine>"
-							   "<x:Status>s</x:Status>"
-							   "<VpcId>v<!-- c -->pc</VpcId>"
-							   "<EngineMode>a\r\nb\rc</EngineMode>", &r), RDS_REPLY_OK);
-	if (CHECK_INTEQ(r.nsnapshots, 1))
-	{
-		CHECK_STREQ(value_of(&r.snapshots[0], "Port"), "1");
-		/* libxml2 does not bind the xml namespace name: Engine stays in RDS's */
-		CHECK_STREQ(value_of(&r.snapshots[0], "Engine"), "x");
-		/* an undeclared prefix is no RDS member */
-		CHECK(value_of(&r.snapshots[0], "Status") == NULL);
-		CHECK_STREQ(value_of(&r.snapshots[0], "VpcId"), "vpc");
-		/* line ends as XML reads them */
-		CHECK_STREQ(value_of(&r.snapshots[0], "EngineMode"), "a\nb\nc");
-	}
-	FREE_REPLY(&r);
-
-	/* not well-formed, however far the scanner got */
-	CHECK_INVALID("<ErrorResponse><Error><Code>X</Cod></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse></x>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>X]]>Y</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>&#0;</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>&#xD800;</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>\xed\xa0\x80</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>\xc0\xafX</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse xmlns=\"a\" xmlns=\"a\"><Error><Code>X</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse xmlns=\"a\"xmlns:b=\"b\"><Error><Code>X</Code></Error></ErrorResponse>", COPY);
-	CHECK_INVALID("<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>x", COPY);
-	CHECK_INVALID("x<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>", COPY);
-}
-
 /* Parsing the same reply many times gives the same answer (no state). */
 static void
 test_repeatable(void)
@@ -1644,7 +1566,6 @@ main(void)
 	test_lists();
 	test_iso_timestamp();
 	test_iso_timestamp_ranges();
-	test_scanner_subset();
 	test_repeatable();
 
 	/* the recording loader saw nothing in the whole run */
