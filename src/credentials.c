@@ -78,6 +78,8 @@ static char cache_key[1024];
 static bool cache_uses_files = false;
 static FileStamp cache_creds_file;
 static FileStamp cache_config_file;
+/* the second in which the files were last found unchanged (0: never) */
+static time_t cache_files_checked = 0;
 
 const char *
 RdsNonEmptyEnv(const char *name)
@@ -680,10 +682,17 @@ RdsCredentialsGet(bool *from_cache)
 
 	settings_key(key, sizeof(key));
 	*from_cache = false;
+	/*
+	 * The files are stat()ed at most once per second: two stat() calls cost
+	 * more than the rest of the cache check.  A changed file is seen by the
+	 * first call in a later second (and at once when AWS rejects the cached
+	 * keys: awscall.c drops them and asks again).
+	 */
 	if (cache_valid && strcmp(key, cache_key) == 0 &&
-		(!cache_uses_files ||
+		(!cache_uses_files || now == cache_files_checked ||
 		 (stamp_unchanged(&cache_creds_file) && stamp_unchanged(&cache_config_file))))
 	{
+		cache_files_checked = now;
 		if (cache.expiration == 0 || now < cache.expiration - REFRESH_ADVISORY_SECONDS)
 		{
 			*from_cache = true;
@@ -703,4 +712,5 @@ RdsCredentialsInvalidate(void)
 	SigV4ForgetKeys();
 	RdsCredentialsWipe(&cache);
 	cache_valid = false;
+	cache_files_checked = 0;
 }
