@@ -190,8 +190,11 @@ CREATE TABLE @extschema@.copy_request (
     kms_key          text,
     copy_tags        boolean     NOT NULL DEFAULT false,
     tags             jsonb,
-    source_region    text,
-    region           text        NOT NULL,
+    source_region    text
+        CONSTRAINT copy_request_source_region_check
+        CHECK (source_region ~ '^[a-z][a-z0-9]*(-[a-z0-9]+)+$'),
+    region           text        NOT NULL
+        CONSTRAINT copy_request_region_check CHECK (region ~ '^[a-z][a-z0-9]*(-[a-z0-9]+)+$'),
     state            text        NOT NULL DEFAULT 'queued'
         CONSTRAINT copy_request_state_check
         CHECK (state IN ('queued', 'sending', 'copying', 'available', 'failed', 'cancelled')),

@@ -1,9 +1,9 @@
 # test/integration_nightly.sh: the README's nightly cross-region workflow,
 # run exactly as printed there (the SQL between the "nightly workflow"
 # markers) against the stand-in: automated snapshots of two clusters in
-# us-east-1 are copied to us-west-2 under date-stamped names through the
-# queue, checked in the morning, and DR copies past their retention are
-# deleted.  Sourced by test/run_all.sh after the cluster and the stand-in
+# eu-west-1 (a region the other suites leave alone) are copied to
+# us-west-2 under date-stamped names through the queue, checked in the
+# morning, and DR copies past their retention are deleted.  Sourced by test/run_all.sh after the cluster and the stand-in
 # are up (the queue workers serve database postgres); uses its pass/fail
 # counters and the helpers of test/integration.sh.
 
@@ -41,22 +41,22 @@ run_nightly_tests() {
 		return
 	fi
 	today=$(date -u +%Y%m%d)
-	# two clusters with automated snapshots in us-east-1 (one still being created),
+	# two clusters with automated snapshots in eu-west-1 (one still being created),
 	# an old DR copy and an unrelated manual snapshot in us-west-2
-	configure_fake rds '{"identifiers": ["orders-auto-1"], "cluster": "orders", "snapshot_type": "automated"}' seed >/dev/null
-	configure_fake rds '{"identifiers": ["billing-auto-1"], "cluster": "billing", "snapshot_type": "automated"}' seed >/dev/null
-	configure_fake rds '{"identifiers": ["billing-auto-2"], "cluster": "billing", "snapshot_type": "automated", "status": "creating"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["orders-auto-1"], "cluster": "orders", "snapshot_type": "automated", "region": "eu-west-1"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["billing-auto-1"], "cluster": "billing", "snapshot_type": "automated", "region": "eu-west-1"}' seed >/dev/null
+	configure_fake rds '{"identifiers": ["billing-auto-2"], "cluster": "billing", "snapshot_type": "automated", "status": "creating", "region": "eu-west-1"}' seed >/dev/null
 	configure_fake rds '{"identifiers": ["orders-dr-20200101", "keep-me"], "region": "us-west-2"}' seed >/dev/null
 
 	out=$(printf '%s\n' "$sql" | psql_v -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the README's functions are created" ||
 		fail "nightly: creating the README's functions: $out"
 
-	out=$(psql_v -At -c "SELECT count(*) FROM public.enqueue_dr_copies('us-east-1')" 2>&1 || true)
+	out=$(psql_v -At -c "SELECT count(*) FROM public.enqueue_dr_copies('eu-west-1')" 2>&1 || true)
 	expect_output "nightly: one copy enqueued per cluster" '^2$' "$out"
 	out=$(psql_v -At -c "SELECT string_agg(target || ' ' || region || ' ' || source_region, ',' ORDER BY target)
 	                       FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today'" 2>&1 || true)
 	expect_output "nightly: date-stamped targets in the DR region, source region kept" \
-		"^billing-dr-$today us-west-2 us-east-1,orders-dr-$today us-west-2 us-east-1$" "$out"
+		"^billing-dr-$today us-west-2 eu-west-1,orders-dr-$today us-west-2 eu-west-1$" "$out"
 
 	# the queue workers send the copies; the morning check waits for them
 	for _ in $(seq 1 50); do
