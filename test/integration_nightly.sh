@@ -3,9 +3,10 @@
 # markers) against the stand-in: automated snapshots of two clusters in
 # eu-west-1 (a region the other suites leave alone) are copied to
 # us-west-2 under date-stamped names through the queue, checked in the
-# morning, and DR copies past their retention are deleted.  Sourced by test/run_all.sh after the cluster and the stand-in
-# are up (the queue workers serve database postgres); uses its pass/fail
-# counters and the helpers of test/integration.sh.
+# morning, and DR copies past their retention are deleted.  Sourced by
+# test/run_all.sh after the cluster and the stand-in are up (the queue
+# workers serve database postgres); uses its pass/fail counters and the
+# helpers of test/integration.sh.
 
 # The README's SQL between <!-- nightly workflow: begin --> and end, without the fences.
 readme_nightly_sql() {
