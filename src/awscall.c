@@ -158,13 +158,9 @@ failure_name(const RdsCall *call)
 	return "a reply that is not valid";
 }
 
-/*
- * Sleep before attempt + 1, as the SDKs' standard mode: a random time in
- * [0, min(2^(attempt-1), 20)) seconds, on the latch, so that a cancel or
- * statement_timeout ends it at once.
- */
-static void
-backoff_sleep(long ms)
+/* See awscall.h; also the wait of wait_for_db_cluster_snapshot. */
+void
+RdsSleepOnLatch(long ms)
 {
 	TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
 
@@ -181,6 +177,10 @@ backoff_sleep(long ms)
 	}
 }
 
+/*
+ * The sleep before attempt + 1, as the SDKs' standard mode: a random time
+ * in [0, min(2^(attempt-1), 20)) seconds.
+ */
 static long
 backoff_ms(int attempt)
 {
@@ -300,7 +300,7 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 										 failure_name(&call), ms)));
 				RdsCallFree(&call);
 				memset(&call, 0, sizeof(call));
-				backoff_sleep(ms);
+				RdsSleepOnLatch(ms);
 				continue;
 			}
 			else

@@ -36,6 +36,12 @@ extern void RdsAwsCall(const char *region, const AwsQuery *params,
 					   const char *source_region, RdsReconcileFunc reconcile,
 					   RdsReply *reply);
 
+/*
+ * Sleep ms milliseconds on the latch (wait event type Extension), so that
+ * a cancel, statement_timeout or shutdown ends the sleep at once.
+ */
+extern void RdsSleepOnLatch(long ms);
+
 /* The AWS error code of the last call that failed with one, or NULL. */
 extern const char *RdsLastAwsErrorCode(void);
 

@@ -104,14 +104,19 @@ region_arg(FunctionCallInfo fcinfo, int argno)
 	return region;
 }
 
-void
-RdsDescribeSnapshot(const char *region, const char *identifier, RdsReply *reply)
+/*
+ * action (DescribeDBClusterSnapshots or DeleteDBClusterSnapshot) on one
+ * DBClusterSnapshotIdentifier; *reply holds exactly one snapshot.
+ */
+static void
+one_snapshot_call(const char *action, const char *region, const char *identifier,
+				  RdsReply *reply)
 {
 	AwsQuery	params = AWS_QUERY_INIT;
 
 	PG_TRY();
 	{
-		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
+		AwsQueryStart(&params, action);
 		AwsQueryAdd(&params, "DBClusterSnapshotIdentifier", identifier);
 		if (params.failed)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -121,14 +126,14 @@ RdsDescribeSnapshot(const char *region, const char *identifier, RdsReply *reply)
 			int			n = reply->nsnapshots;
 
 			RdsReplyFree(reply);
-			if (n == 0)
+			if (n == 0 && strcmp(action, "DescribeDBClusterSnapshots") == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_OBJECT),
 						 errmsg("DB cluster snapshot \"%s\" does not exist", identifier)));
 			ereport(ERROR,
 					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("Amazon RDS returned %d DB cluster snapshots for identifier \"%s\"",
-							n, identifier)));
+					 errmsg("Amazon RDS %s returned %d DB cluster snapshots for identifier \"%s\"",
+							action, n, identifier)));
 		}
 	}
 	PG_FINALLY();
@@ -139,31 +144,15 @@ RdsDescribeSnapshot(const char *region, const char *identifier, RdsReply *reply)
 }
 
 void
+RdsDescribeSnapshot(const char *region, const char *identifier, RdsReply *reply)
+{
+	one_snapshot_call("DescribeDBClusterSnapshots", region, identifier, reply);
+}
+
+void
 RdsDeleteSnapshot(const char *region, const char *identifier, RdsReply *reply)
 {
-	AwsQuery	params = AWS_QUERY_INIT;
-
-	PG_TRY();
-	{
-		AwsQueryStart(&params, "DeleteDBClusterSnapshot");
-		AwsQueryAdd(&params, "DBClusterSnapshotIdentifier", identifier);
-		if (params.failed)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		RdsAwsCall(region, &params, NULL, NULL, reply);
-		if (reply->nsnapshots != 1)
-		{
-			RdsReplyFree(reply);
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("Amazon RDS returned no DB cluster snapshot for the deletion of \"%s\"",
-							identifier)));
-		}
-	}
-	PG_FINALLY();
-	{
-		AwsQueryFree(&params);
-	}
-	PG_END_TRY();
+	one_snapshot_call("DeleteDBClusterSnapshot", region, identifier, reply);
 }
 
 /* ---------------------------------------------------------------------
@@ -244,24 +233,6 @@ interval_arg_us(FunctionCallInfo fcinfo, int argno, const char *argname)
 	return us;
 }
 
-static void
-sleep_us(int64 us)
-{
-	TimestampTz end = GetCurrentTimestamp() + us;
-
-	for (;;)
-	{
-		long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), end);
-
-		if (left <= 0)
-			break;
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 left, PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
-}
-
 static char *
 interval_text(int64 us)
 {
@@ -329,7 +300,7 @@ wait_call(FunctionCallInfo fcinfo, RdsReply *reply)
 							   percent ? percent : "?"),
 					 errhint("Wait again with a longer timeout; the copy goes on.")));
 		RdsReplyFree(reply);
-		sleep_us(Min(poll, timeout - waited));
+		RdsSleepOnLatch((long) ((Min(poll, timeout - waited) + 999) / 1000));
 	}
 }
 
@@ -421,7 +392,6 @@ run_list(FunctionCallInfo fcinfo, bool as_jsonb)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *region;
 	char	   *marker = NULL;
-	int			pages = 0;
 
 	check_list_args(fcinfo);
 	region = region_arg(fcinfo, 3);
@@ -471,7 +441,6 @@ run_list(FunctionCallInfo fcinfo, bool as_jsonb)
 			RdsReplyFree(&reply);
 		}
 		PG_END_TRY();
-		pages++;
 	} while (marker != NULL);
 	return (Datum) 0;
 }
