@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 from unittest import mock
 from urllib.parse import urlencode
 
+import botocore.compat
 import botocore.session
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
@@ -181,10 +182,13 @@ def frozen_time(moment):
         def utcnow(cls):
             return moment
     frozen = types.SimpleNamespace(datetime=Frozen, timezone=datetime.timezone)
-    # botocore signs with its CRT signer instead when awscrt is installed (Debian's awscli
-    # brings it): freeze both
-    with mock.patch('botocore.auth.datetime', frozen), \
-            mock.patch('botocore.crt.auth.datetime', frozen):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch('botocore.auth.datetime', frozen))
+        # botocore signs with its CRT signer instead when awscrt is installed
+        # (botocore.compat.HAS_CRT; Debian's awscli brings python3-awscrt).
+        # botocore.crt.auth imports awscrt, so it exists only then.
+        if botocore.compat.HAS_CRT:
+            stack.enter_context(mock.patch('botocore.crt.auth.datetime', frozen))
         yield
 
 
