@@ -11,7 +11,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PYTHON=/usr/bin/python3
 PGBIN=/usr/lib/postgresql/15/bin
-PGPORT_PRIVATE=54329
+# the throwaway cluster's port (a Unix socket in its own directory; override to run two suites at once)
+PGPORT_PRIVATE=${RDS_COPY_TEST_PGPORT:-54329}
 
 PACKAGES=(
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
