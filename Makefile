@@ -5,6 +5,9 @@ MODULE_big = rds_copy
 DATA = sql/rds_copy--1.0.sql
 PGFILEDESC = "rds_copy - copy Amazon RDS DB cluster snapshots from SQL"
 
+# src/pure.mk lists the pure modules (no PostgreSQL headers) once, for the
+# unit tests, fuzz targets and benchmark too; everything else in src/ is glue.
+include src/pure.mk
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:.c=.o)
 
@@ -25,7 +28,9 @@ $(OBJS): $(wildcard src/*.h)
 
 # Not part of installcheck (README.md, Testing): valgrind memcheck of the
 # backends (as root), and the libFuzzer targets (SECONDS per target, default 60)
-.PHONY: valgrind fuzz
+.PHONY: valgrind fuzz print-pure-srcs
+print-pure-srcs:
+	@echo $(addprefix src/,$(RDS_PURE_SRCS))
 valgrind:
 	bash test/valgrind.sh
 fuzz:

@@ -2,7 +2,7 @@
  * audit.c
  *		The audit trail of AWS calls.
  *
- * Every finished RDS call (awscall.c) is written to a ring of
+ * Every finished RDS call (action.c) is written to a ring of
  * rds_copy.recent_requests_size entries in shared memory, so that it
  * survives the caller's rollback and is visible to every session through
  * rds_copy.recent_requests, and logged as one server log line at
@@ -29,7 +29,7 @@
 #include "utils/tuplestore.h"
 
 #include "audit.h"
-#include "guc.h"
+#include "settings.h"
 
 PG_FUNCTION_INFO_V1(rds_copy_recent_request_records);
 

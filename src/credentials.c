@@ -34,9 +34,10 @@
 #include "utils/memutils.h"
 
 #include "credentials.h"
+#include "credvalue.h"
 #include "credfetch.h"
 #include "credfile.h"
-#include "guc.h"
+#include "settings.h"
 
 #define CONFIG_FILE_MAX (1024 * 1024)
 #define REFRESH_ADVISORY_SECONDS (15 * 60)
@@ -80,52 +81,6 @@ static FileStamp cache_creds_file;
 static FileStamp cache_config_file;
 /* the second in which the files were last found unchanged (0: never) */
 static time_t cache_files_checked = 0;
-
-const char *
-RdsNonEmptyEnv(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-char *
-RdsStrdupOrRaise(const char *s)
-{
-	char	   *copy = strdup(s);
-
-	if (copy == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	return copy;
-}
-
-void
-RdsCredentialsWipe(RdsCredentials *creds)
-{
-	RdsStrWipe(&creds->access_key_id);
-	RdsStrWipe(&creds->secret_access_key);
-	RdsStrWipe(&creds->session_token);
-	creds->expiration = 0;
-}
-
-void
-RdsCredentialsMove(RdsCredentials *dst, RdsCredentials *src)
-{
-	RdsCredentialsWipe(dst);
-	*dst = *src;
-	memset(src, 0, sizeof(*src));
-}
-
-SigV4Credentials
-RdsCredentialsForSigning(const RdsCredentials *creds)
-{
-	SigV4Credentials c;
-
-	c.access_key_id = creds->access_key_id;
-	c.secret_access_key = creds->secret_access_key;
-	c.session_token = creds->session_token;
-	return c;
-}
 
 static void
 set_static(RdsCredentials *out, const char *akid, const char *secret, const char *token)
@@ -686,7 +641,7 @@ RdsCredentialsGet(bool *from_cache)
 	 * The files are stat()ed at most once per second: two stat() calls cost
 	 * more than the rest of the cache check.  A changed file is seen by the
 	 * first call in a later second (and at once when AWS rejects the cached
-	 * keys: awscall.c drops them and asks again).
+	 * keys: action.c drops them and asks again).
 	 */
 	if (cache_valid && strcmp(key, cache_key) == 0 &&
 		(!cache_uses_files || now == cache_files_checked ||

@@ -6,21 +6,7 @@
 #ifndef RDS_CREDENTIALS_H
 #define RDS_CREDENTIALS_H
 
-#include <time.h>
-
-#include "sigv4.h"
-
-#define RDS_CREDENTIALS_SOURCE_LEN 1200
-
-/* Secrets are malloc'd so they can be wiped; see RdsCredentialsWipe. */
-typedef struct RdsCredentials
-{
-	char	   *access_key_id;
-	char	   *secret_access_key;
-	char	   *session_token;	/* NULL when none */
-	time_t		expiration;		/* 0: does not expire */
-	char		source[RDS_CREDENTIALS_SOURCE_LEN];	/* where they came from; no secret */
-} RdsCredentials;
+#include "credvalue.h"
 
 /*
  * Credentials for the current settings: from the cache while they are
@@ -34,19 +20,5 @@ extern const RdsCredentials *RdsCredentialsGet(bool *from_cache);
 
 /* Drop the cached credentials (AWS said they are no good). */
 extern void RdsCredentialsInvalidate(void);
-
-/* getenv(name), or NULL when it is unset or empty. */
-extern const char *RdsNonEmptyEnv(const char *name);
-
-/* strdup that raises out of memory instead of returning NULL. */
-extern char *RdsStrdupOrRaise(const char *s);
-
-extern SigV4Credentials RdsCredentialsForSigning(const RdsCredentials *creds);
-
-/* Zero and free the secrets of creds (safe on a zeroed struct). */
-extern void RdsCredentialsWipe(RdsCredentials *creds);
-
-/* Move src's secrets into dst (wiping what dst held); src is left empty. */
-extern void RdsCredentialsMove(RdsCredentials *dst, RdsCredentials *src);
 
 #endif

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  * credfetch.c
  *		Fetch temporary credentials: STS AssumeRole and
- *		AssumeRoleWithWebIdentity (through querycall.c), the container
+ *		AssumeRoleWithWebIdentity (through awsrequest.c), the container
  *		credentials endpoint and the EC2 instance metadata service (IMDSv2
  *		only; IMDSv1 is never used).
  *
  * The order of sources and the cache are credentials.c's; documents are
- * parsed by credjson.c and xml.c.  Every failure of a configured source
+ * parsed by credjson.c and xmlreply.c.  Every failure of a configured source
  * is a 28000 error that names the source and the cause and never quotes a
  * secret or a document.
  *-------------------------------------------------------------------------
@@ -19,12 +19,11 @@
 
 #include "storage/fd.h"
 
-#include "awscall.h"
 #include "credfetch.h"
 #include "credjson.h"
-#include "guc.h"
+#include "settings.h"
 #include "http.h"
-#include "querycall.h"
+#include "awsrequest.h"
 
 #define STS_API_VERSION "2011-06-15"
 #define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
@@ -91,14 +90,14 @@ set_expiration(RdsCredentials *out, const char *expiration, const char *source)
 
 /* Why a failed STS call failed, as a sentence without secrets. */
 static char *
-call_failure_detail(const RdsCall *call)
+call_failure_detail(const RdsRequest *call)
 {
-	if (call->status == RDS_CALL_AWS_ERROR)
+	if (call->status == RDS_REQUEST_AWS_ERROR)
 		return psprintf("STS answered %s (HTTP %ld): %s",
 						call->reply.error_code ? call->reply.error_code : "an error",
 						call->resp.status,
 						call->reply.error_message ? call->reply.error_message : "no message");
-	if (call->status == RDS_CALL_TRANSPORT_ERROR)
+	if (call->status == RDS_REQUEST_TRANSPORT_ERROR)
 		return psprintf("STS at %s could not be reached: %s", call->site.endpoint, call->resp.error);
 	return psprintf("STS at %s sent a reply that is not valid: %s", call->site.endpoint,
 					call->reply.invalid_reason ? call->reply.invalid_reason : "unknown problem");
@@ -111,7 +110,7 @@ sts_call(const AwsQuery *params, const SigV4Credentials *creds,
 {
 	const char *region = RdsResolveRegion();
 	RdsEndpoint endpoint;
-	RdsCall		call;
+	RdsRequest		call;
 
 	RdsResolveServiceEndpoint("sts", region, NULL, &endpoint);
 	memset(&call, 0, sizeof(call));
@@ -121,7 +120,7 @@ sts_call(const AwsQuery *params, const SigV4Credentials *creds,
 
 		if (params->failed)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		if (RdsCallSend(&call, "sts", region, &endpoint, params, creds) != RDS_CALL_OK)
+		if (RdsRequestSend(&call, "sts", region, &endpoint, params, creds) != RDS_REQUEST_OK)
 			fail_source(source, call_failure_detail(&call));
 		set_expiration(out, sts->expiration, source);
 		out->access_key_id = sts->access_key_id;
@@ -131,7 +130,7 @@ sts_call(const AwsQuery *params, const SigV4Credentials *creds,
 	}
 	PG_FINALLY();
 	{
-		RdsCallFree(&call);
+		RdsRequestFree(&call);
 	}
 	PG_END_TRY();
 }

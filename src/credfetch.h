@@ -8,7 +8,7 @@
 #ifndef RDS_CREDFETCH_H
 #define RDS_CREDFETCH_H
 
-#include "credentials.h"
+#include "credvalue.h"
 
 /*
  * Each fills *out (which must be zeroed) with temporary credentials and

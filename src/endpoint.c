@@ -221,3 +221,54 @@ RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why)
 	finish_endpoint(out);
 	return true;
 }
+
+/* The last endpoint override parsed, and what it parsed to (per process). */
+static bool parsed_url_valid = false;
+static char parsed_url[RDS_URL_MAX];
+static RdsEndpoint parsed_endpoint;
+
+RdsEndpointStatus
+RdsEndpointResolve(const char *service, const char *region, const char *setting_url,
+				   RdsEndpoint *endpoint, const char **origin, const char **why)
+{
+	static char service_env[64];	/* *origin may point here */
+	const char *url = setting_url;
+	int			i;
+
+	*origin = "the setting";
+	*why = NULL;
+	snprintf(service_env, sizeof(service_env), "AWS_ENDPOINT_URL_%s", service);
+	for (i = 0; service_env[i]; i++)
+		service_env[i] = (char) toupper((unsigned char) service_env[i]);
+	if (url == NULL || url[0] == '\0')
+	{
+		url = getenv(service_env);
+		*origin = service_env;
+	}
+	if (url == NULL || url[0] == '\0')
+	{
+		url = getenv("AWS_ENDPOINT_URL");
+		*origin = "AWS_ENDPOINT_URL";
+	}
+	if (url == NULL || url[0] == '\0')
+	{
+		*origin = NULL;
+		return RdsEndpointForRegion(service, region, endpoint) ?
+			RDS_ENDPOINT_RESOLVED : RDS_ENDPOINT_BAD_REGION;
+	}
+	/* the same override as last time: its parse (a URL parse per call, else) */
+	if (parsed_url_valid && strcmp(parsed_url, url) == 0)
+	{
+		*endpoint = parsed_endpoint;
+		return RDS_ENDPOINT_RESOLVED;
+	}
+	if (!RdsEndpointParse(url, endpoint, why))
+		return RDS_ENDPOINT_BAD_URL;
+	if (strlen(url) < sizeof(parsed_url))
+	{
+		memcpy(parsed_url, url, strlen(url) + 1);
+		parsed_endpoint = *endpoint;
+		parsed_url_valid = true;
+	}
+	return RDS_ENDPOINT_RESOLVED;
+}

@@ -38,4 +38,22 @@ extern bool RdsEndpointParse(const char *url, RdsEndpoint *out, const char **why
 
 extern bool RdsEndpointIsLoopback(const RdsEndpoint *endpoint);
 
+typedef enum RdsEndpointStatus
+{
+	RDS_ENDPOINT_RESOLVED,
+	RDS_ENDPOINT_BAD_REGION,	/* no endpoint for the region */
+	RDS_ENDPOINT_BAD_URL		/* the override does not parse; see *why */
+} RdsEndpointStatus;
+
+/*
+ * The endpoint of service in region, by the SDKs' precedence: the
+ * setting's override (setting_url, may be NULL), then the environment's
+ * AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, then the region's
+ * endpoint.  *origin names where an override came from (NULL: none);
+ * *why says what is wrong with a bad one (static sentences).
+ */
+extern RdsEndpointStatus RdsEndpointResolve(const char *service, const char *region,
+											const char *setting_url, RdsEndpoint *endpoint,
+											const char **origin, const char **why);
+
 #endif

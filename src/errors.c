@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  * errors.c
- *		The one table from AWS error codes and transport failures to
- *		SQLSTATEs, and the ereport calls that raise them.
+ *		AWS faults and transport failures as SQL errors: their SQLSTATEs
+ *		(an AWS code's comes from awscodes.c's table) and the ereport
+ *		calls that raise them.
  *
  * Text that comes from AWS (codes, messages, RequestIds) is not ours to
  * translate and goes through errmsg_internal/errdetail_internal.  Every
@@ -11,70 +12,41 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "utils/elog.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 
+#include "awscodes.h"
 #include "errors.h"
 
-typedef struct CodeMapping
+/* An SQLSTATE of five characters as an ERRCODE value. */
+static int
+sqlstate_value(const char *s)
 {
-	const char *code;
-	int			sqlstate;
-} CodeMapping;
-
-static const CodeMapping code_map[] = {
-	{"DBClusterSnapshotAlreadyExistsFault", ERRCODE_DUPLICATE_OBJECT},
-	{"DBClusterSnapshotNotFoundFault", ERRCODE_UNDEFINED_OBJECT},
-	{"InvalidDBClusterSnapshotStateFault", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE},
-	{"InvalidDBClusterStateFault", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE},
-	{"SnapshotQuotaExceeded", ERRCODE_CONFIGURATION_LIMIT_EXCEEDED},
-	{"SnapshotQuotaExceededFault", ERRCODE_CONFIGURATION_LIMIT_EXCEEDED},
-	{"KMSKeyNotAccessibleFault", ERRCODE_INSUFFICIENT_PRIVILEGE},
-	{"AccessDenied", ERRCODE_INSUFFICIENT_PRIVILEGE},
-	{"AccessDeniedException", ERRCODE_INSUFFICIENT_PRIVILEGE},
-	{"NotAuthorized", ERRCODE_INSUFFICIENT_PRIVILEGE},
-	{"UnauthorizedOperation", ERRCODE_INSUFFICIENT_PRIVILEGE},
-	{"InvalidClientTokenId", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"SignatureDoesNotMatch", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"IncompleteSignature", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"MissingAuthenticationToken", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"ExpiredToken", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"RequestExpired", ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION},
-	{"InvalidParameterValue", ERRCODE_INVALID_PARAMETER_VALUE},
-	{"InvalidParameterCombination", ERRCODE_INVALID_PARAMETER_VALUE},
-	{"MissingParameter", ERRCODE_INVALID_PARAMETER_VALUE},
-	{"ValidationError", ERRCODE_INVALID_PARAMETER_VALUE},
-	/* throttling: the service is there but will not talk now */
-	{"Throttling", ERRCODE_CONNECTION_FAILURE},
-	{"ThrottlingException", ERRCODE_CONNECTION_FAILURE},
-	{"ThrottledException", ERRCODE_CONNECTION_FAILURE},
-	{"RequestThrottledException", ERRCODE_CONNECTION_FAILURE},
-	{"TooManyRequestsException", ERRCODE_CONNECTION_FAILURE},
-	{"RequestLimitExceeded", ERRCODE_CONNECTION_FAILURE},
-	{"RequestThrottled", ERRCODE_CONNECTION_FAILURE},
-	{"SlowDown", ERRCODE_CONNECTION_FAILURE},
-	{"RequestTimeout", ERRCODE_CONNECTION_FAILURE},
-	{"RequestTimeoutException", ERRCODE_CONNECTION_FAILURE},
-	{"PriorRequestNotComplete", ERRCODE_CONNECTION_FAILURE},
-	{"ServiceUnavailable", ERRCODE_CONNECTION_FAILURE},
-	{"InternalFailure", ERRCODE_CONNECTION_FAILURE},
-};
+	return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+}
 
 int
 RdsSqlStateForAwsCode(const char *code, long http_status)
 {
-	int			i;
+	return sqlstate_value(RdsAwsCodeSqlState(code, http_status));
+}
 
-	if (code != NULL)
-		for (i = 0; i < lengthof(code_map); i++)
-			if (strcmp(code_map[i].code, code) == 0)
-				return code_map[i].sqlstate;
-	if (http_status >= 500)
-		return ERRCODE_CONNECTION_FAILURE;
-	return ERRCODE_EXTERNAL_ROUTINE_EXCEPTION;
+int
+RdsSqlStateForTransport(const RdsHttpResponse *resp)
+{
+	if (resp->failure == RDS_HTTP_TOO_LARGE)
+		return ERRCODE_PROTOCOL_VIOLATION;
+	if (resp->failure == RDS_HTTP_INTERNAL)
+		return ERRCODE_OUT_OF_MEMORY;
+	if (!resp->connected)
+		return ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
+	return ERRCODE_CONNECTION_FAILURE;
 }
 
 static int
-call_context(const RdsCallSite *site)
+call_context(const RdsRequestSite *site)
 {
 	if (site->attempts > 1)
 		return errcontext("Amazon RDS action %s in region %s at %s, after %d attempts",
@@ -84,7 +56,7 @@ call_context(const RdsCallSite *site)
 }
 
 void
-RdsRaiseAwsError(const RdsCallSite *site, long http_status, const char *code,
+RdsRaiseAwsError(const RdsRequestSite *site, long http_status, const char *code,
 				 const char *message, const char *request_id)
 {
 	int			sqlstate = RdsSqlStateForAwsCode(code, http_status);
@@ -124,18 +96,9 @@ failure_text(RdsHttpFailure failure)
 }
 
 void
-RdsRaiseTransportError(const RdsCallSite *site, const RdsHttpResponse *resp)
+RdsRaiseTransportError(const RdsRequestSite *site, const RdsHttpResponse *resp)
 {
-	int			sqlstate;
-
-	if (resp->failure == RDS_HTTP_TOO_LARGE)
-		sqlstate = ERRCODE_PROTOCOL_VIOLATION;
-	else if (resp->failure == RDS_HTTP_INTERNAL)
-		sqlstate = ERRCODE_OUT_OF_MEMORY;
-	else if (!resp->connected)
-		sqlstate = ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
-	else
-		sqlstate = ERRCODE_CONNECTION_FAILURE;
+	int			sqlstate = RdsSqlStateForTransport(resp);
 
 	ereport(ERROR,
 			(errcode(sqlstate),
@@ -150,7 +113,7 @@ RdsRaiseTransportError(const RdsCallSite *site, const RdsHttpResponse *resp)
 }
 
 void
-RdsRaiseInvalidReply(const RdsCallSite *site, long http_status,
+RdsRaiseInvalidReply(const RdsRequestSite *site, long http_status,
 					 const char *reason, const char *request_id)
 {
 	ereport(ERROR,
@@ -160,4 +123,46 @@ RdsRaiseInvalidReply(const RdsCallSite *site, long http_status,
 					   request_id && *request_id ? request_id : "(none)"),
 			 call_context(site)));
 	pg_unreachable();
+}
+
+RdsCaughtError *
+RdsRunCatching(RdsCatchable fn, void *arg, MemoryContext cxt)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	RdsCaughtError *caught = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		/* a cancel, a shutdown or out of memory is the caller's to handle */
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+			edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
+			ReThrowError(edata);
+		caught = MemoryContextAllocZero(cxt, sizeof(RdsCaughtError));
+		strlcpy(caught->sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(caught->sqlstate));
+		caught->message = MemoryContextStrdup(cxt, edata->message ? edata->message : "unknown error");
+		caught->detail = edata->detail ? MemoryContextStrdup(cxt, edata->detail) : NULL;
+		caught->hint = edata->hint ? MemoryContextStrdup(cxt, edata->hint) : NULL;
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	return caught;
 }

@@ -407,3 +407,14 @@ RdsHttpResponseFree(RdsHttpResponse *resp)
 {
 	RdsBufFree(&resp->body);
 }
+
+time_t
+RdsHttpResponseDate(const RdsHttpResponse *resp)
+{
+	time_t		t;
+
+	if (resp->date[0] == '\0')
+		return -1;
+	t = curl_getdate(resp->date, NULL);
+	return t > 0 ? t : -1;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -67,5 +68,8 @@ typedef struct RdsHttpResponse
  */
 extern void RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp);
 extern void RdsHttpResponseFree(RdsHttpResponse *resp);
+
+/* The time resp's Date header gives, or -1 when it has none that parses. */
+extern time_t RdsHttpResponseDate(const RdsHttpResponse *resp);
 
 #endif

@@ -1,16 +1,43 @@
 /*-------------------------------------------------------------------------
  * queue.h
- *		Copy after commit: rds_copy.copy_request and the workers that
- *		send its rows and follow them to the end.
+ *		Copy after commit: the steps that work rds_copy.copy_request
+ *		(queue_steps.c) and the background workers that take them
+ *		(queue_workers.c).
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_QUEUE_H
 #define RDS_QUEUE_H
 
 #include "fmgr.h"
+#include "utils/palloc.h"
+
+#define RDS_QUEUE_TABLE "rds_copy.copy_request"
+
+/* --- queue_steps.c: each runs transactions of its own, never inside one --- */
+
+/*
+ * One step of work, orphans first, then a send, then a follow; false when
+ * there was nothing to do.  cxt is reset before and after.
+ */
+extern bool RdsQueueStep(MemoryContext cxt);
+
+/* Delete finished rows older than rds_copy.queue_retention. */
+extern void RdsQueuePrune(void);
+
+/* Is the extension installed in this database? */
+extern bool RdsQueueInstalled(void);
+
+/* --- queue_workers.c --- */
 
 /* From _PG_init under shared_preload_libraries: rds_copy.queue_workers workers. */
 extern void RdsQueueRegisterWorkers(void);
+
+/*
+ * process_queue's work: start helpers in this database as the current
+ * role, let them take up to max_steps steps between them, wait for them
+ * and return how many they took.  A helper's failure is raised (38000).
+ */
+extern uint32 RdsQueueRunHelpers(int32 max_steps);
 
 /* Background worker entry points (bgw_function_name). */
 extern PGDLLEXPORT void rds_copy_queue_worker_main(Datum arg);

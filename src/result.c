@@ -254,3 +254,34 @@ RdsSnapshotJsonb(const RdsSnapshot *snap)
 	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(res);
 }
+
+Datum
+RdsSnapshotResult(FunctionCallInfo fcinfo, RdsSnapshotCall call, bool as_jsonb)
+{
+	MemoryContext callcxt = AllocSetContextCreate(CurrentMemoryContext, "rds_copy call",
+												  ALLOCSET_SMALL_SIZES);
+	MemoryContext oldcxt = MemoryContextSwitchTo(callcxt);
+	RdsReply	reply;
+	volatile Datum result = (Datum) 0;
+
+	memset(&reply, 0, sizeof(reply));
+	PG_TRY();
+	{
+		call(fcinfo, &reply);
+		MemoryContextSwitchTo(oldcxt);
+		if (as_jsonb)
+			result = JsonbPGetDatum(RdsSnapshotJsonb(&reply.snapshots[0]));
+		else
+			result = HeapTupleGetDatum(RdsSnapshotTuple(RdsSnapshotTupleDesc(fcinfo),
+														&reply.snapshots[0],
+														reply.request_id));
+	}
+	PG_FINALLY();
+	{
+		RdsReplyFree(&reply);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(callcxt);
+	return result;
+}

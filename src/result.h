@@ -11,7 +11,7 @@
 #include "fmgr.h"
 #include "utils/jsonb.h"
 
-#include "xml.h"
+#include "xmlreply.h"
 
 /*
  * The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot
@@ -26,5 +26,16 @@ extern HeapTuple RdsSnapshotTuple(TupleDesc tupdesc, const RdsSnapshot *snap,
 
 /* snap as boto3 shows a DBClusterSnapshot. */
 extern Jsonb *RdsSnapshotJsonb(const RdsSnapshot *snap);
+
+/* Runs the action of an SQL function and leaves one snapshot in *reply. */
+typedef void (*RdsSnapshotCall) (FunctionCallInfo fcinfo, RdsReply *reply);
+
+/*
+ * The result of an SQL function that returns one snapshot: run call in a
+ * memory context of its own (deleted before returning), then build the
+ * row (or, as_jsonb, the jsonb) in the caller's.  The reply, malloc'd by
+ * the parser, is freed on every path.
+ */
+extern Datum RdsSnapshotResult(FunctionCallInfo fcinfo, RdsSnapshotCall call, bool as_jsonb);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "endpoint.h"
 #include "validate.h"
 
 #define RDS_IDENTIFIER_MAX 63
@@ -210,4 +211,33 @@ RdsCheckSourceArnRegion(const char *source, const char *source_region)
 		strncmp(field[3], source_region, strlen(source_region)) != 0)
 		return "The region in the source ARN differs from source_region.";
 	return NULL;
+}
+
+const char *
+RdsCheckRegion(const char *region)
+{
+	if (region != NULL && RdsRegionIsValid(region))
+		return NULL;
+	return "A region looks like \"us-west-2\": lower-case letters, digits and single hyphens.";
+}
+
+const char *
+RdsCheckClusterIdentifier(const char *id)
+{
+	if (RdsCheckSourceIdentifier(id) == NULL)
+		return NULL;
+	return "A DB cluster identifier or ARN has 1 to 1024 characters, without spaces or control characters.";
+}
+
+const char *
+RdsCheckSnapshotType(const char *type)
+{
+	/* the SnapshotType values of DescribeDBClusterSnapshots (botocore's rds service model) */
+	static const char *const types[] = {"automated", "manual", "shared", "public", "awsbackup"};
+	size_t		i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return NULL;
+	return "Use automated, manual, shared, public or awsbackup.";
 }

@@ -19,6 +19,15 @@ extern const char *RdsCheckKmsKeyId(const char *key);
 extern const char *RdsCheckTagKey(const char *key);
 extern const char *RdsCheckTagValue(const char *value);
 
+/* A region name (lower-case letters, digits and single hyphens). */
+extern const char *RdsCheckRegion(const char *region);
+
+/* A DB cluster identifier or ARN (DescribeDBClusterSnapshots' filter). */
+extern const char *RdsCheckClusterIdentifier(const char *id);
+
+/* A SnapshotType of DescribeDBClusterSnapshots. */
+extern const char *RdsCheckSnapshotType(const char *type);
+
 /*
  * For a cross-region copy: the source must be an RDS cluster-snapshot ARN
  * whose region is source_region.

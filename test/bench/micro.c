@@ -8,9 +8,9 @@
  *   sign     SigV4SignPost alone: the Authorization header of a ready
  *            CopyDBClusterSnapshot body (src/sigv4.c)
  *   request  the parameter list, its form-encoded body and the signature,
- *            as querycall.c builds them for every call (src/awsquery.c too)
+ *            as awsrequest.c builds them for every call (src/awsquery.c too)
  *   parse    the benchmark's canned CopyDBClusterSnapshotResponse
- *            (REPLYFILE) with RdsXmlParseReply and RdsReplyFree (src/xml.c)
+ *            (REPLYFILE) with RdsXmlParseReply and RdsReplyFree (src/xmlreply.c)
  * Each is run ITERATIONS times (default 100000) in 10 batches; the line
  * printed per step is the median batch's microseconds per iteration:
  *   sign_us 1.23
@@ -28,7 +28,7 @@
 #include "awsquery.h"
 #include "buf.h"
 #include "sigv4.h"
-#include "xml.h"
+#include "xmlreply.h"
 
 #define BATCHES 10
 #define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
@@ -71,7 +71,7 @@ sign_body(const SigV4Scope *scope, const RdsBuf *body)
 	return ok;
 }
 
-/* One signed request, as querycall.c builds it; returns 0 on failure. */
+/* One signed request, as awsrequest.c builds it; returns 0 on failure. */
 static int
 sign_once(const SigV4Scope *scope, long serial)
 {

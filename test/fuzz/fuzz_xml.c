@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * fuzz_xml.c
- *		libFuzzer target for the reply parser (src/xml.c).
+ *		libFuzzer target for the reply parser (src/xmlreply.c).
  *
  * Input: one selector byte, then the reply body.  The selector's value
  * modulo 4 picks the action the body is parsed as ('0' Copy, '1'
@@ -29,7 +29,7 @@
 #include <libxml/xmlerror.h>
 
 #include "fuzz.h"
-#include "xml.h"
+#include "xmlreply.h"
 
 static const char *const actions[] = {
 	"CopyDBClusterSnapshot",

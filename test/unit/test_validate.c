@@ -504,9 +504,39 @@ test_source_arn(void)
 		CHECK(strstr(why, "cluster snapshot ARN") != NULL);
 }
 
+static void
+test_region_type_cluster(void)
+{
+	CHECK(RdsCheckRegion("us-west-2") == NULL);
+	CHECK(RdsCheckRegion("cn-north-1") == NULL);
+	CHECK(RdsCheckRegion("us-gov-west-1") == NULL);
+	CHECK(RdsCheckRegion(NULL) != NULL);
+	CHECK(RdsCheckRegion("") != NULL);
+	CHECK(RdsCheckRegion("US-EAST-1") != NULL);
+	CHECK(RdsCheckRegion("us-east-1.evil.com") != NULL);
+	CHECK(RdsCheckRegion("evil.com/x?") != NULL);
+	CHECK(RdsCheckRegion("us--east-1") != NULL);
+	/* one sentence for every place a region is checked */
+	CHECK_STREQ(RdsCheckRegion("x y"), RdsCheckRegion("x.y"));
+
+	CHECK(RdsCheckSnapshotType("automated") == NULL);
+	CHECK(RdsCheckSnapshotType("manual") == NULL);
+	CHECK(RdsCheckSnapshotType("shared") == NULL);
+	CHECK(RdsCheckSnapshotType("public") == NULL);
+	CHECK(RdsCheckSnapshotType("awsbackup") == NULL);
+	CHECK(RdsCheckSnapshotType("Manual") != NULL);
+	CHECK(RdsCheckSnapshotType("") != NULL);
+
+	CHECK(RdsCheckClusterIdentifier("my-cluster") == NULL);
+	CHECK(RdsCheckClusterIdentifier("arn:aws:rds:us-east-1:123456789012:cluster:my-cluster") == NULL);
+	CHECK(RdsCheckClusterIdentifier("has space") != NULL);
+	CHECK(RdsCheckClusterIdentifier("") != NULL);
+}
+
 int
 main(void)
 {
+	test_region_type_cluster();
 	test_snapshot_identifier();
 	test_source_and_kms();
 	test_tag_lengths();

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * test_xml.c
- *		Unit tests for src/xml.c: RDS success replies (Copy, Describe),
+ *		Unit tests for src/xmlreply.c: RDS success replies (Copy, Describe),
  *		ErrorResponse, every rejection path (DOCTYPE, entities, non-XML,
  *		wrong root or namespace, ill-typed or over-long values) and
  *		RdsIsIsoTimestamp.
@@ -26,7 +26,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
-#include "xml.h"
+#include "xmlreply.h"
 #include "unit.h"
 
 #define NS_2014_10_31 "http://rds.amazonaws.com/doc/2014-10-31/"

@@ -1,5 +1,5 @@
 /*-------------------------------------------------------------------------
- * selfcheck.c
+ * sqlfunc_check.c
  *		rds_copy.credentials() and rds_copy.check(): what a user runs to see
  *		whether the extension can work, and why not.
  *
@@ -23,13 +23,12 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include <curl/curl.h>
-
 #include "audit.h"
-#include "awscall.h"
+#include "awscodes.h"
+#include "awsrequest.h"
 #include "credentials.h"
-#include "guc.h"
-#include "querycall.h"
+#include "errors.h"
+#include "settings.h"
 
 PG_FUNCTION_INFO_V1(rds_copy_credentials);
 PG_FUNCTION_INFO_V1(rds_copy_check);
@@ -82,41 +81,41 @@ add_row(Tuplestorestate *store, TupleDesc tupdesc, const char *check, bool ok,
 	tuplestore_putvalues(store, tupdesc, values, nulls);
 }
 
-/*
- * Run step; on an error other than a cancel, return the error's message
- * (and detail) instead of raising.  NULL when the step succeeded.
- */
+/* A step of check() and its arguments (RdsRunCatching's closure). */
 typedef void (*CheckStep) (void *arg, StringInfo detail);
 
+typedef struct StepRun
+{
+	CheckStep	step;
+	void	   *arg;
+	StringInfo	detail;
+} StepRun;
+
+static void
+run_check_step(void *arg)
+{
+	StepRun    *run = arg;
+
+	run->step(run->arg, run->detail);
+}
+
+/*
+ * Run step; on an error other than a cancel (errors.c's rule), return the
+ * error's message (and detail, and hint) instead of raising.  NULL when
+ * the step succeeded.
+ */
 static char *
 run_step(CheckStep step, void *arg, StringInfo detail)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *failure = NULL;
+	StepRun		run = {step, arg, detail};
+	RdsCaughtError *e = RdsRunCatching(run_check_step, &run, CurrentMemoryContext);
+	char	   *failure;
 
-	PG_TRY();
-	{
-		step(arg, detail);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
-			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
-			edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY)
-			PG_RE_THROW();
-		FlushErrorState();
-		failure = edata->detail
-			? psprintf("%s: %s", edata->message, edata->detail)
-			: pstrdup(edata->message);
-		if (edata->hint)
-			failure = psprintf("%s (%s)", failure, edata->hint);
-		FreeErrorData(edata);
-	}
-	PG_END_TRY();
+	if (e == NULL)
+		return NULL;
+	failure = e->detail ? psprintf("%s: %s", e->message, e->detail) : pstrdup(e->message);
+	if (e->hint)
+		failure = psprintf("%s (%s)", failure, e->hint);
 	return failure;
 }
 
@@ -163,40 +162,26 @@ step_credentials(void *arg, StringInfo detail)
 
 /* How far the server's clock is from the Date header of a reply. */
 static void
-append_clock_skew(StringInfo detail, const RdsCall *call)
+append_clock_skew(StringInfo detail, const RdsRequest *call)
 {
-	time_t		server = call->resp.date[0] ? curl_getdate(call->resp.date, NULL) : -1;
+	time_t		server = RdsHttpResponseDate(&call->resp);
 
 	if (server > 0)
 		appendStringInfo(detail, " Clock skew: the endpoint's clock minus this server's is %+ld s.",
 						 (long) (server - time(NULL)));
 }
 
-/* The audit record (audit.c) of check()'s call, as awscall.c leaves for every other call. */
+/* The audit record (audit.c) of check()'s call, as action.c leaves for every other call. */
 static void
-record_call(RdsAuditCall *audit, const RdsCall *call, const char *region)
+record_call(RdsAuditCall *audit, const RdsRequest *call, const char *region)
 {
 	audit->action = "DescribeDBClusterSnapshots";
 	audit->region = region;
-	audit->ok = call->status == RDS_CALL_OK;
-	audit->aws_code = RdsCallErrorCode(call);
+	audit->ok = call->status == RDS_REQUEST_OK;
+	audit->aws_code = RdsRequestErrorCode(call);
 	audit->request_id = call->reply.request_id;
 	audit->attempts = 1;
-	switch (call->status)
-	{
-		case RDS_CALL_OK:
-			audit->sqlstate = 0;
-			break;
-		case RDS_CALL_AWS_ERROR:
-			audit->sqlstate = RdsSqlStateForAwsCode(audit->aws_code, call->resp.status);
-			break;
-		case RDS_CALL_TRANSPORT_ERROR:
-			audit->sqlstate = ERRCODE_CONNECTION_FAILURE;
-			break;
-		case RDS_CALL_INVALID_REPLY:
-			audit->sqlstate = ERRCODE_PROTOCOL_VIOLATION;
-			break;
-	}
+	audit->sqlstate = RdsRequestSqlState(call);
 	RdsAuditRecord(audit);
 }
 
@@ -207,7 +192,7 @@ step_signed_call(void *arg, StringInfo detail)
 	const char *region = RdsResolveRegion();
 	RdsEndpoint *endpoint = arg;
 	AwsQuery	params = AWS_QUERY_INIT;
-	RdsCall		call;
+	RdsRequest		call;
 	RdsAuditCall audit;
 
 	memset(&call, 0, sizeof(call));
@@ -222,16 +207,14 @@ step_signed_call(void *arg, StringInfo detail)
 		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
 		AwsQueryAdd(&params, "MaxRecords", "20");
 		audit.started = GetCurrentTimestamp();
-		RdsCallSend(&call, "rds", region, endpoint, &params, &sc);
-		code = RdsCallErrorCode(&call);
+		RdsRequestSend(&call, "rds", region, endpoint, &params, &sc);
+		code = RdsRequestErrorCode(&call);
 		record_call(&audit, &call, region);
-		if (call.status == RDS_CALL_OK)
+		if (call.status == RDS_REQUEST_OK)
 			appendStringInfo(detail, "DescribeDBClusterSnapshots answered (%d snapshot(s) on the first page, RequestId %s)",
 							 call.reply.nsnapshots,
 							 call.reply.request_id ? call.reply.request_id : "none");
-		else if (code != NULL &&
-				 (strcmp(code, "RequestExpired") == 0 || strcmp(code, "SignatureDoesNotMatch") == 0 ||
-				  strcmp(code, "InvalidSignatureException") == 0))
+		else if (RdsAwsCodeHas(code, RDS_AWS_CLOCK_SKEW))
 		{
 			resetStringInfo(detail);
 			appendStringInfo(detail, "AWS answered %s.", code);
@@ -242,12 +225,12 @@ step_signed_call(void *arg, StringInfo detail)
 					 errmsg_internal("%s", detail->data)));
 		}
 		else
-			RdsCallRaise(&call);
+			RdsRequestRaise(&call);
 	}
 	PG_FINALLY();
 	{
 		AwsQueryFree(&params);
-		RdsCallFree(&call);
+		RdsRequestFree(&call);
 	}
 	PG_END_TRY();
 }

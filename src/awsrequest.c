@@ -1,27 +1,26 @@
 /*-------------------------------------------------------------------------
- * querycall.c
- *		One AWS Query-protocol call: form body -> SigV4 -> HTTPS -> XML.
+ * awsrequest.c
+ *		One signed AWS Query-protocol request: form body -> SigV4 ->
+ *		HTTPS (http.c) -> XML (xmlreply.c), and the signing clock.
  *
- * Service-agnostic: RDS actions (awscall.c) and STS actions
+ * Service-agnostic: RDS actions (action.c) and STS actions
  * (credfetch.c) both come through here.  Nothing is raised for a failed
  * call; the caller looks at the status (to retry, to fall through to
- * another credential source) and raises with RdsCallRaise.  Everything
+ * another credential source) and raises with RdsRequestRaise.  Everything
  * the pure modules, libcurl and libxml2 allocate is freed here or in
- * RdsCallFree, and no secret outlives the send.
+ * RdsRequestFree, and no secret outlives the send.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "utils/xml.h"
 
-#include <curl/curl.h>
-
-#include "guc.h"
-#include "querycall.h"
+#include "awscodes.h"
+#include "awsrequest.h"
+#include "settings.h"
 
 #define RDS_CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 #define CLOCK_SKEW_LIMIT_SECONDS (4 * 60)
@@ -36,18 +35,15 @@ RdsSigningNow(void)
 }
 
 bool
-RdsCorrectSigningClock(const RdsCall *call)
+RdsCorrectSigningClock(const RdsRequest *call)
 {
-	const char *code = RdsCallErrorCode(call);
+	const char *code = RdsRequestErrorCode(call);
 	time_t		server;
 	time_t		now = time(NULL);
 
-	if (code == NULL ||
-		(strcmp(code, "RequestExpired") != 0 && strcmp(code, "SignatureDoesNotMatch") != 0 &&
-		 strcmp(code, "InvalidSignatureException") != 0) ||
-		call->resp.date[0] == '\0')
+	if (!RdsAwsCodeHas(code, RDS_AWS_CLOCK_SKEW))
 		return false;
-	server = curl_getdate(call->resp.date, NULL);
+	server = RdsHttpResponseDate(&call->resp);
 	if (server <= 0 || labs((long) (server - (now + signing_clock_offset))) <= CLOCK_SKEW_LIMIT_SECONDS)
 		return false;
 	signing_clock_offset = (long) (server - now);
@@ -59,58 +55,28 @@ RdsCorrectSigningClock(const RdsCall *call)
 	return true;
 }
 
-/* The last endpoint override parsed, and what it parsed to. */
-static bool parsed_url_valid = false;
-static char parsed_url[RDS_URL_MAX];
-static RdsEndpoint parsed_endpoint;
-
 void
 RdsResolveServiceEndpoint(const char *service, const char *region,
 						  const char *setting_url, RdsEndpoint *endpoint)
 {
-	char		service_env[64];
-	const char *url = setting_url;
-	const char *origin = "the setting";
+	const char *origin;
 	const char *why;
-	int			i;
 
-	snprintf(service_env, sizeof(service_env), "AWS_ENDPOINT_URL_%s", service);
-	for (i = 0; service_env[i]; i++)
-		service_env[i] = (char) toupper((unsigned char) service_env[i]);
-	if (url == NULL || url[0] == '\0')
+	switch (RdsEndpointResolve(service, region, setting_url, endpoint, &origin, &why))
 	{
-		url = getenv(service_env);
-		origin = service_env;
-	}
-	if (url == NULL || url[0] == '\0')
-	{
-		url = getenv("AWS_ENDPOINT_URL");
-		origin = "AWS_ENDPOINT_URL";
-	}
-	if (url == NULL || url[0] == '\0')
-	{
-		if (!RdsEndpointForRegion(service, region, endpoint))
+		case RDS_ENDPOINT_RESOLVED:
+			return;
+		case RDS_ENDPOINT_BAD_REGION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("region \"%s\" is not valid", region)));
-		return;
-	}
-	/* the same override as last time: its parse (a URL parse per call, else) */
-	if (parsed_url_valid && strcmp(parsed_url, url) == 0)
-	{
-		*endpoint = parsed_endpoint;
-		return;
-	}
-	if (!RdsEndpointParse(url, endpoint, &why))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("endpoint URL from %s is not valid", origin),
-				 errdetail("%s", why)));
-	if (strlen(url) < sizeof(parsed_url))
-	{
-		strlcpy(parsed_url, url, sizeof(parsed_url));
-		parsed_endpoint = *endpoint;
-		parsed_url_valid = true;
+			break;
+		case RDS_ENDPOINT_BAD_URL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("endpoint URL from %s is not valid", origin),
+					 errdetail("%s", why)));
+			break;
 	}
 }
 
@@ -135,36 +101,36 @@ redact(RdsBuf *buf, const char *secret)
 	}
 }
 
-static RdsCallStatus
-classify(RdsCall *call)
+static RdsRequestStatus
+classify(RdsRequest *call)
 {
 	const RdsHttpResponse *resp = &call->resp;
 	RdsReply   *reply = &call->reply;
 
 	if (resp->failure != RDS_HTTP_OK)
-		return RDS_CALL_TRANSPORT_ERROR;
+		return RDS_REQUEST_TRANSPORT_ERROR;
 	if (resp->status >= 300 && resp->status <= 399)
 	{
 		reply->invalid_reason = "The endpoint answered with a redirect, and redirects are never followed.";
-		return RDS_CALL_INVALID_REPLY;
+		return RDS_REQUEST_INVALID_REPLY;
 	}
 	if (reply->kind == RDS_REPLY_ERROR || resp->status >= 500)
-		return RDS_CALL_AWS_ERROR;
+		return RDS_REQUEST_AWS_ERROR;
 	if (reply->kind == RDS_REPLY_INVALID)
-		return RDS_CALL_INVALID_REPLY;
+		return RDS_REQUEST_INVALID_REPLY;
 	if (resp->status < 200 || resp->status > 299)
 	{
 		reply->invalid_reason = "A success reply came with an HTTP status that is not 2xx.";
-		return RDS_CALL_INVALID_REPLY;
+		return RDS_REQUEST_INVALID_REPLY;
 	}
 	if (reply->request_id == NULL && resp->request_id[0] != '\0')
 		reply->request_id = strdup(resp->request_id);
-	return RDS_CALL_OK;
+	return RDS_REQUEST_OK;
 }
 
 /* Parse the body under pg_xml_init, so libxml2 never reaches the network. */
 static void
-parse_reply(RdsCall *call)
+parse_reply(RdsRequest *call)
 {
 	PgXmlErrorContext *xmlcxt = pg_xml_init(PG_XML_STRICTNESS_WELLFORMED);
 
@@ -173,8 +139,8 @@ parse_reply(RdsCall *call)
 	pg_xml_done(xmlcxt, pg_xml_error_occurred(xmlcxt));
 }
 
-RdsCallStatus
-RdsCallSend(RdsCall *call, const char *service, const char *region,
+RdsRequestStatus
+RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 			const RdsEndpoint *endpoint, const AwsQuery *params,
 			const SigV4Credentials *creds)
 {
@@ -272,14 +238,31 @@ RdsCallSend(RdsCall *call, const char *service, const char *region,
 	return call->status;
 }
 
-const char *
-RdsCallErrorCode(const RdsCall *call)
+int
+RdsRequestSqlState(const RdsRequest *call)
 {
-	return call->status == RDS_CALL_AWS_ERROR ? call->reply.error_code : NULL;
+	switch (call->status)
+	{
+		case RDS_REQUEST_OK:
+			break;
+		case RDS_REQUEST_AWS_ERROR:
+			return RdsSqlStateForAwsCode(RdsRequestErrorCode(call), call->resp.status);
+		case RDS_REQUEST_TRANSPORT_ERROR:
+			return RdsSqlStateForTransport(&call->resp);
+		case RDS_REQUEST_INVALID_REPLY:
+			return ERRCODE_PROTOCOL_VIOLATION;
+	}
+	return 0;
+}
+
+const char *
+RdsRequestErrorCode(const RdsRequest *call)
+{
+	return call->status == RDS_REQUEST_AWS_ERROR ? call->reply.error_code : NULL;
 }
 
 void
-RdsCallRaise(const RdsCall *call)
+RdsRequestRaise(const RdsRequest *call)
 {
 	const RdsHttpResponse *resp = &call->resp;
 	const RdsReply *reply = &call->reply;
@@ -287,10 +270,10 @@ RdsCallRaise(const RdsCall *call)
 
 	switch (call->status)
 	{
-		case RDS_CALL_TRANSPORT_ERROR:
+		case RDS_REQUEST_TRANSPORT_ERROR:
 			RdsRaiseTransportError(&call->site, resp);
 			break;
-		case RDS_CALL_AWS_ERROR:
+		case RDS_REQUEST_AWS_ERROR:
 			if (reply->kind == RDS_REPLY_ERROR)
 				RdsRaiseAwsError(&call->site, resp->status, reply->error_code,
 								 reply->error_message, request_id);
@@ -302,17 +285,17 @@ RdsCallRaise(const RdsCall *call)
 				RdsRaiseAwsError(&call->site, resp->status, code, NULL, request_id);
 			}
 			break;
-		case RDS_CALL_INVALID_REPLY:
+		case RDS_REQUEST_INVALID_REPLY:
 			RdsRaiseInvalidReply(&call->site, resp->status, reply->invalid_reason, request_id);
 			break;
-		case RDS_CALL_OK:
+		case RDS_REQUEST_OK:
 			break;
 	}
-	elog(ERROR, "RdsCallRaise called for a call that succeeded");
+	elog(ERROR, "RdsRequestRaise called for a call that succeeded");
 }
 
 void
-RdsCallFree(RdsCall *call)
+RdsRequestFree(RdsRequest *call)
 {
 	RdsHttpResponseFree(&call->resp);
 	RdsReplyFree(&call->reply);

@@ -1,5 +1,5 @@
 /*-------------------------------------------------------------------------
- * xml.c
+ * xmlreply.c
  *		Parse RDS replies (one snapshot, a snapshot list, an ErrorResponse)
  *		and STS replies (temporary credentials).
  *
@@ -24,7 +24,8 @@
 #include <libxml/parserInternals.h>
 
 #include "buf.h"
-#include "xml.h"
+#include "snapshot.h"
+#include "xmlreply.h"
 
 #define RDS_NAMESPACE_PREFIX "http://rds.amazonaws.com/doc/"
 #define STS_NAMESPACE_PREFIX "https://sts.amazonaws.com/doc/"
@@ -34,37 +35,6 @@
 #define RDS_XML_KEEP_ELEMS 4096	/* tree buffers kept between replies, at most */
 #define RDS_XML_KEEP_TEXT (256 * 1024)
 #define RDS_XML_MAX_DICT 4096		/* names the reused parser may remember */
-
-const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
-	{"AvailabilityZones", "availability_zones", RDS_FIELD_ZONES},
-	{"DBClusterSnapshotIdentifier", "db_cluster_snapshot_identifier", RDS_FIELD_TEXT},
-	{"DBClusterIdentifier", "db_cluster_identifier", RDS_FIELD_TEXT},
-	{"SnapshotCreateTime", "snapshot_create_time", RDS_FIELD_TIMESTAMP},
-	{"Engine", "engine", RDS_FIELD_TEXT},
-	{"EngineMode", "engine_mode", RDS_FIELD_TEXT},
-	{"AllocatedStorage", "allocated_storage", RDS_FIELD_INT},
-	{"Status", "status", RDS_FIELD_TEXT},
-	{"Port", "port", RDS_FIELD_INT},
-	{"VpcId", "vpc_id", RDS_FIELD_TEXT},
-	{"ClusterCreateTime", "cluster_create_time", RDS_FIELD_TIMESTAMP},
-	{"MasterUsername", "master_username", RDS_FIELD_TEXT},
-	{"EngineVersion", "engine_version", RDS_FIELD_TEXT},
-	{"LicenseModel", "license_model", RDS_FIELD_TEXT},
-	{"SnapshotType", "snapshot_type", RDS_FIELD_TEXT},
-	{"PercentProgress", "percent_progress", RDS_FIELD_INT},
-	{"StorageEncrypted", "storage_encrypted", RDS_FIELD_BOOL},
-	{"BackupRetentionPeriod", "backup_retention_period", RDS_FIELD_INT},
-	{"PreferredBackupWindow", "preferred_backup_window", RDS_FIELD_TEXT},
-	{"KmsKeyId", "kms_key_id", RDS_FIELD_TEXT},
-	{"DBClusterSnapshotArn", "db_cluster_snapshot_arn", RDS_FIELD_TEXT},
-	{"SourceDBClusterSnapshotArn", "source_db_cluster_snapshot_arn", RDS_FIELD_TEXT},
-	{"IAMDatabaseAuthenticationEnabled", "iam_database_authentication_enabled", RDS_FIELD_BOOL},
-	{"TagList", "tags", RDS_FIELD_TAGS},
-	{"StorageType", "storage_type", RDS_FIELD_TEXT},
-	{"StorageThroughput", "storage_throughput", RDS_FIELD_INT},
-	{"DbClusterResourceId", "db_cluster_resource_id", RDS_FIELD_TEXT},
-	{"DBSystemId", "db_system_id", RDS_FIELD_TEXT},
-};
 
 /*
  * The reply as a compact tree of its elements, built from libxml2's SAX2

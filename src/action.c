@@ -1,17 +1,19 @@
 /*-------------------------------------------------------------------------
- * awscall.c
- *		Run one RDS API action: region and endpoint -> credentials ->
- *		(pre-signed URL for a cross-region copy) -> querycall.c.
+ * action.c
+ *		Run one Amazon RDS API action: region and endpoint -> credentials
+ *		-> (pre-signed URL for a cross-region copy) -> awsrequest.c, with
+ *		retries, and an audit record of the outcome.
  *
- * The generic sign/send/parse step is querycall.c's; this file adds what
+ * The generic sign/send/parse step is awsrequest.c's; this file adds what
  * is RDS's: the endpoint settings, the PreSignedUrl, and the retries --
- * the SDKs' "standard" mode (throttling, transient codes, HTTP 5xx,
- * connection failures; rds_copy.max_attempts in all, full-jitter
+ * the SDKs' "standard" mode (the codes awscodes.c flags transient, HTTP
+ * 5xx, connection failures; rds_copy.max_attempts in all, full-jitter
  * exponential backoff slept on the latch), one retry with fresh
- * credentials when AWS says cached ones have expired, one with a
- * corrected clock when AWS says the request's time is off, and
- * reconciliation when a retry meets a target an earlier, unanswered
- * attempt may have created.
+ * credentials when AWS says cached ones are stale, one with a corrected
+ * clock when AWS says the request's time is off, and reconciliation when
+ * a retry meets a target an earlier, unanswered attempt may have created.
+ * The outcome (AWS code, RequestId, attempts) goes back to the caller in
+ * an RdsActionOutcome, never through a global.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -25,24 +27,14 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "action.h"
 #include "audit.h"
-#include "awscall.h"
+#include "awscodes.h"
+#include "awsrequest.h"
 #include "credentials.h"
-#include "guc.h"
-#include "querycall.h"
+#include "settings.h"
 
 #define RDS_SERVICE "rds"
-
-const char *
-RdsResolveRegion(void)
-{
-	if (rds_copy_region == NULL || rds_copy_region[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("no AWS region is configured"),
-				 errhint("Set rds_copy.region or the server's AWS_REGION.")));
-	return rds_copy_region;
-}
 
 /* Add PreSignedUrl: params + DestinationRegion, signed for source_region. */
 static void
@@ -74,54 +66,24 @@ add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
-/* Do these codes say that credentials we cached have gone stale? */
-static bool
-says_credentials_expired(const char *code)
-{
-	return code != NULL &&
-		(strcmp(code, "ExpiredToken") == 0 || strcmp(code, "InvalidClientTokenId") == 0);
-}
-
-/* AWS error codes the SDKs' "standard" retry mode retries. */
-static bool
-is_retryable_code(const char *code)
-{
-	static const char *const codes[] = {
-		/* transient */
-		"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
-		/* throttling */
-		"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-		"TooManyRequestsException", "ProvisionedThroughputExceededException",
-		"TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-		"LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
-	};
-	int			i;
-
-	for (i = 0; code != NULL && i < lengthof(codes); i++)
-		if (strcmp(code, codes[i]) == 0)
-			return true;
-	return false;
-}
-
 /* Is the failure of call worth another attempt? */
 static bool
-is_retryable(const RdsCall *call)
+is_retryable(const RdsRequest *call)
 {
 	long		status = call->resp.status;
 
 	switch (call->status)
 	{
-		case RDS_CALL_TRANSPORT_ERROR:
+		case RDS_REQUEST_TRANSPORT_ERROR:
 			return call->resp.failure == RDS_HTTP_CONNECT_FAILED ||
 				call->resp.failure == RDS_HTTP_TIMEOUT ||
 				call->resp.failure == RDS_HTTP_BROKEN;
-		case RDS_CALL_AWS_ERROR:
-			return status == 500 || status == 502 || status == 503 || status == 504 ||
-				is_retryable_code(RdsCallErrorCode(call));
-		case RDS_CALL_INVALID_REPLY:
+		case RDS_REQUEST_AWS_ERROR:
+			return RdsAwsCodeIsRetryable(RdsRequestErrorCode(call), status);
+		case RDS_REQUEST_INVALID_REPLY:
 			/* an unparsable 2xx reply, as from a broken proxy; not a redirect */
 			return status >= 200 && status <= 299;
-		case RDS_CALL_OK:
+		case RDS_REQUEST_OK:
 			break;
 	}
 	return false;
@@ -129,36 +91,36 @@ is_retryable(const RdsCall *call)
 
 /* Might AWS have carried out the request although the call failed? */
 static bool
-outcome_unknown(const RdsCall *call)
+outcome_unknown(const RdsRequest *call)
 {
 	switch (call->status)
 	{
-		case RDS_CALL_TRANSPORT_ERROR:
+		case RDS_REQUEST_TRANSPORT_ERROR:
 			return call->resp.connected &&
 				(call->resp.failure == RDS_HTTP_TIMEOUT || call->resp.failure == RDS_HTTP_BROKEN);
-		case RDS_CALL_AWS_ERROR:
+		case RDS_REQUEST_AWS_ERROR:
 			return call->resp.status >= 500;
-		case RDS_CALL_INVALID_REPLY:
+		case RDS_REQUEST_INVALID_REPLY:
 			return true;
-		case RDS_CALL_OK:
+		case RDS_REQUEST_OK:
 			break;
 	}
 	return false;
 }
 
 static const char *
-failure_name(const RdsCall *call)
+failure_name(const RdsRequest *call)
 {
-	if (call->status == RDS_CALL_TRANSPORT_ERROR)
+	if (call->status == RDS_REQUEST_TRANSPORT_ERROR)
 		return call->resp.error;
-	if (call->status == RDS_CALL_AWS_ERROR && call->reply.error_code)
+	if (call->status == RDS_REQUEST_AWS_ERROR && call->reply.error_code)
 		return call->reply.error_code;
-	if (call->status == RDS_CALL_AWS_ERROR)
+	if (call->status == RDS_REQUEST_AWS_ERROR)
 		return "an HTTP 5xx status";
 	return "a reply that is not valid";
 }
 
-/* See awscall.h; also the wait of wait_for_db_cluster_snapshot. */
+/* See action.h; also the wait of wait_for_db_cluster_snapshot. */
 void
 RdsSleepOnLatch(long ms)
 {
@@ -189,14 +151,6 @@ backoff_ms(int attempt)
 	return (long) (pg_prng_double(&pg_global_prng_state) * cap * 1000.0);
 }
 
-static char last_error_code[64];
-
-const char *
-RdsLastAwsErrorCode(void)
-{
-	return last_error_code[0] ? last_error_code : NULL;
-}
-
 /* The audit record of a call of params, started now. */
 static void
 audit_start(RdsAuditCall *audit, const AwsQuery *params, const char *region)
@@ -211,13 +165,29 @@ audit_start(RdsAuditCall *audit, const AwsQuery *params, const char *region)
 	audit->target = target ? target : AwsQueryGet(params, "DBClusterSnapshotIdentifier");
 }
 
+/* Put what call says into outcome (may be NULL). */
+static void
+note_outcome(RdsActionOutcome *outcome, const RdsRequest *call, int sent)
+{
+	const char *code = RdsRequestErrorCode(call);
+	const char *request_id = call->reply.request_id ? call->reply.request_id : call->resp.request_id;
+
+	if (outcome == NULL)
+		return;
+	if (code != NULL)
+		strlcpy(outcome->aws_code, code, sizeof(outcome->aws_code));
+	if (request_id != NULL && request_id[0] != '\0')
+		strlcpy(outcome->request_id, request_id, sizeof(outcome->request_id));
+	outcome->attempts = sent;
+}
+
 void
-RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_region,
-		   RdsReconcileFunc reconcile, RdsReply *reply)
+RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *source_region,
+			 RdsReconcileFunc reconcile, RdsReply *reply, RdsActionOutcome *outcome)
 {
 	const char *region = region_in ? region_in : RdsResolveRegion();
 	RdsEndpoint endpoint;
-	RdsCall		call;
+	RdsRequest		call;
 	AwsQuery	params = AWS_QUERY_INIT;
 	RdsAuditCall audit;
 	volatile int sent = 0;
@@ -225,7 +195,8 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 	RdsResolveServiceEndpoint(RDS_SERVICE, region, rds_copy_endpoint_url, &endpoint);
 	memset(&call, 0, sizeof(call));
 	memset(reply, 0, sizeof(*reply));
-	last_error_code[0] = '\0';
+	if (outcome != NULL)
+		memset(outcome, 0, sizeof(*outcome));
 	audit_start(&audit, params_in, region);
 
 	PG_TRY();
@@ -248,14 +219,15 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 			AwsQueryCopy(&params, params_in);
 			if (source_region != NULL)
 				add_presigned_url(&params, &sc, region, source_region);
-			RdsCallSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
+			RdsRequestSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
 			AwsQueryFree(&params);
 			call.site.attempts = sent;
-			if (call.status == RDS_CALL_OK)
+			if (call.status == RDS_REQUEST_OK)
 				break;
-			code = RdsCallErrorCode(&call);
+			code = RdsRequestErrorCode(&call);
 
-			if (!fresh_credentials_tried && from_cache && says_credentials_expired(code))
+			if (!fresh_credentials_tried && from_cache &&
+				RdsAwsCodeHas(code, RDS_AWS_STALE_CREDENTIALS))
 			{
 				/* a retry of its own, not counted against max_attempts */
 				ereport(DEBUG1,
@@ -277,9 +249,9 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 				 * An earlier attempt may have created the target: find out
 				 * rather than fail (or, worse, copy twice).
 				 */
-				RdsCallFree(&call);
+				RdsRequestFree(&call);
 				memset(&call, 0, sizeof(call));
-				if (reconcile(region, params_in, reply))
+				if (reconcile(region, params_in, reply, outcome))
 				{
 					reconciled = true;
 					break;
@@ -298,14 +270,14 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 						(errmsg_internal("rds_copy: attempt %d of %d of %s failed (%s); retrying in %ld ms",
 										 attempt, rds_copy_max_attempts, call.site.action,
 										 failure_name(&call), ms)));
-				RdsCallFree(&call);
+				RdsRequestFree(&call);
 				memset(&call, 0, sizeof(call));
 				RdsSleepOnLatch(ms);
 				continue;
 			}
 			else
-				RdsCallRaise(&call);
-			RdsCallFree(&call);
+				RdsRequestRaise(&call);
+			RdsRequestFree(&call);
 			memset(&call, 0, sizeof(call));
 		}
 		if (!reconciled)
@@ -316,10 +288,10 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 	}
 	PG_CATCH();
 	{
-		const char *code = RdsCallErrorCode(&call);
+		const char *code = RdsRequestErrorCode(&call);
 
-		if (code != NULL)
-			strlcpy(last_error_code, code, sizeof(last_error_code));
+		if (code != NULL || outcome == NULL || outcome->aws_code[0] == '\0')
+			note_outcome(outcome, &call, sent);
 		audit.ok = false;
 		audit.sqlstate = geterrcode();
 		audit.aws_code = code;
@@ -327,12 +299,18 @@ RdsAwsCall(const char *region_in, const AwsQuery *params_in, const char *source_
 		audit.attempts = sent;
 		RdsAuditRecord(&audit);
 		AwsQueryFree(&params);
-		RdsCallFree(&call);
+		RdsRequestFree(&call);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	AwsQueryFree(&params);
-	RdsCallFree(&call);
+	RdsRequestFree(&call);
+	if (outcome != NULL)
+	{
+		outcome->attempts = sent;
+		if (reply->request_id != NULL)
+			strlcpy(outcome->request_id, reply->request_id, sizeof(outcome->request_id));
+	}
 	audit.ok = true;
 	audit.request_id = reply->request_id;
 	audit.attempts = sent;

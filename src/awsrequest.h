@@ -1,37 +1,38 @@
 /*-------------------------------------------------------------------------
- * querycall.h
- *		One AWS Query-protocol call to one service: sign, send, parse.
+ * awsrequest.h
+ *		One signed AWS Query-protocol request to one service: sign, send,
+ *		parse.
  *-------------------------------------------------------------------------
  */
-#ifndef RDS_QUERYCALL_H
-#define RDS_QUERYCALL_H
+#ifndef RDS_AWSREQUEST_H
+#define RDS_AWSREQUEST_H
 
 #include "awsquery.h"
 #include "endpoint.h"
 #include "errors.h"
 #include "http.h"
 #include "sigv4.h"
-#include "xml.h"
+#include "xmlreply.h"
 
-typedef enum RdsCallStatus
+typedef enum RdsRequestStatus
 {
-	RDS_CALL_OK,				/* reply.kind == RDS_REPLY_OK */
-	RDS_CALL_AWS_ERROR,			/* an ErrorResponse, or an HTTP 5xx */
-	RDS_CALL_TRANSPORT_ERROR,	/* resp.failure != RDS_HTTP_OK */
-	RDS_CALL_INVALID_REPLY		/* not a reply of the action */
-} RdsCallStatus;
+	RDS_REQUEST_OK,				/* reply.kind == RDS_REPLY_OK */
+	RDS_REQUEST_AWS_ERROR,			/* an ErrorResponse, or an HTTP 5xx */
+	RDS_REQUEST_TRANSPORT_ERROR,	/* resp.failure != RDS_HTTP_OK */
+	RDS_REQUEST_INVALID_REPLY		/* not a reply of the action */
+} RdsRequestStatus;
 
-/* A call and what came back; zero it before use, free with RdsCallFree. */
-typedef struct RdsCall
+/* A call and what came back; zero it before use, free with RdsRequestFree. */
+typedef struct RdsRequest
 {
-	RdsCallSite site;			/* points to the three copies below */
+	RdsRequestSite site;			/* points to the three copies below */
 	char		action[64];
 	char		region[64];
 	char		endpoint_url[RDS_URL_MAX];
-	RdsCallStatus status;
+	RdsRequestStatus status;
 	RdsHttpResponse resp;
 	RdsReply	reply;
-} RdsCall;
+} RdsRequest;
 
 /*
  * The endpoint of service in region: the setting override (may be NULL),
@@ -45,11 +46,11 @@ extern void RdsResolveServiceEndpoint(const char *service, const char *region,
  * POST params (starting with Action and Version) to endpoint, signed for
  * service and region with creds (NULL: unsigned, as STS
  * AssumeRoleWithWebIdentity), and parse the reply.  A failed call is not
- * raised: call->status says what happened and RdsCallRaise raises it.
+ * raised: call->status says what happened and RdsRequestRaise raises it.
  * Raises only for a cancel or when out of memory.  The caller frees
- * call with RdsCallFree, also on error (PG_FINALLY).
+ * call with RdsRequestFree, also on error (PG_FINALLY).
  */
-extern RdsCallStatus RdsCallSend(RdsCall *call, const char *service, const char *region,
+extern RdsRequestStatus RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 								 const RdsEndpoint *endpoint, const AwsQuery *params,
 								 const SigV4Credentials *creds);
 
@@ -61,14 +62,17 @@ extern time_t RdsSigningNow(void);
  * reply's Date header is more than 4 minutes from our clock, set the
  * signing clock from it and return true (the caller retries once).
  */
-extern bool RdsCorrectSigningClock(const RdsCall *call);
+extern bool RdsCorrectSigningClock(const RdsRequest *call);
 
-/* Raise call's failure as an SQL error (status != RDS_CALL_OK). */
-extern void RdsCallRaise(const RdsCall *call) pg_attribute_noreturn();
+/* Raise call's failure as an SQL error (status != RDS_REQUEST_OK). */
+extern void RdsRequestRaise(const RdsRequest *call) pg_attribute_noreturn();
+
+/* The SQLSTATE (an ERRCODE value) RdsRequestRaise raises for call; 0 when it succeeded. */
+extern int	RdsRequestSqlState(const RdsRequest *call);
 
 /* The AWS error code of a failed call, or NULL. */
-extern const char *RdsCallErrorCode(const RdsCall *call);
+extern const char *RdsRequestErrorCode(const RdsRequest *call);
 
-extern void RdsCallFree(RdsCall *call);
+extern void RdsRequestFree(RdsRequest *call);
 
 #endif

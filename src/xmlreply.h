@@ -1,5 +1,5 @@
 /*-------------------------------------------------------------------------
- * xml.h
+ * xmlreply.h
  *		Parse RDS and STS Query-protocol replies with libxml2.
  *
  * Pure code: the parser never touches PostgreSQL; the caller wraps it in
@@ -10,51 +10,14 @@
  * to NULL).  RdsReplyFree releases all of it.
  *-------------------------------------------------------------------------
  */
-#ifndef RDS_XML_H
-#define RDS_XML_H
+#ifndef RDS_XMLREPLY_H
+#define RDS_XMLREPLY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
-typedef enum RdsFieldType
-{
-	RDS_FIELD_TEXT,
-	RDS_FIELD_INT,
-	RDS_FIELD_BOOL,
-	RDS_FIELD_TIMESTAMP,
-	RDS_FIELD_ZONES,			/* AvailabilityZones: list of AvailabilityZone */
-	RDS_FIELD_TAGS				/* TagList: list of Tag {Key, Value} */
-} RdsFieldType;
-
-/* One member of DBClusterSnapshot, in the SQL composite type's order. */
-typedef struct RdsSnapshotField
-{
-	const char *aws_name;		/* element name and jsonb key */
-	const char *sql_name;		/* column of rds_copy.db_cluster_snapshot */
-	RdsFieldType type;
-} RdsSnapshotField;
-
-#define RDS_SNAPSHOT_NFIELDS 28
-extern const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS];
-
-typedef struct RdsTag
-{
-	char	   *key;
-	char	   *value;
-} RdsTag;
-
-typedef struct RdsSnapshot
-{
-	/* scalar members as sent (checked for their type); NULL when absent */
-	char	   *values[RDS_SNAPSHOT_NFIELDS];
-	bool		has_zones;
-	int			nzones;
-	char	  **zones;
-	bool		has_tags;
-	int			ntags;
-	RdsTag	   *tags;
-} RdsSnapshot;
+#include "snapshot.h"
 
 /* Temporary credentials from STS AssumeRole / AssumeRoleWithWebIdentity. */
 typedef struct RdsStsCredentials
@@ -87,7 +50,7 @@ typedef struct RdsReply
 	char	   *error_message;
 	/* RDS_REPLY_INVALID */
 	const char *invalid_reason; /* static sentence */
-	void	   *arena;			/* blocks holding the snapshots; xml.c's */
+	void	   *arena;			/* blocks holding the snapshots; xmlreply.c's */
 } RdsReply;
 
 /*

@@ -1,5 +1,5 @@
 /*-------------------------------------------------------------------------
- * guc.c
+ * settings.c
  *		Define and check every rds_copy.* setting; reserve the prefix.
  *
  * Settings that change where requests go or which credentials are used
@@ -19,7 +19,8 @@
 
 #include "compat.h"
 #include "endpoint.h"
-#include "guc.h"
+#include "settings.h"
+#include "validate.h"
 
 char	   *rds_copy_region = NULL;
 char	   *rds_copy_endpoint_url = NULL;
@@ -59,9 +60,11 @@ static const struct config_enum_entry log_level_options[] = {
 static bool
 check_region(char **newval, void **extra, GucSource source)
 {
-	if (*newval == NULL || (*newval)[0] == '\0' || RdsRegionIsValid(*newval))
+	const char *why;
+
+	if (*newval == NULL || (*newval)[0] == '\0' || (why = RdsCheckRegion(*newval)) == NULL)
 		return true;
-	GUC_check_errdetail("A region looks like \"us-east-1\": lower-case letters, digits and single hyphens.");
+	GUC_check_errdetail("%s", why);
 	return false;
 }
 
@@ -317,4 +320,15 @@ RdsDefineSettings(void)
 	}
 
 	MarkGUCPrefixReserved("rds_copy");
+}
+
+const char *
+RdsResolveRegion(void)
+{
+	if (rds_copy_region == NULL || rds_copy_region[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no AWS region is configured"),
+				 errhint("Set rds_copy.region or the server's AWS_REGION.")));
+	return rds_copy_region;
 }

@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
- * guc.h
+ * settings.h
  *		The rds_copy.* settings.
  *-------------------------------------------------------------------------
  */
-#ifndef RDS_GUC_H
-#define RDS_GUC_H
+#ifndef RDS_SETTINGS_H
+#define RDS_SETTINGS_H
 
 extern char *rds_copy_region;
 extern char *rds_copy_endpoint_url;
@@ -27,5 +27,8 @@ extern int	rds_copy_queue_retention;	/* min, -1: keep */
 extern int	rds_copy_queue_max_sends;
 
 extern void RdsDefineSettings(void);
+
+/* The region requests go to (rds_copy.region); raises 22023 with a hint when none is set. */
+extern const char *RdsResolveRegion(void);
 
 #endif

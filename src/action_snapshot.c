@@ -1,0 +1,114 @@
+/*-------------------------------------------------------------------------
+ * action_snapshot.c
+ *		DescribeDBClusterSnapshots (one snapshot, or one page of a list)
+ *		and DeleteDBClusterSnapshot, as RDS actions (action.c).
+ *
+ * Used by the SQL functions (sqlfunc_snapshots.c), the copy's
+ * reconciliation (action_copy.c) and the queue (queue_steps.c), so that a
+ * Describe is built in one place.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "action_snapshot.h"
+
+/* DescribeDBClusterSnapshots pages: the largest MaxRecords AWS allows */
+#define PAGE_SIZE "100"
+
+static void
+check_built(const AwsQuery *params)
+{
+	if (params->failed)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+}
+
+/*
+ * action (DescribeDBClusterSnapshots or DeleteDBClusterSnapshot) on one
+ * DBClusterSnapshotIdentifier.  Returns true with exactly one snapshot in
+ * *reply, false (missing_ok, Describe only) when there is none.
+ */
+static bool
+one_snapshot_action(const char *action, const char *region, const char *identifier,
+					bool missing_ok, RdsReply *reply, RdsActionOutcome *outcome)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+	volatile bool found = false;
+
+	PG_TRY();
+	{
+		AwsQueryStart(&params, action);
+		AwsQueryAdd(&params, "DBClusterSnapshotIdentifier", identifier);
+		check_built(&params);
+		RdsActionRun(region, &params, NULL, NULL, reply, outcome);
+		if (reply->nsnapshots == 1)
+			found = true;
+		else
+		{
+			int			n = reply->nsnapshots;
+			bool		describe = strcmp(action, "DescribeDBClusterSnapshots") == 0;
+
+			RdsReplyFree(reply);
+			if (n == 0 && describe && missing_ok)
+				found = false;
+			else if (n == 0 && describe)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("DB cluster snapshot \"%s\" does not exist", identifier)));
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_PROTOCOL_VIOLATION),
+						 errmsg("Amazon RDS %s returned %d DB cluster snapshots for identifier \"%s\"",
+								action, n, identifier)));
+		}
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+	}
+	PG_END_TRY();
+	return found;
+}
+
+bool
+RdsDescribeSnapshot(const char *region, const char *identifier, bool missing_ok,
+					RdsReply *reply, RdsActionOutcome *outcome)
+{
+	return one_snapshot_action("DescribeDBClusterSnapshots", region, identifier, missing_ok,
+							   reply, outcome);
+}
+
+void
+RdsDeleteSnapshot(const char *region, const char *identifier, RdsReply *reply,
+				  RdsActionOutcome *outcome)
+{
+	(void) one_snapshot_action("DeleteDBClusterSnapshot", region, identifier, false,
+							   reply, outcome);
+}
+
+void
+RdsListSnapshotsPage(const char *region, const RdsSnapshotFilter *filter,
+					 const char *marker, RdsReply *reply)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+
+	PG_TRY();
+	{
+		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
+		if (filter->cluster != NULL)
+			AwsQueryAdd(&params, "DBClusterIdentifier", filter->cluster);
+		if (filter->snapshot_type != NULL)
+			AwsQueryAdd(&params, "SnapshotType", filter->snapshot_type);
+		if (filter->include_shared)
+			AwsQueryAdd(&params, "IncludeShared", "true");
+		AwsQueryAdd(&params, "MaxRecords", PAGE_SIZE);
+		if (marker != NULL)
+			AwsQueryAdd(&params, "Marker", marker);
+		check_built(&params);
+		RdsActionRun(region, &params, NULL, NULL, reply, NULL);
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+	}
+	PG_END_TRY();
+}

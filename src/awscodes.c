@@ -1,0 +1,112 @@
+/*-------------------------------------------------------------------------
+ * awscodes.c
+ *		AWS error code -> SQLSTATE, retried, throttling, clock skew, stale
+ *		credentials: one row per code.
+ *
+ * Pure code.  Sources: the retried codes are botocore's standard retry
+ * mode (botocore/retries/standard.py: _TRANSIENT_ERROR_CODES,
+ * _THROTTLED_ERROR_CODES, _TRANSIENT_STATUS_CODES 500/502/503/504); the
+ * RDS faults are the errors lists of CopyDBClusterSnapshot,
+ * DescribeDBClusterSnapshots and DeleteDBClusterSnapshot in botocore's
+ * rds 2014-10-31 service model; the rest are AWS's common errors for the
+ * Query APIs.  Every retried code is a connection-class SQLSTATE (08006),
+ * so that once retries run out the queue treats it like any other
+ * transient failure (a unit test checks this).
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include "awscodes.h"
+
+#define T RDS_AWS_TRANSIENT
+#define TH (RDS_AWS_TRANSIENT | RDS_AWS_THROTTLING)
+
+const RdsAwsCode RdsAwsCodes[] = {
+	/* RDS faults of the snapshot actions */
+	{"DBClusterSnapshotAlreadyExistsFault", "42710", 0},
+	{"DBClusterSnapshotNotFoundFault", "42704", 0},
+	{"InvalidDBClusterSnapshotStateFault", "55000", 0},
+	{"InvalidDBClusterStateFault", "55000", 0},
+	{"SnapshotQuotaExceeded", "53400", 0},
+	{"SnapshotQuotaExceededFault", "53400", 0},
+	{"KMSKeyNotAccessibleFault", "42501", 0},
+	/* permissions */
+	{"AccessDenied", "42501", 0},
+	{"AccessDeniedException", "42501", 0},
+	{"NotAuthorized", "42501", 0},
+	{"UnauthorizedOperation", "42501", 0},
+	/* authentication */
+	{"InvalidClientTokenId", "28000", RDS_AWS_STALE_CREDENTIALS},
+	{"ExpiredToken", "28000", RDS_AWS_STALE_CREDENTIALS},
+	{"SignatureDoesNotMatch", "28000", RDS_AWS_CLOCK_SKEW},
+	{"RequestExpired", "28000", RDS_AWS_CLOCK_SKEW},
+	{"InvalidSignatureException", "38000", RDS_AWS_CLOCK_SKEW},
+	{"IncompleteSignature", "28000", 0},
+	{"MissingAuthenticationToken", "28000", 0},
+	/* the request itself */
+	{"InvalidParameterValue", "22023", 0},
+	{"InvalidParameterCombination", "22023", 0},
+	{"MissingParameter", "22023", 0},
+	{"ValidationError", "22023", 0},
+	/* transient (botocore _TRANSIENT_ERROR_CODES) */
+	{"RequestTimeout", "08006", T},
+	{"RequestTimeoutException", "08006", T},
+	{"PriorRequestNotComplete", "08006", T},
+	/* throttling (botocore _THROTTLED_ERROR_CODES) */
+	{"Throttling", "08006", TH},
+	{"ThrottlingException", "08006", TH},
+	{"ThrottledException", "08006", TH},
+	{"RequestThrottledException", "08006", TH},
+	{"TooManyRequestsException", "08006", TH},
+	{"ProvisionedThroughputExceededException", "08006", TH},
+	{"TransactionInProgressException", "08006", TH},
+	{"RequestLimitExceeded", "08006", TH},
+	{"BandwidthLimitExceeded", "08006", TH},
+	{"LimitExceededException", "08006", TH},
+	{"RequestThrottled", "08006", TH},
+	{"SlowDown", "08006", TH},
+	{"EC2ThrottledException", "08006", TH},
+	/* server side; they come with a 5xx status, which is what is retried */
+	{"ServiceUnavailable", "08006", 0},
+	{"InternalFailure", "08006", 0},
+};
+
+const size_t RdsAwsCodeCount = sizeof(RdsAwsCodes) / sizeof(RdsAwsCodes[0]);
+
+const RdsAwsCode *
+RdsAwsCodeFind(const char *code)
+{
+	size_t		i;
+
+	for (i = 0; code != NULL && i < RdsAwsCodeCount; i++)
+		if (strcmp(RdsAwsCodes[i].code, code) == 0)
+			return &RdsAwsCodes[i];
+	return NULL;
+}
+
+const char *
+RdsAwsCodeSqlState(const char *code, long http_status)
+{
+	const RdsAwsCode *entry = RdsAwsCodeFind(code);
+
+	if (entry != NULL)
+		return entry->sqlstate;
+	if (http_status >= 500)
+		return "08006";
+	return "38000";
+}
+
+bool
+RdsAwsCodeHas(const char *code, unsigned flags)
+{
+	const RdsAwsCode *entry = RdsAwsCodeFind(code);
+
+	return entry != NULL && (entry->flags & flags) == flags;
+}
+
+bool
+RdsAwsCodeIsRetryable(const char *code, long http_status)
+{
+	return http_status == 500 || http_status == 502 || http_status == 503 ||
+		http_status == 504 || RdsAwsCodeHas(code, RDS_AWS_TRANSIENT);
+}
