@@ -37,11 +37,24 @@ install_packages() {
 	apt-get install -y -q "${PACKAGES[@]}" >/dev/null
 }
 
+# Builds the extension and installs it into a private copy of the server's
+# installation (PG_TREE, under /tmp; PostgreSQL finds its files relative to
+# its binaries), whose binaries the tests then run: two checkouts tested at
+# once on one machine cannot replace each other's build, and the system's
+# installation is left as it is.  Sets PG_TREE and PGBIN.
 build_and_install() {
-	say "building and installing the extension"
+	local pgver=${PGBIN%/bin}
+	pgver=${pgver##*/}
+	say "building the extension and installing it into a private copy of PostgreSQL $pgver"
 	make -C "$REPO" -s clean >/dev/null
 	make -C "$REPO" -s >/dev/null
-	make -C "$REPO" -s install >/dev/null
+	PG_TREE=$(mktemp -d /tmp/rds_copy_pg.XXXXXX)
+	mkdir -p "$PG_TREE/usr/lib/postgresql" "$PG_TREE/usr/share/postgresql"
+	cp -a "/usr/lib/postgresql/$pgver" "$PG_TREE/usr/lib/postgresql/"
+	cp -a "/usr/share/postgresql/$pgver" "$PG_TREE/usr/share/postgresql/"
+	chmod 755 "$PG_TREE"
+	make -C "$REPO" -s install DESTDIR="$PG_TREE" >/dev/null
+	PGBIN=$PG_TREE$PGBIN
 }
 
 # Sets WORK, CERTS, STATE, STANDIN_PORT, STANDIN_URL and starts the stand-in.
@@ -274,6 +287,9 @@ stop_all() {
 	fi
 	if [ "${RDS_COPY_KEEP_WORK:-0}" != 1 ] && [ -n "${WORK:-}" ]; then
 		rm -rf "$WORK"
+	fi
+	if [ -n "${PG_TREE:-}" ]; then
+		rm -rf "$PG_TREE"
 	fi
 }
 

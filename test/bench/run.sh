@@ -142,8 +142,8 @@ command -v nginx >/dev/null || die "nginx is not installed"
 PGBENCH=$PGBIN/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=/usr/bin/pgbench
 if [ "${RDS_COPY_SKIP_BUILD:-0}" != 1 ]; then
-	timeout "$STEP_TIMEOUT" bash -c 'source "$1/test/lib.sh"; build_and_install' _ "$REPO" ||
-		die "building or installing the extension failed"
+	# into a private copy of PostgreSQL (PG_TREE; PGBIN points there); stop_all removes it
+	build_and_install || die "building or installing the extension failed"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -255,17 +255,18 @@ pin_nginx() {
 # ---------------------------------------------------------------------------------------------
 # the floor program and the micro-benchmark
 
-say "building the floor program (gcc -O2, libcurl, libcrypto, src/sigv4.c src/awsquery.c src/buf.c)"
+# the pure modules of src/, from the one list (src/pure.mk)
+read -r -a PURE_SRCS <<<"$(make -s -C "$REPO" --no-print-directory print-pure-srcs)"
+PURE_SRCS=("${PURE_SRCS[@]/#/$REPO/}")
+say "building the floor program (gcc -O2, libcurl, libcrypto, the pure modules of src/)"
 FLOOR=$WORK/floor
 # shellcheck disable=SC2046
 timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$FLOOR" "$BENCH_DIR/floor.c" \
-	"$REPO/src/sigv4.c" "$REPO/src/awsquery.c" "$REPO/src/buf.c" \
-	$(pkg-config --cflags --libs libcurl libcrypto)
+	"${PURE_SRCS[@]}" $(pkg-config --cflags --libs libcurl libxml-2.0 libcrypto)
 MICRO=$WORK/micro
 # shellcheck disable=SC2046
 timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$MICRO" "$BENCH_DIR/micro.c" \
-	"$REPO/src/xml.c" "$REPO/src/sigv4.c" "$REPO/src/awsquery.c" "$REPO/src/buf.c" \
-	$(pkg-config --cflags --libs libxml-2.0 libcrypto)
+	"${PURE_SRCS[@]}" $(pkg-config --cflags --libs libxml-2.0 libcrypto)
 
 # ---------------------------------------------------------------------------------------------
 # 3. the cluster
