@@ -396,7 +396,7 @@ def vector_outer_signature():
     assert auth == ('AKIDEXAMPLE', 'us-east-1', ['content-type', 'host', 'x-amz-date'])
     try:
         rds_standin.verify_sigv4('POST', '/', vector_headers('0' * 64), VECTOR_BODY.encode())
-    except rds_standin.RdsError as error:
+    except rds_standin.AwsError as error:
         assert error.code == 'SignatureDoesNotMatch' and error.status == 403
         assert 'host:127.0.0.1:9' in error.message
     else:
@@ -424,7 +424,7 @@ def vector_presigned_urls():
     try:
         rds_standin.verify_presigned_url(tampered, dict(outer, TargetDBClusterSnapshotIdentifier='c'),
                                          'us-east-1', 'us-west-2', '127.0.0.1:9')
-    except rds_standin.RdsError as error:
+    except rds_standin.AwsError as error:
         assert (error.code, error.message) == ('InvalidParameterValue', 'PreSignedUrl signature does not match.')
     else:
         raise AssertionError('a tampered PreSignedUrl was accepted')
