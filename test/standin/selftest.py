@@ -3,12 +3,11 @@
 
 Run from the repository root:   /usr/bin/python3 test/standin/selftest.py
 
-What lives in this file:
+What lives in this file (the environment, test runner, clients and signed raw requests come from
+harness.py, shared with selftest_credentials.py):
   * fixed SigV4 vectors from botocore 1.29.27 captures, checked against the verifier functions directly
     (the fake STS/IMDS/container credential servers have their own: selftest_credentials.py)
-  * Env: a temp dir with certificates (make_certs.sh), the stand-in started on a free port, its stderr log
-  * helpers: botocore clients, hand-made signed requests (botocore's SigV4Auth, optionally at a frozen
-    time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API, replies read as a
+  * helpers: ErrorResponse checks, presigned URLs (botocore's SigV4QueryAuth), replies read as a
     stream, and how a connection ended at the TCP level (RST or FIN, under the TLS layer)
   * the tests (plain asserts, run in order); the last line printed is "N passed, M failed"
 Exit status is non-zero if any test fails. Nothing but loopback is contacted.
@@ -22,39 +21,27 @@ import http.client
 import json
 import os
 import re
-import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import types
 import xml.etree.ElementTree as ET
-from unittest import mock
-from urllib.parse import urlencode
 
-import botocore.compat
 import botocore.session
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-from botocore.exceptions import ClientError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import rds_standin  # noqa: E402  (needs HERE on sys.path)
+import harness  # noqa: E402  (needs HERE on sys.path)
+import rds_standin  # noqa: E402
+from harness import (ENV, FORM, OTHER_SECRET, SECRET, SECRETS, SESSION_SECRET, SESSION_TOKEN,  # noqa: E402
+                     TEMP_KEY, TEMP_SECRET, TEMP_TOKEN, clean_environment, client, control, expect_client_error,
+                     frozen_time, https, journal_lines, rds, reset, send, signed_request, stats, tls_context)
 
-SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
-SESSION_SECRET = 'sessionsecret/EXAMPLE+KEY'
-SESSION_TOKEN = 'FAKESESSIONTOKEN/abc+def=='
-OTHER_SECRET = 'otherSecretKeyEXAMPLE'
-TEMP_KEY = 'AKIDTEMP0000CAFE'
-TEMP_SECRET, TEMP_TOKEN = 'tempsecret/' + TEMP_KEY, 'temptoken/' + TEMP_KEY + '=='
-SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET, TEMP_SECRET, TEMP_TOKEN)
-FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
 WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
 SNAPSHOT1_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:my-cluster-snapshot1'
@@ -90,149 +77,6 @@ VECTOR_EDGE_PARAMS = {
 }
 
 
-# ------------------------------------------------------------------------------------------------
-# Environment: certificates and a running stand-in
-
-def launch(argv, ready, log_path):
-    """Start a server script that writes the file ready once listening -> (process, text of ready)."""
-    with open(log_path, 'w') as log:
-        process = subprocess.Popen([sys.executable] + argv + ['--ready-file', ready],
-                                   stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 10
-    while not os.path.exists(ready):
-        assert process.poll() is None and time.monotonic() < deadline, f'{argv[0]} did not start'
-        time.sleep(0.05)
-    with open(ready) as handle:
-        return process, handle.read()
-
-
-def terminate(process):
-    """SIGTERM a running process -> its exit status (None if it was not running)."""
-    if process and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        return process.wait(10)
-    return None
-
-
-class Env:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix='rds-standin-selftest-')
-        self.certs = os.path.join(self.tmp, 'certs')
-        self.state = os.path.join(self.tmp, 'state')
-        self.log_path = os.path.join(self.tmp, 'standin.log')
-        self.ca = os.path.join(self.certs, 'ca.crt')
-        self.process = None
-        self.port = None
-        self.blackhole = None   # port of a black hole left open for the SIGTERM test
-
-    def make_certs(self):
-        subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), self.certs], check=True)
-
-    def start(self):
-        self.process, ready = launch(
-            [os.path.join(HERE, 'rds_standin.py'), '--port', '0', '--cert', os.path.join(self.certs, 'server.crt'),
-             '--key', os.path.join(self.certs, 'server.key'), '--state-dir', self.state],
-            os.path.join(self.tmp, 'ready'), self.log_path)
-        self.port = int(ready)
-
-    def log(self):
-        with open(self.log_path) as handle:
-            return handle.read()
-
-    def stop(self):
-        return terminate(self.process)
-
-    @property
-    def url(self):
-        return f'https://127.0.0.1:{self.port}'
-
-
-ENV = Env()
-
-
-# ------------------------------------------------------------------------------------------------
-# Helpers
-
-def client(access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1'):
-    return botocore.session.get_session().create_client(
-        'rds', region_name=region, endpoint_url=ENV.url, verify=ENV.ca,
-        aws_access_key_id=access_key, aws_secret_access_key=secret, aws_session_token=token,
-        config=Config(retries={'total_max_attempts': 1}, connect_timeout=5, read_timeout=10))
-
-
-def expect_client_error(call, code, status, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        got = (error.response['Error']['Code'], error.response['ResponseMetadata']['HTTPStatusCode'])
-        assert got == (code, status), f'expected {code}/{status}, got {got}: {error}'
-        return error.response['Error']['Message']
-    raise AssertionError(f'expected {code}, call succeeded')
-
-
-@contextlib.contextmanager
-def frozen_time(moment):
-    """Make botocore's signers use moment (naive UTC) instead of the clock."""
-    if moment is None:
-        yield
-        return
-
-    class Frozen(datetime.datetime):
-        @classmethod
-        def utcnow(cls):
-            return moment
-    frozen = types.SimpleNamespace(datetime=Frozen, timezone=datetime.timezone)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch('botocore.auth.datetime', frozen))
-        # botocore signs with its CRT signer instead when awscrt is installed
-        # (botocore.compat.HAS_CRT; Debian's awscli brings python3-awscrt).
-        # botocore.crt.auth imports awscrt, so it exists only then.
-        if botocore.compat.HAS_CRT:
-            stack.enter_context(mock.patch('botocore.crt.auth.datetime', frozen))
-        yield
-
-
-def tls_context(ca=None):
-    return ssl.create_default_context(cafile=ca or ENV.ca)
-
-
-def exchange(connection, method, path, body=b'', headers=None):
-    """One request on a fresh http.client connection -> (status, {lowercase header: value}, body)."""
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def https(method, path, body=b'', headers=None, timeout=10):
-    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
-    return exchange(connection, method, path, body, headers)
-
-
-def signed_request(params, access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1',
-                   service='rds', when=None, headers=None, endpoint=None):
-    """POST / to endpoint (default: the stand-in), signed with botocore's SigV4Auth."""
-    body = params if isinstance(params, str) else urlencode(params)
-    headers = {'Content-Type': FORM} if headers is None else headers
-    request = AWSRequest('POST', (endpoint or ENV.url) + '/', data=body.encode(), headers=headers)
-    with frozen_time(when):
-        SigV4Auth(Credentials(access_key, secret, token), service, region).add_auth(request)
-    return request
-
-
-def send(request, extra_headers=None, timeout=10):
-    prepared = request.prepare()
-    headers = dict(prepared.headers, **(extra_headers or {}))
-    return https('POST', '/', prepared.body, headers, timeout)
-
-
-def rds(params, **kwargs):
-    """Signed raw RDS request -> (status, headers, body)."""
-    return send(signed_request(params, **kwargs))
-
-
 def error_of(body):
     root = ET.fromstring(body)
     assert root.tag == NS + 'ErrorResponse', root.tag
@@ -260,20 +104,6 @@ def presigned_url(params, source_region, dest_region='us-east-1', access_key='AK
     with frozen_time(when):
         SigV4QueryAuth(Credentials(access_key, secret, token), 'rds', source_region).add_auth(request)
     return request.url
-
-
-def control(method, name, payload=None):
-    body = json.dumps(payload).encode() if payload is not None else b''
-    status, _, reply = https(method, '/__standin/' + name, body, {'Content-Type': 'application/json'})
-    return status, json.loads(reply)
-
-
-def reset():
-    assert control('POST', 'reset') == (200, {'reset': True})
-
-
-def stats():
-    return control('GET', 'stats')[1]
 
 
 def wait_for_log(text, seconds=5):
@@ -362,11 +192,6 @@ def assert_refused(port):
     raise AssertionError(f'port {port} still accepts connections')
 
 
-def journal_lines():
-    with open(os.path.join(ENV.state, 'journal.jsonl')) as handle:
-        return [json.loads(line) for line in handle]
-
-
 def vector_headers(signature, token=None):
     headers = [('Content-Type', FORM), ('Host', '127.0.0.1:9'), ('X-Amz-Date', '20150830T123600Z')]
     signed = 'content-type;host;x-amz-date'
@@ -382,12 +207,9 @@ def vector_headers(signature, token=None):
 # ------------------------------------------------------------------------------------------------
 # Tests (run in this order)
 
-TESTS = []
-
-
-def test(function):
-    TESTS.append(function)
-    return function
+SUITE = harness.Suite()
+test = SUITE.test
+TESTS = SUITE.tests
 
 
 @test
@@ -1219,46 +1041,11 @@ def sigterm_exits_cleanly_and_log_has_no_secrets():
     assert not any(secret in journal for secret in SECRETS)
 
 
-def clean_environment():
-    """No credentials, profile, container or IMDS access from the caller's environment."""
-    os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'
-    for name in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
-                 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-                 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'):
-        os.environ.pop(name, None)
-
-
-def run(tests, stop):
-    """Run tests in order, then stop() and remove ENV.tmp; the last line printed is "N passed, M failed".
-
-    Returns the exit status: 1 if any test failed.
-    """
-    passed = failed = 0
-    started = time.monotonic()
-    try:
-        for function in tests:
-            try:
-                function()
-            except Exception:
-                failed += 1
-                print(f'FAIL {function.__name__}')
-                traceback.print_exc()
-            else:
-                passed += 1
-                print(f'ok   {function.__name__}')
-    finally:
-        stop()
-        subprocess.run(['rm', '-rf', ENV.tmp], check=False)
-    print(f'({time.monotonic() - started:.1f}s)')
-    print(f'{passed} passed, {failed} failed')
-    return 1 if failed else 0
-
-
 def main():
     clean_environment()
     ENV.make_certs()
     ENV.start()
-    return run(TESTS, ENV.stop)
+    return SUITE.run(ENV.stop)
 
 
 if __name__ == '__main__':
