@@ -3,26 +3,22 @@
 
   rds_standin.py --port N --cert F --key F --state-dir D [--host 127.0.0.1] [--ready-file F]
 
-What lives in this file, top to bottom:
-  * constants: API version, XML namespace, account, test credentials, error -> HTTP status table
-  * temporary credentials: any AKIDTEMP... key is known, its secret and token derived from the key
-    (temporary_credential; fake_credentials.py issues such keys with the same function)
-  * SigV4 verification of the Authorization header and of a CopyDBClusterSnapshot PreSignedUrl;
-    the expected signatures are computed by botocore's own SigV4Auth / SigV4QueryAuth
-  * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
-  * the snapshot model: seed data per region, copies, copy progress, XML rendering
+What lives in this file, top to bottom (server plumbing, SigV4 and XML basics: awsfake.py):
+  * constants: API version, XML namespace, KMS keys and aliases, settings, RDS fault -> HTTP status
+  * request parameter parsing and validation (Tags.Tag.N.*, booleans, identifiers, ARNs)
+  * PreSignedUrl checks (its signature is recomputed by botocore's SigV4QueryAuth, in awsfake)
+  * the snapshot model: seed data per region, KMS key resolution, copies, copy progress, XML rendering
   * scripted faults: SourceDBClusterSnapshotIdentifier "fault-...", "flaky-..." and "created-then-..."
     on CopyDBClusterSnapshot (listed below); scripted copies "ends-..." and "delayed-..."
   * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
   * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
     (journal lines and /__standin/last name the signing access key as "akid")
-  * the server (ThreadingHTTPServer, TLS unless no context is given, loopback only), the generic
-    BaseHandler (body, replies, delays, resets, drips, chunks), the RDS Handler and main()
+  * the RDS Handler and main()
 
 Scripted behaviour, chosen by the SourceDBClusterSnapshotIdentifier of a CopyDBClusterSnapshot
 whose signature was verified. fault- names are matched on the parameter as given, flaky- and
-created-then- names also on the identifier at the end of a cluster-snapshot ARN (the ARN's region
-then decides, as for any source, whether a PreSignedUrl is required).
+created-then- names also on the identifier at the end of a cluster-snapshot ARN (a PreSignedUrl that
+comes along is verified, as for any source).
   fault-<Code>              ErrorResponse with that code, status from ERROR_STATUS (else 400)
   fault-http-500-html       500, text/html body          fault-http-503-empty   503, empty body
   fault-not-xml             200 "this is not xml"        fault-wrong-root       200 <Something/>
@@ -65,6 +61,8 @@ then decides, as for any source, whether a PreSignedUrl is required).
                               503       ServiceUnavailable (503) ErrorResponse
                               garbage   200 "not xml"
                             A retry finds DBClusterSnapshotAlreadyExistsFault; Describe shows the copy.
+                            POST /__standin/lost_reply changes what that copy carries (another KMS
+                            key, no SourceDBClusterSnapshotArn), to test a client's reconciliation.
   ends-<status>-<n>         a real copy (as flaky- makes it) that advances as usual on each Describe that
                             returns it, but stops at 99 percent: the n-th such Describe (n >= 1) shows
                             Status <status> (failed, incompatible-restore, deleted, ... or copying) with
@@ -76,9 +74,18 @@ then decides, as for any source, whether a PreSignedUrl is required).
 Attempts of CopyDBClusterSnapshot are counted per "source|target" (any source, once the signature,
 action and both identifiers are there); requests naming a TargetDBClusterSnapshotIdentifier per
 target, whatever their outcome. Status 0 in /__standin/last means that no HTTP reply was sent.
-Journal lines carry action, region, akid, source, target, outcome, verified, presigned; requests that
-name a DBClusterSnapshotIdentifier also "identifier", and DescribeDBClusterSnapshots requests "params"
-(their parameters but Action and Version: filters, MaxRecords, Marker).
+Journal lines carry action, region, akid, source, target, outcome, verified, presigned (a PreSignedUrl
+came); CopyDBClusterSnapshot requests also "kms_key_id" (KmsKeyId as sent, null if none) and
+"presigned_verified"; requests that name a DBClusterSnapshotIdentifier also "identifier", and
+DescribeDBClusterSnapshots requests "params" (their parameters but Action and Version: filters,
+MaxRecords, Marker).
+
+AWS behaviour followed (sources named at each place in the code): KmsKeyId may be a key id, key ARN,
+alias name or alias ARN of the request's region and is shown as the key ARN (aliases resolved with
+the table of GET/POST /__standin/kms); SourceDBClusterSnapshotArn only on copies; a PreSignedUrl is
+required only in GovCloud (us-gov-*) for a cross-region copy of an encrypted snapshot, and verified
+whenever one comes; DeleteDBClusterSnapshot only of available snapshots and copying copies; fault
+codes and HTTP statuses from botocore's service model.
 The outcome of a flaky-/created-then- reply (journal, stats "rejected") is the error code of an
 ErrorResponse, else the flaky-/created-then- name; created-then- ones count as rejected although
 the copy exists.
@@ -115,9 +122,20 @@ Control API (JSON in and out):
   POST /__standin/seed       {"identifiers": [id, ...]} or {"prefix": "p-", "count": n}, and optionally
                              "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual),
                              "status" (available; percent 100, else 0), "source" (an identifier or
-                             ARN: SourceDBClusterSnapshotArn, as a copy of it would have) -> {"seeded": n}:
+                             ARN: SourceDBClusterSnapshotArn, as a copy of it would have; without
+                             it the snapshot is an original and has none), "kms_key" (a KmsKeyId:
+                             encrypted with that key) -> {"seeded": n}:
                              snapshots made without a request (none is counted). 400, and nothing made,
                              when one exists already. prefix+count names are prefix + 4 digits.
+  GET  /__standin/kms        {"keys": [key id, ...], "aliases": {"alias/name": key id}}: the KMS keys that
+                             exist (the same ids in every region; default k and
+                             1234abcd-12ab-34cd-56ef-1234567890ab) and the aliases KMS resolves (default
+                             alias/backup -> k, alias/other -> 1234abcd-...); POST the same shape to add
+                             keys and aliases (400 if an alias names an unknown key)
+  GET  /__standin/lost_reply {"kms_key": null, "omit_source_arn": false}; POST to change: the copy that a
+                             created-then- source makes is encrypted with kms_key (any KmsKeyId form,
+                             resolved in the request's region) instead of the key requested, and/or
+                             carries no SourceDBClusterSnapshotArn (omit_source_arn true). Until reset.
   POST /__standin/blackhole  -> {"port": p}: a socket listening on 127.0.0.1:p with backlog 0 that
                              never accepts; the stand-in itself connects to it twice (kept open) so
                              its accept queue is full and Linux drops further SYNs: a connect() to p
@@ -167,8 +185,16 @@ SERVICE = 'rds'
 CONTROL_PREFIX = '/__standin/'
 MAX_PRESIGN_EXPIRES = 7 * 24 * 3600
 
-KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
-KMS_KEY_NAMES = ('k', 'alias/backup')
+# The stand-in's KMS: key ids that exist (the same ids in every region) and aliases -> key id.
+# KmsKeyId may be "the key ARN, key ID, alias ARN, or alias name" (botocore service model,
+# CopyDBClusterSnapshotMessage.KmsKeyId); at AWS, KMS resolves an alias to its key, here this table
+# does (GET/POST /__standin/kms shows and extends it; reset restores it).
+DEFAULT_KMS_KEYS = ('k', '1234abcd-12ab-34cd-56ef-1234567890ab')
+DEFAULT_KMS_ALIASES = {'alias/backup': 'k', 'alias/other': '1234abcd-12ab-34cd-56ef-1234567890ab'}
+KMS_ARN_RE = re.compile(r'arn:([a-z-]+):kms:([a-z0-9-]+):([0-9]{12}):((key|alias)/(.+))')
+KMS_KEY_ID_RE = re.compile(r'[A-Za-z0-9-]{1,64}')
+KMS_ALIAS_RE = re.compile(r'alias/[A-Za-z0-9/_-]{1,250}')
+GOVCLOUD_PREFIX = 'us-gov-'
 
 # expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
 # clock_offset_seconds: shifts the stand-in's "now" (checks, Date header); the only one that may be negative
@@ -177,6 +203,9 @@ DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds
                   'expired_keys_up_to': 0, 'clock_offset_seconds': 0, 'progress_step': 50,
                   'creating_describes': 0}
 SETTING_MAXIMUM = {'progress_step': 100}
+# What a created-then- source's copy carries (POST /__standin/lost_reply): kms_key, a KmsKeyId to use
+# instead of the one requested (null: as requested); omit_source_arn: no SourceDBClusterSnapshotArn
+DEFAULT_LOST_REPLY = {'kms_key': None, 'omit_source_arn': False}
 SIGNED_SETTINGS = ('clock_offset_seconds',)
 MAX_SETTING = 1e9
 
@@ -399,16 +428,62 @@ SNAPSHOT_FIELDS = (
 )
 
 
+def partition(region):
+    """ARN partition of a region: botocore's partitions (shared reference section 7: aws-cn for
+    ^cn-, aws-us-gov for ^us-gov-, else aws)."""
+    if region.startswith('cn-'):
+        return 'aws-cn'
+    if region.startswith(GOVCLOUD_PREFIX):
+        return 'aws-us-gov'
+    return 'aws'
+
+
 def snapshot_arn(region, identifier):
-    return f'arn:aws:rds:{region}:{ACCOUNT}:cluster-snapshot:{identifier}'
+    return f'arn:{partition(region)}:rds:{region}:{ACCOUNT}:cluster-snapshot:{identifier}'
 
 
-def kms_key_arn(region):
-    return f'arn:aws:kms:{region}:{ACCOUNT}:key/k'
+def kms_key_arn(region, key_id='k'):
+    return f'arn:{partition(region)}:kms:{region}:{ACCOUNT}:key/{key_id}'
 
 
-def kms_key_known(key):
-    return key in KMS_KEY_NAMES or bool(KMS_KEY_ARN_RE.fullmatch(key))
+def kms_not_accessible(key):
+    # KMSKeyNotAccessibleFault (400): botocore service model, CopyDBClusterSnapshot "errors"; the
+    # message is the one moto sends (shared reference section 8, moto's _validate_kms_key).
+    return RdsError('KMSKeyNotAccessibleFault',
+                    f'Specified KMS key [{key}] does not exist, is not enabled or you do not have '
+                    'permissions to access it.')
+
+
+def resolve_kms_key(key, region, keys, aliases):
+    """The key ARN that KmsKeyId key names in region, or raise KMSKeyNotAccessibleFault.
+
+    Following botocore's service model (CopyDBClusterSnapshotMessage.KmsKeyId): the value is "the
+    key ARN, key ID, alias ARN, or alias name", and "KMS keys are specific to the Amazon Web Services
+    Region that they are created in, and you can't use KMS keys from one Amazon Web Services Region in
+    another" -- so an ARN of another region (or partition) is not accessible. A key ARN is echoed as
+    sent; a key id becomes the ARN of that key in region; an alias (name or ARN) becomes the ARN of
+    the key it maps to (DBClusterSnapshot.KmsKeyId is "the key ARN, key ID, alias ARN, or alias name";
+    RDS shows the key ARN, as moto does). Other accounts' keys: not accessible (one account here).
+    """
+    match = KMS_ARN_RE.fullmatch(key)
+    if match:
+        arn_partition, key_region, account, _, kind, name = match.groups()
+        if (arn_partition, key_region, account) != (partition(region), region, ACCOUNT):
+            raise kms_not_accessible(key)
+        if kind == 'key':
+            if name not in keys:
+                raise kms_not_accessible(key)
+            return key
+        alias = 'alias/' + name
+    elif key.startswith('alias/'):
+        alias = key
+    else:
+        if key not in keys:
+            raise kms_not_accessible(key)
+        return kms_key_arn(region, key)
+    if alias not in aliases:
+        raise kms_not_accessible(key)
+    return kms_key_arn(region, aliases[alias])
 
 
 def set_encryption(snapshot, kms_key):
@@ -459,6 +534,9 @@ def seed_regions():
         seed_snapshot('us-east-1', 'encrypted-snapshot', tags=prod, kms_key=kms_key_arn('us-east-1')),
         seed_snapshot('us-west-2', 'west-snapshot', zones='ab', tags=(('team', 'db'),)),
         seed_snapshot('eu-west-1', 'eu-snapshot'),
+        # GovCloud (US), where a PreSignedUrl is required for an encrypted cross-region copy
+        seed_snapshot('us-gov-west-1', 'gov-encrypted', zones='ab', kms_key=kms_key_arn('us-gov-west-1')),
+        seed_snapshot('us-gov-west-1', 'gov-plain', zones='ab'),
     ]
     regions = {}
     for snapshot in snapshots:
@@ -468,6 +546,10 @@ def seed_regions():
 
 
 def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
+    """A copy of source; kms_key: the resolved key ARN (resolve_kms_key) or None for the source's key.
+    SourceDBClusterSnapshotArn: the source's ARN (DBClusterSnapshot.SourceDBClusterSnapshotArn in
+    botocore's service model: "If the DB cluster snapshot was copied from a source DB cluster snapshot,
+    the Amazon Resource Name (ARN) for the source DB cluster snapshot, otherwise, a null value")."""
     copy = {key: value for key, value in source.items() if not key.startswith('_')}
     copy.update({
         'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
@@ -483,7 +565,7 @@ def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
     if creating_describes:
         copy['_creating'] = creating_describes
     if kms_key is not None:
-        set_encryption(copy, kms_key_arn(region))
+        set_encryption(copy, kms_key)
     return copy
 
 
@@ -758,6 +840,7 @@ COPY_PARAMS = ('SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIden
 DESCRIBE_PARAMS = ('DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotType', 'IncludeShared',
                    'IncludePublic', 'MaxRecords', 'Marker')
 DELETE_PARAMS = ('DBClusterSnapshotIdentifier',)
+DELETABLE_STATUSES = ('available', 'copying')
 
 
 def success_reply(action, request_id, fill):
@@ -775,15 +858,40 @@ def find_snapshot(standin, ref, region=None):
     return snapshot
 
 
-def check_cross_region(standin, call, source_region):
+def check_presigned_url(standin, call, source_region):
+    """Verify a PreSignedUrl when one came (InvalidParameterValue when it is wrong).
+
+    botocore's service model (CopyDBClusterSnapshotMessage.PreSignedUrl): "This setting applies only
+    to Amazon Web Services GovCloud (US) Regions. It's ignored in other Amazon Web Services Regions."
+    The stand-in deliberately still verifies one that was sent, in every region: rds_copy always sends
+    one for a cross-region copy, and a wrong signature there is a signing bug worth catching. It is
+    never required outside GovCloud (see require_presigned_url). The journal says whether one came
+    ("presigned") and whether it was verified ("presigned_verified").
+    """
     url = call.params.get('PreSignedUrl')
     if url is None:
-        if source_region != call.region:
-            raise RdsError('InvalidParameterCombination', 'PreSignedUrl is required for a cross-region copy')
         return
     verify_presigned_url(url, call.params, call.region, source_region, call.host, shifted_now(standin.config),
                          standin.config['max_skew_seconds'])
     call.presigned_verified = True
+
+
+def require_presigned_url(call, source_region, source):
+    """In GovCloud (US) regions a cross-region copy of an encrypted snapshot needs a PreSignedUrl.
+
+    botocore's service model (CopyDBClusterSnapshotMessage.PreSignedUrl): "When you are copying a DB
+    cluster snapshot from one Amazon Web Services GovCloud (US) Region to another, the URL that
+    contains a Signature Version 4 signed request ... Use the PreSignedUrl parameter when copying an
+    encrypted DB cluster snapshot from another Amazon Web Services Region. ... This setting applies
+    only to Amazon Web Services GovCloud (US) Regions." GovCloud regions: us-gov-* (botocore's
+    aws-us-gov partition, shared reference section 7). The error code for a missing one is not
+    documented; InvalidParameterCombination (a common Query-API error, 400) is the stand-in's choice.
+    """
+    if call.region.startswith(GOVCLOUD_PREFIX) and source_region != call.region \
+            and source['StorageEncrypted'] and 'PreSignedUrl' not in call.params:
+        raise RdsError('InvalidParameterCombination',
+                       'PreSignedUrl is required to copy an encrypted DB cluster snapshot from another '
+                       'AWS GovCloud (US) Region')
 
 
 # What flaky- and created-then- sources really copy
@@ -808,7 +916,7 @@ def copy_action(standin, call):
     copy_tags = parse_bool(params, 'CopyTags')
     tags = parse_tags(params)
     source_ref = snapshot_ref(source, call.region)
-    check_cross_region(standin, call, source_ref.region)
+    check_presigned_url(standin, call, source_ref.region)
 
     existing = standin.snapshots(call.region)
     if target in existing:
@@ -818,19 +926,24 @@ def copy_action(standin, call):
         raise RdsError('SnapshotQuotaExceeded',
                        'The request cannot be processed because it would exceed the maximum number of snapshots.')
     kms_key = params.get('KmsKeyId')
-    if kms_key is not None and not kms_key_known(kms_key):
-        raise RdsError('KMSKeyNotAccessibleFault',
-                       f'Specified KMS key [{kms_key}] does not exist, is not enabled or you do not have '
-                       'permissions to access it.')
+    if kms_key is not None:
+        kms_key = standin.resolve_kms_key(kms_key, call.region)
     original = find_snapshot(standin, SCRIPTED_COPY_SOURCE if scripted else source_ref)
+    # SourceDBClusterSnapshotIdentifier "Must specify a valid system snapshot in the "available" state"
+    # (botocore service model); the fault is InvalidDBClusterSnapshotStateFault (400), from its errors list
     if original['Status'] != 'available':
         raise RdsError('InvalidDBClusterSnapshotStateFault',
                        f"DBClusterSnapshot {source} is in state {original['Status']}, not available.")
+    require_presigned_url(call, source_ref.region, original)
+    if after is not None and standin.lost_reply['kms_key'] is not None:
+        kms_key = standin.resolve_kms_key(standin.lost_reply['kms_key'], call.region)
     copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []),
                      shifted_now(standin.config), standin.config['creating_describes'])
     if scripted:
         # the copy stands for one of the named source, so a client can reconcile by source
         copy['SourceDBClusterSnapshotArn'] = snapshot_arn(source_ref.region, source_ref.identifier)
+    if after is not None and standin.lost_reply['omit_source_arn']:
+        copy['SourceDBClusterSnapshotArn'] = None
     if ends is not None:
         copy['_ends'] = ends
     existing[target] = copy
@@ -884,6 +997,14 @@ def delete_action(standin, call):
     check_known_params('DeleteDBClusterSnapshot', params, DELETE_PARAMS)
     ref = snapshot_ref(required(params, 'DBClusterSnapshotIdentifier'), call.region)
     snapshot = find_snapshot(standin, ref, call.region)
+    # botocore service model, DeleteDBClusterSnapshot: "The DB cluster snapshot must be in the available
+    # state to be deleted" (errors: InvalidDBClusterSnapshotStateFault, 400), and CopyDBClusterSnapshot:
+    # "To cancel the copy operation once it is in progress, delete the target DB cluster snapshot ...
+    # while that DB cluster snapshot is in "copying" status" -- so available and copying may go.
+    if snapshot['Status'] not in DELETABLE_STATUSES:
+        raise RdsError('InvalidDBClusterSnapshotStateFault',
+                       f"DBClusterSnapshot {ref.identifier} is in state {snapshot['Status']}; only an available "
+                       'snapshot or a copying copy can be deleted.')
     del standin.snapshots(call.region)[ref.identifier]
     deleted = dict(snapshot, Status='deleted')
     return success_reply('DeleteDBClusterSnapshot', call.request_id,
@@ -961,6 +1082,9 @@ class Standin:
             self.attempts = {}
             self.requests_by_target = {}
             self.by_action_snapshot = {}
+            self.kms_keys = list(DEFAULT_KMS_KEYS)
+            self.kms_aliases = dict(DEFAULT_KMS_ALIASES)
+            self.lost_reply = dict(DEFAULT_LOST_REPLY)
             self.last = None
             self.close_blackholes()
             self.journal.truncate()
@@ -984,6 +1108,50 @@ class Standin:
         with self.lock:
             self.config.update(changes)
             return dict(self.config)
+
+    def resolve_kms_key(self, key, region):
+        """resolve_kms_key with this stand-in's keys and aliases; the caller holds self.lock."""
+        return resolve_kms_key(key, region, self.kms_keys, self.kms_aliases)
+
+    def kms(self):
+        with self.lock:
+            return {'keys': list(self.kms_keys), 'aliases': dict(self.kms_aliases)}
+
+    def add_kms(self, request):
+        """POST /__standin/kms {"keys": [key id, ...], "aliases": {"alias/name": key id}}: adds (or
+        re-points) keys and aliases; every alias must name a key that exists afterwards."""
+        if not isinstance(request, dict) or set(request) - {'keys', 'aliases'}:
+            raise ValueError('the body must be a JSON object with "keys" and/or "aliases"')
+        keys, aliases = request.get('keys', []), request.get('aliases', {})
+        if not isinstance(keys, list) or not all(isinstance(k, str) and KMS_KEY_ID_RE.fullmatch(k) for k in keys):
+            raise ValueError(f'keys must be a list of key ids matching {KMS_KEY_ID_RE.pattern}')
+        if not isinstance(aliases, dict) or not all(isinstance(a, str) and KMS_ALIAS_RE.fullmatch(a)
+                                                    for a in aliases):
+            raise ValueError(f'aliases must be an object whose names match {KMS_ALIAS_RE.pattern}')
+        with self.lock:
+            known = set(self.kms_keys) | set(keys)
+            unknown = sorted(str(key) for key in aliases.values() if key not in known)
+            if unknown:
+                raise ValueError(f"aliases name unknown key(s): {', '.join(unknown)}")
+            self.kms_keys += [key for key in keys if key not in self.kms_keys]
+            self.kms_aliases.update(aliases)
+        return self.kms()
+
+    def lost_reply_settings(self):
+        with self.lock:
+            return dict(self.lost_reply)
+
+    def set_lost_reply(self, request):
+        """POST /__standin/lost_reply (see the module text)."""
+        if not isinstance(request, dict) or set(request) - set(DEFAULT_LOST_REPLY):
+            raise ValueError(f"the body must be a JSON object with {' and/or '.join(DEFAULT_LOST_REPLY)}")
+        if 'kms_key' in request and request['kms_key'] is not None and not isinstance(request['kms_key'], str):
+            raise ValueError('kms_key must be a string (a KmsKeyId) or null')
+        if 'omit_source_arn' in request and not isinstance(request['omit_source_arn'], bool):
+            raise ValueError('omit_source_arn must be true or false')
+        with self.lock:
+            self.lost_reply.update(request)
+            return dict(self.lost_reply)
 
     def current_config(self):
         with self.lock:
@@ -1028,7 +1196,8 @@ class Standin:
         """Make the snapshots POST /__standin/seed asks for (see the module text) -> how many."""
         if not isinstance(request, dict):
             raise ValueError('the body must be a JSON object')
-        known = {'identifiers', 'prefix', 'count', 'region', 'cluster', 'snapshot_type', 'status', 'source'}
+        known = {'identifiers', 'prefix', 'count', 'region', 'cluster', 'snapshot_type', 'status', 'source',
+                 'kms_key'}
         unknown = sorted(set(request) - known)
         if unknown:
             raise ValueError(f"unknown seed field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -1067,8 +1236,14 @@ class Standin:
             taken = sorted(set(identifiers) & set(existing))
             if taken or len(set(identifiers)) != len(identifiers):
                 raise ValueError(f"snapshot(s) exist already or are named twice: {', '.join(taken) or '(twice)'}")
+            kms_key = None
+            if request.get('kms_key') is not None:
+                try:
+                    kms_key = self.resolve_kms_key(request['kms_key'], region)
+                except AwsError as error:
+                    raise ValueError(error.message) from None
             for identifier in identifiers:
-                snapshot = seed_snapshot(region, identifier, status=status)
+                snapshot = seed_snapshot(region, identifier, status=status, kms_key=kms_key)
                 snapshot.update({'DBClusterIdentifier': request.get('cluster', 'my-cluster'),
                                  'SnapshotType': request.get('snapshot_type', 'manual'),
                                  'PercentProgress': 100 if status == 'available' else 0,
@@ -1120,6 +1295,9 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
     }
     if params.get('DBClusterSnapshotIdentifier') is not None:
         entry['identifier'] = params['DBClusterSnapshotIdentifier']
+    if entry['action'] == 'CopyDBClusterSnapshot':
+        entry['kms_key_id'] = params.get('KmsKeyId')
+        entry['presigned_verified'] = bool(call and call.presigned_verified)
     if entry['action'] == 'DescribeDBClusterSnapshots':
         entry['params'] = {name: value for name, value in params.items() if name not in ('Action', 'Version')}
     shown = dict(params)
@@ -1203,6 +1381,10 @@ class Handler(BaseHandler):
             ('POST', 'config'): lambda body, query: standin.configure(awsfake.json_body(body)),
             ('POST', 'reset'): lambda body, query: standin.reset() or {'reset': True},
             ('POST', 'blackhole'): lambda body, query: {'port': standin.open_blackhole()},
+            ('GET', 'kms'): lambda body, query: standin.kms(),
+            ('POST', 'kms'): lambda body, query: standin.add_kms(awsfake.json_body(body)),
+            ('GET', 'lost_reply'): lambda body, query: standin.lost_reply_settings(),
+            ('POST', 'lost_reply'): lambda body, query: standin.set_lost_reply(awsfake.json_body(body)),
         }
         serve_control(self, method, self.path,
                       {(verb, CONTROL_PREFIX + name): route for (verb, name), route in routes.items()})

@@ -44,6 +44,8 @@ from harness import (ENV, FORM, OTHER_SECRET, SECRET, SECRETS, SESSION_SECRET, S
 
 NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
 WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
+GOV_ARN = 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:gov-encrypted'
+GOV_PLAIN_ARN = 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:gov-plain'
 SNAPSHOT1_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:my-cluster-snapshot1'
 HTTP_DATE_RE = re.compile(r'(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] '
                           r'(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT')
@@ -331,18 +333,75 @@ def tags_given_copied_or_none():
     assert none['DBClusterSnapshot']['TagList'] == []
 
 
+KEY_2 = '1234abcd-12ab-34cd-56ef-1234567890ab'
+
+
 @test
 def kms_keys():
+    """KmsKeyId: key id, key ARN, alias name or alias ARN of the request's region (botocore service
+    model); shown as the key ARN; journaled as sent. Before: every key showed as key/k, key ids other
+    than k and the alias alias/other were unknown, an ARN of another region was accepted."""
     rds_client = client()
-    for target, key in (('kms-alias', 'alias/backup'), ('kms-arn', 'arn:aws:kms:eu-west-1:123456789012:key/k')):
+    key_arn = 'arn:aws:kms:us-east-1:123456789012:key/'
+    for target, key, shown in (('kms-id', 'k', key_arn + 'k'), ('kms-id-2', KEY_2, key_arn + KEY_2),
+                               ('kms-arn', key_arn + KEY_2, key_arn + KEY_2),
+                               ('kms-alias', 'alias/backup', key_arn + 'k'), ('kms-alias-2', 'alias/other',
+                                                                              key_arn + KEY_2),
+                               ('kms-alias-arn', 'arn:aws:kms:us-east-1:123456789012:alias/other', key_arn + KEY_2)):
         snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
                                                    TargetDBClusterSnapshotIdentifier=target,
                                                    KmsKeyId=key)['DBClusterSnapshot']
-        assert snap['StorageEncrypted'] is True
-        assert snap['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/k'
-    expect_client_error(rds_client.copy_db_cluster_snapshot, 'KMSKeyNotAccessibleFault', 400,
-                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
-                        TargetDBClusterSnapshotIdentifier='kms-bad', KmsKeyId='alias/nope')
+        assert (snap['StorageEncrypted'], snap['KmsKeyId']) == (True, shown), (key, snap['KmsKeyId'])
+        line = journal_lines()[-1]
+        assert (line['target'], line['kms_key_id'], line['outcome']) == (target, key, 'ok'), line
+    for key in ('alias/nope', 'nope', 'arn:aws:kms:eu-west-1:123456789012:key/k',
+                'arn:aws:kms:us-east-1:999999999999:key/k', 'arn:aws-cn:kms:us-east-1:123456789012:key/k',
+                'arn:aws:kms:us-east-1:123456789012:alias/nope', key_arn + 'nope'):
+        message = expect_client_error(rds_client.copy_db_cluster_snapshot, 'KMSKeyNotAccessibleFault', 400,
+                                      SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                      TargetDBClusterSnapshotIdentifier='kms-bad', KmsKeyId=key)
+        assert message.startswith(f'Specified KMS key [{key}] does not exist'), message
+        assert journal_lines()[-1]['kms_key_id'] == key
+    # no KmsKeyId: the copy keeps the source's key (and the journal says none was sent)
+    snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='encrypted-snapshot',
+                                               TargetDBClusterSnapshotIdentifier='kms-inherited')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == key_arn + 'k' and journal_lines()[-1]['kms_key_id'] is None
+    # the table of keys and aliases can grow; reset restores it
+    assert control('GET', 'kms')[1] == {'keys': ['k', KEY_2], 'aliases': {'alias/backup': 'k', 'alias/other': KEY_2}}
+    assert control('POST', 'kms', {'keys': ['mrk-1'], 'aliases': {'alias/new': 'mrk-1'}})[0] == 200
+    snap = client(region='eu-west-1').copy_db_cluster_snapshot(
+        SourceDBClusterSnapshotIdentifier='eu-snapshot', TargetDBClusterSnapshotIdentifier='kms-new',
+        KmsKeyId='alias/new')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1'
+    for bad in ({'aliases': {'alias/x': 'unknown'}}, {'keys': ['bad/key']}, {'aliases': {'x': 'k'}}, {'colour': 1}):
+        assert control('POST', 'kms', bad)[0] == 400, bad
+    seeded = {'identifiers': ['seeded-encrypted'], 'kms_key': 'alias/other'}
+    assert control('POST', 'seed', seeded)[0] == 200
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='seeded-encrypted')
+    assert found['DBClusterSnapshots'][0]['KmsKeyId'] == key_arn + KEY_2
+    assert control('POST', 'seed', {'identifiers': ['seeded-bad-key'], 'kms_key': 'alias/nope'})[0] == 400
+
+
+@test
+def source_arn_only_on_copies():
+    """DBClusterSnapshot.SourceDBClusterSnapshotArn: the source's ARN if the snapshot was copied,
+    "otherwise, a null value" (botocore service model)."""
+    rds_client = client()
+    originals = rds_client.describe_db_cluster_snapshots()['DBClusterSnapshots']
+    for snap in originals:
+        if snap['DBClusterSnapshotIdentifier'] in ('my-cluster-snapshot1', 'busy-snapshot', 'encrypted-snapshot'):
+            assert 'SourceDBClusterSnapshotArn' not in snap, snap
+        if snap['DBClusterSnapshotIdentifier'] == 'kms-id':
+            assert snap['SourceDBClusterSnapshotArn'] == SNAPSHOT1_ARN
+    assert control('POST', 'seed', {'identifiers': ['seeded-original']})[0] == 200
+    snap = rds_client.describe_db_cluster_snapshots(
+        DBClusterSnapshotIdentifier='seeded-original')['DBClusterSnapshots'][0]
+    assert 'SourceDBClusterSnapshotArn' not in snap
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['seeded-original']['source_arn'] is None
+    gov = client(region='us-gov-west-1').describe_db_cluster_snapshots()['DBClusterSnapshots']
+    assert [(s['DBClusterSnapshotIdentifier'], s.get('SourceDBClusterSnapshotArn')) for s in gov] == [
+        ('gov-encrypted', None), ('gov-plain', None)]
+    assert gov[0]['DBClusterSnapshotArn'] == GOV_ARN
 
 
 @test
@@ -395,11 +454,29 @@ def cross_region_with_botocore_presigned_url():
 
 
 @test
-def cross_region_without_presigned_url_fails():
-    message = expect_client_error(client().copy_db_cluster_snapshot, 'InvalidParameterCombination', 400,
-                                  SourceDBClusterSnapshotIdentifier=WEST_ARN,
-                                  TargetDBClusterSnapshotIdentifier='no-presign')
-    assert message == 'PreSignedUrl is required for a cross-region copy'
+def presigned_url_required_only_in_govcloud():
+    """botocore service model, CopyDBClusterSnapshotMessage.PreSignedUrl: for a copy "from one AWS
+    GovCloud (US) Region to another" of an encrypted snapshot; "ignored in other AWS Regions". Before:
+    required for every cross-region copy."""
+    snap = client().copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                             TargetDBClusterSnapshotIdentifier='no-presign')['DBClusterSnapshot']
+    assert snap['SourceDBClusterSnapshotArn'] == WEST_ARN
+    line = journal_lines()[-1]
+    assert (line['outcome'], line['presigned'], line['presigned_verified']) == ('ok', False, False)
+    gov = client(region='us-gov-east-1')
+    message = expect_client_error(gov.copy_db_cluster_snapshot, 'InvalidParameterCombination', 400,
+                                  SourceDBClusterSnapshotIdentifier=GOV_ARN, TargetDBClusterSnapshotIdentifier='gov-1',
+                                  KmsKeyId='k')
+    assert 'PreSignedUrl is required' in message, message
+    # unencrypted: not required even in GovCloud; encrypted with botocore's PreSignedUrl: verified
+    snap = gov.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=GOV_PLAIN_ARN,
+                                        TargetDBClusterSnapshotIdentifier='gov-2')['DBClusterSnapshot']
+    assert snap['DBClusterSnapshotArn'] == 'arn:aws-us-gov:rds:us-gov-east-1:123456789012:cluster-snapshot:gov-2'
+    snap = gov.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=GOV_ARN, TargetDBClusterSnapshotIdentifier='gov-3',
+                                        KmsKeyId='k', SourceRegion='us-gov-west-1')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == 'arn:aws-us-gov:kms:us-gov-east-1:123456789012:key/k'
+    line = journal_lines()[-1]
+    assert (line['region'], line['presigned'], line['presigned_verified']) == ('us-gov-east-1', True, True)
 
 
 @test
@@ -538,6 +615,27 @@ def delete_snapshot():
 
 
 @test
+def delete_only_available_or_copying():
+    """DeleteDBClusterSnapshot: "must be in the available state to be deleted", a copy in "copying"
+    status may be deleted to cancel it (botocore service model); InvalidDBClusterSnapshotStateFault (400)
+    otherwise. Before: any snapshot was deleted."""
+    reset()
+    rds_client = client()
+    message = expect_client_error(rds_client.delete_db_cluster_snapshot, 'InvalidDBClusterSnapshotStateFault', 400,
+                                  DBClusterSnapshotIdentifier='busy-snapshot')
+    assert 'creating' in message, message
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='cancelled')
+    deleted = rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='cancelled')['DBClusterSnapshot']
+    assert deleted['DBClusterSnapshotIdentifier'] == 'cancelled'
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='ends-failed-1',
+                                        TargetDBClusterSnapshotIdentifier='failed-copy')
+    assert describe_one('failed-copy') == ('failed', 0)
+    expect_client_error(rds_client.delete_db_cluster_snapshot, 'InvalidDBClusterSnapshotStateFault', 400,
+                        DBClusterSnapshotIdentifier='failed-copy')
+
+
+@test
 def config_and_quota():
     reset()
     assert control('POST', 'config', {'snapshot_quota': 3})[1]['snapshot_quota'] == 3
@@ -591,7 +689,10 @@ def stats_last_and_journal():
         'source': 'my-cluster-snapshot1', 'target': 'counted', 'verified': True, 'presigned': False}
     assert lines[2]['verified'] is False and lines[2]['region'] == 'us-east-1'
     assert set(lines[0]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
-                             'presigned'}
+                             'presigned', 'kms_key_id', 'presigned_verified'}
+    assert (lines[0]['kms_key_id'], lines[0]['presigned_verified']) == (None, False)
+    assert set(lines[2]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
+                             'presigned', 'params'}
 
 
 @test
@@ -603,16 +704,16 @@ def describe_and_delete_counted_per_snapshot_and_journaled():
                         DBClusterSnapshotIdentifier='nope')
     rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='my-cluster', SnapshotType='manual',
                                              IncludeShared=True, MaxRecords=20)
-    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='busy-snapshot')
+    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='encrypted-snapshot')
     assert stats()['by_action_snapshot'] == {
         'DescribeDBClusterSnapshots': {'my-cluster-snapshot1': 1, 'nope': 1, '*': 1},
-        'DeleteDBClusterSnapshot': {'busy-snapshot': 1}}
+        'DeleteDBClusterSnapshot': {'encrypted-snapshot': 1}}
     lines = journal_lines()
     assert [(line['action'], line.get('identifier'), line['outcome']) for line in lines] == [
         ('DescribeDBClusterSnapshots', 'my-cluster-snapshot1', 'ok'),
         ('DescribeDBClusterSnapshots', 'nope', 'DBClusterSnapshotNotFoundFault'),
         ('DescribeDBClusterSnapshots', None, 'ok'),
-        ('DeleteDBClusterSnapshot', 'busy-snapshot', 'ok')]
+        ('DeleteDBClusterSnapshot', 'encrypted-snapshot', 'ok')]
     assert lines[2]['params'] == {'DBClusterIdentifier': 'my-cluster', 'SnapshotType': 'manual',
                                   'IncludeShared': 'true', 'MaxRecords': '20'}, lines[2]
     assert lines[0]['params'] == {'DBClusterSnapshotIdentifier': 'my-cluster-snapshot1'}
@@ -862,11 +963,12 @@ def flaky_retried_by_botocore_and_cross_region():
         assert (snap['DBClusterSnapshotIdentifier'], snap['SourceDBClusterSnapshotArn']) == \
             (target, scripted_source_arn(source))
     assert stats()['attempts'] == {'flaky-Throttling-2|boto-throttled': 3, 'flaky-reset-1|boto-reset': 2}
-    # an ARN source in another region: the failure comes first, then the PreSignedUrl is required and checked
+    # an ARN source in another region: the failure comes first, then a PreSignedUrl that came is checked
     west_flaky = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:flaky-503-1'
     params = copy_params(west_flaky, 'flaky-west')
     expect_raw_error(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2'))), 'ServiceUnavailable', 503)
-    expect_raw_error(rds(params), 'InvalidParameterCombination', 400)
+    stale = presigned_url(params, 'us-west-2', when=datetime.datetime.utcnow() - datetime.timedelta(hours=2))
+    expect_raw_error(rds(dict(params, PreSignedUrl=stale)), 'InvalidParameterValue', 400, 'has expired')
     copied_snapshot(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2')))[2], 'flaky-west', west_flaky)
     assert control('GET', 'last')[1]['presigned_verified'] and stats()['attempts'][f'{west_flaky}|flaky-west'] == 3
 
@@ -912,6 +1014,36 @@ def created_then_reply_lost_after_exactly_one_copy():
                       socket.timeout)
     wait_for_log('created-then-timeout (client disconnected)')
     assert stats()['copies_created'] == 5
+
+
+@test
+def lost_reply_copy_with_another_key_or_no_source_arn():
+    """POST /__standin/lost_reply: the copy a created-then- source makes carries another KMS key, or no
+    SourceDBClusterSnapshotArn, so a client's reconciliation after a lost reply can be tested."""
+    reset()
+    assert control('GET', 'lost_reply') == (200, {'kms_key': None, 'omit_source_arn': False})
+    assert control('POST', 'lost_reply', {'kms_key': 'alias/other'})[1] == {'kms_key': 'alias/other',
+                                                                            'omit_source_arn': False}
+    assert rds(copy_params('created-then-503', 'lost-key', KmsKeyId='k'))[0] == 503
+    rds_client = client()
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='lost-key')['DBClusterSnapshots'][0]
+    assert found['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/' + KEY_2
+    assert found['SourceDBClusterSnapshotArn'] == scripted_source_arn('created-then-503')
+    assert journal_lines()[0]['kms_key_id'] == 'k'
+    # other scripted sources are not affected
+    snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='flaky-503-0',
+                                               TargetDBClusterSnapshotIdentifier='not-lost', KmsKeyId='k')
+    assert snap['DBClusterSnapshot']['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/k'
+    assert control('POST', 'lost_reply', {'kms_key': None, 'omit_source_arn': True})[0] == 200
+    assert isinstance(no_reply(signed_request(copy_params('created-then-reset', 'lost-arn'))),
+                      http.client.RemoteDisconnected)
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='lost-arn')['DBClusterSnapshots'][0]
+    assert 'SourceDBClusterSnapshotArn' not in found and found['StorageEncrypted'] is False
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['lost-arn']['source_arn'] is None
+    for bad in ({'kms_key': 5}, {'omit_source_arn': 'yes'}, {'colour': 1}, []):
+        assert control('POST', 'lost_reply', bad)[0] == 400, bad
+    reset()
+    assert control('GET', 'lost_reply')[1] == {'kms_key': None, 'omit_source_arn': False}
 
 
 @test
