@@ -39,6 +39,10 @@ SELECT tags FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', '
 -- a KMS key
 SELECT kms_key_id, storage_encrypted
   FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-kms', kms_key => 'k');
+-- sent as given (the stand-in journals KmsKeyId); an alias comes back as the ARN of its key
+SELECT standin_last()->>'kms_key_id' AS kms_key_sent;
+SELECT kms_key_id
+  FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-kms-alias', kms_key => 'alias/other');
 
 -- the jsonb twin is shaped like boto3's response['DBClusterSnapshot']
 SELECT rds_copy.rds_copy_db_cluster_snapshot_jsonb('my-cluster-snapshot1', 'copy-jsonb-1',
@@ -48,15 +52,28 @@ SELECT key, jsonb_typeof(value) AS type,
   FROM jsonb_each(:'j') ORDER BY key;
 SELECT :'j'::jsonb->>'SnapshotCreateTime' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$' AS iso_8601;
 
--- cross-region: the stand-in requires a PreSignedUrl for a source in another
--- region and checks it with botocore's signer
+-- cross-region: rds_copy sends a PreSignedUrl for a source in another region (AWS
+-- needs one only in GovCloud and ignores it elsewhere); the stand-in checks it with
+-- botocore's signer whenever one comes
 SELECT db_cluster_snapshot_identifier, source_db_cluster_snapshot_arn, status
   FROM rds_copy.rds_copy_db_cluster_snapshot(
     source        => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
     target        => 'copy-from-west',
     kms_key       => 'k',
     source_region => 'us-west-2');
-SELECT standin_last()->>'presigned' AS presigned_url_verified;
+SELECT standin_last()->>'presigned' AS presigned_url_sent,
+       standin_last()->>'presigned_verified' AS presigned_url_verified;
+
+-- GovCloud (US): an encrypted snapshot from another GovCloud region needs the PreSignedUrl
+SET rds_copy.region = 'us-gov-east-1';
+SELECT db_cluster_snapshot_identifier, kms_key_id, status
+  FROM rds_copy.rds_copy_db_cluster_snapshot(
+    source        => 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:gov-encrypted',
+    target        => 'copy-from-gov',
+    kms_key       => 'k',
+    source_region => 'us-gov-west-1');
+SELECT standin_last()->>'region' AS region, standin_last()->>'presigned_verified' AS presigned_url_verified;
+RESET rds_copy.region;
 
 -- session credentials (X-Amz-Security-Token, signed)
 SET rds_copy.profile = 'session';

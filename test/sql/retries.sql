@@ -48,6 +48,11 @@ SELECT s->>'Status' AS status
 -- a target that exists with another source is a real conflict
 SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('encrypted-snapshot', 'reconcile-other');
 SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('flaky-503-1', 'reconcile-other')$$);
+-- ... and so is one copied from the same source with another KMS key: the
+-- stand-in makes the lost reply's copy with alias/other's key instead of k
+\! /usr/bin/python3 test/standin/fakectl.py "$RDS_STANDIN_URL/__standin/lost_reply" '{"kms_key": "alias/other"}' "$RDS_STANDIN_CA"
+SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('created-then-reset', 'reconcile-key', kms_key => 'k')$$);
+\! /usr/bin/python3 test/standin/fakectl.py "$RDS_STANDIN_URL/__standin/lost_reply" '{"kms_key": null}' "$RDS_STANDIN_CA"
 -- without an unanswered attempt before it, AlreadyExists is not reconciled
 SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'reconcile-reset')$$)).state;
 

@@ -10,11 +10,11 @@ One process runs three servers on 127.0.0.1, on ports the OS picks, and once the
              token GET /latest/meta-data/iam/security-credentials/ and .../rds-copy-test-role
   container  plain HTTP, like ECS/EKS's 169.254.170.2 or a FULL_URI: GET /v2/credentials/<id> (and the
              configured credentials_path) with "Authorization: <auth_token>"
-  sts        HTTPS (--cert/--key), Query API 2011-06-15: AssumeRole (SigV4, verified by rds_standin's
+  sts        HTTPS (--cert/--key), Query API 2011-06-15: AssumeRole (SigV4, verified by awsfake's
              verify_sigv4 for service sts) and AssumeRoleWithWebIdentity (unsigned)
 
 Every successful fetch issues a new access key AKIDTEMP<8 digits>; its secret and session token are
-rds_standin.temporary_credential(key), so rds_standin.py accepts it. Expiration = now + lifetime.
+awsfake.temporary_credential(key), so rds_standin.py accepts it. Expiration = now + lifetime.
 
 Each server has the control API GET /__fake/stats, GET|POST /__fake/config (DEFAULTS, SETTING_CHECKS,
 MODES) and POST /__fake/reset (its settings and counters only). <state-dir>/credentials-journal.jsonl
@@ -28,8 +28,9 @@ What lives in this file, top to bottom:
   * FakeHandler: control API, modes, journal and log line for every server
   * ImdsHandler, ContainerHandler, StsHandler (with the STS parameter checks and XML replies)
   * main()
-Shared with rds_standin.py by import: temporary credentials, SigV4 verification, Query-API errors and
-XML, the server and BaseHandler plumbing (bodies, delayed replies), the ready file.
+From awsfake.py (shared with rds_standin.py): temporary credentials, SigV4 verification, Query-API
+errors and XML, the journal file, the server and BaseHandler plumbing (bodies, delayed replies, the
+control-endpoint dispatcher), the ready file and the SIGTERM handling.
 """
 
 import argparse
@@ -51,15 +52,15 @@ from collections import namedtuple
 from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import rds_standin  # noqa: E402  (lives next to this file)
-from rds_standin import RdsError as ServiceError  # noqa: E402  (code, message, HTTP status)
-from rds_standin import Reply, utcnow  # noqa: E402
+import awsfake  # noqa: E402  (lives next to this file)
+from awsfake import AwsError as ServiceError  # noqa: E402  (code, message, HTTP status)
+from awsfake import Reply, utcnow  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------
 # Constants
 
 HOST = '127.0.0.1'
-ACCOUNT = rds_standin.ACCOUNT
+ACCOUNT = awsfake.ACCOUNT
 STS_VERSION = '2011-06-15'
 STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
 CONTROL_PREFIX = '/__fake/'
@@ -80,6 +81,7 @@ ROLE_ARN_RE = re.compile(r'arn:aws:iam::\d{12}:role/[\w+=,.@-]+', re.ASCII)
 SESSION_NAME_RE = re.compile(r'[\w+=,.@-]{2,64}', re.ASCII)
 DURATION_RANGE = range(900, 43200 + 1)
 SLOW_SECONDS = 5
+STS_MAX_SKEW_SECONDS = 300   # allowed |X-Amz-Date - now| of a signed STS request, as rds_standin's default
 NOT_JSON = b'<html>oops</html>'
 
 MODES = ('ok', 'down', 'slow', 'malformed', 'not-json', 'error')
@@ -109,7 +111,7 @@ def aws_time(moment):
 
 
 def log(message):
-    rds_standin.log(message, FakeHandler.log_name)
+    awsfake.log(message, FakeHandler.log_name)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -129,27 +131,14 @@ class Issuer:
         with self.lock:
             self.count += 1
             access_key = f'AKIDTEMP{self.count:08d}'
-        credential = rds_standin.temporary_credential(access_key)
+        credential = awsfake.temporary_credential(access_key)
         expiration = aws_time(utcnow() + datetime.timedelta(seconds=lifetime_seconds))
         return Issued(access_key, credential.secret, credential.token, expiration)
 
 
-class Journal:
+def Journal(state_dir):
     """<state-dir>/credentials-journal.jsonl, appended to by all three servers."""
-
-    def __init__(self, state_dir):
-        os.makedirs(state_dir, exist_ok=True)
-        self.lock = threading.Lock()
-        self.file = open(os.path.join(state_dir, 'credentials-journal.jsonl'), 'a', encoding='utf-8')
-        os.chmod(self.file.name, 0o644)
-
-    def write(self, entry):
-        with self.lock:
-            self.file.write(json.dumps(entry) + '\n')
-            self.file.flush()
-
-    def close(self):
-        self.file.close()
+    return awsfake.JsonlJournal(state_dir, 'credentials-journal.jsonl')
 
 
 class Fake:
@@ -222,7 +211,7 @@ class ImdsFake(Fake):
 # ------------------------------------------------------------------------------------------------
 # Request handling common to the three servers
 
-class FakeHandler(rds_standin.BaseHandler):
+class FakeHandler(awsfake.BaseHandler):
     """Routes /__fake/ to the control API and everything else through the configured mode to answer().
 
     Subclasses define answer(method, path, body, settings, details) -> Reply, which raises ServiceError to
@@ -253,7 +242,7 @@ class FakeHandler(rds_standin.BaseHandler):
         fake = self.server.standin
         settings = fake.settings()
         details = dict.fromkeys(JOURNAL_FIELDS)
-        details.update(ts=rds_standin.iso_ms(utcnow()), server=fake.name, request_id=str(uuid.uuid4()),
+        details.update(ts=awsfake.iso_ms(utcnow()), server=fake.name, request_id=str(uuid.uuid4()),
                        method=method, path=path)
         if settings['mode'] == 'down':
             self.close_connection = True
@@ -298,24 +287,15 @@ class FakeHandler(rds_standin.BaseHandler):
 
     def handle_control(self, method, path):
         fake = self.server.standin
-        route = (method, path[len(CONTROL_PREFIX):])
-        try:
-            body = self.read_body(optional=True)
-            if route == ('GET', 'stats'):
-                status, document = 200, fake.stats()
-            elif route == ('GET', 'config'):
-                status, document = 200, fake.settings()
-            elif route == ('POST', 'config'):
-                status, document = 200, fake.configure(json.loads(body or b'{}'))
-            elif route == ('POST', 'reset'):
-                fake.reset()
-                status, document = 200, {'reset': True}
-            else:
-                status, document = 404, {'error': f'no {method} {path}'}
-        except (ValueError, ServiceError) as error:
-            status, document = 400, {'error': str(error)}
-        self.send_json(status, document)
-        log(f'{fake.name} {self.client_address[0]} {method} {path} -> {status}')
+        routes = {
+            ('GET', 'stats'): lambda body, query: fake.stats(),
+            ('GET', 'config'): lambda body, query: fake.settings(),
+            ('POST', 'config'): lambda body, query: fake.configure(awsfake.json_body(body)),
+            ('POST', 'reset'): lambda body, query: fake.reset() or {'reset': True},
+        }
+        awsfake.serve_control(self, method, self.path,
+                              {(verb, CONTROL_PREFIX + name): route for (verb, name), route in routes.items()},
+                              log_prefix=f'{fake.name} ')
 
 
 def json_reply(status, document, outcome='ok'):
@@ -449,7 +429,7 @@ def check_web_identity(params, expected_token):
 
 def sts_credentials_reply(action, params, request_id, issued, complete):
     """<action>Response for valid params; without Credentials unless complete."""
-    root, result = rds_standin.response_tree(action, request_id, STS_NAMESPACE)
+    root, result = awsfake.response_tree(action, request_id, STS_NAMESPACE)
     if complete:
         credentials = ET.SubElement(result, 'Credentials')
         for name, value in (('AccessKeyId', issued.access_key), ('SecretAccessKey', issued.secret),
@@ -465,7 +445,7 @@ def sts_credentials_reply(action, params, request_id, issued, complete):
     if web_identity:
         ET.SubElement(result, 'Provider').text = WEB_IDENTITY_PROVIDER
         ET.SubElement(result, 'Audience').text = WEB_IDENTITY_AUDIENCE
-    return Reply(200, rds_standin.serialize(root))
+    return Reply(200, awsfake.serialize(root))
 
 
 class StsHandler(FakeHandler):
@@ -474,7 +454,7 @@ class StsHandler(FakeHandler):
     def answer(self, method, path, body, settings, details):
         if (method, path) != ('POST', '/'):
             raise ServiceError('InvalidAction', f'{method} {path} is not served; use POST /.', 404)
-        params = rds_standin.lenient_params(body)
+        params = awsfake.lenient_params(body)
         action = params.get('Action')
         details.update(action=action, role_arn=params.get('RoleArn'),
                        role_session_name=params.get('RoleSessionName'), external_id='ExternalId' in params)
@@ -483,11 +463,11 @@ class StsHandler(FakeHandler):
                                                 f"{params.get('Version')}")
         if self.ACTIONS[action]:
             header_pairs = self.headers.items()
-            details['source_akid'] = rds_standin.claimed_scope(header_pairs).access_key
-            rds_standin.verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
-                                     rds_standin.DEFAULT_CONFIG['max_skew_seconds'], service='sts')
+            details['source_akid'] = awsfake.claimed_scope(header_pairs).access_key
+            awsfake.verify_sigv4('POST', self.path, header_pairs, body, utcnow(),
+                                     STS_MAX_SKEW_SECONDS, service='sts')
         self.check_content_type()
-        params = rds_standin.parse_form(body)
+        params = awsfake.parse_form(body)
         duration = check_role_params(params)
         if action == 'AssumeRole':
             check_assume_role(params)
@@ -500,7 +480,7 @@ class StsHandler(FakeHandler):
         return ServiceError('InvalidParameterValue', 'Injected error (mode "error").')
 
     def error_reply(self, error, request_id):
-        return rds_standin.error_reply(error, request_id, STS_NAMESPACE)
+        return awsfake.error_reply(error, request_id, STS_NAMESPACE)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -519,20 +499,20 @@ def main(argv=None):
     args = parse_args(argv)
     journal = Journal(args.state_dir)
     issuer = Issuer()
-    tls = rds_standin.server_tls_context(args.cert, args.key)
+    tls = awsfake.server_tls_context(args.cert, args.key)
     servers = {
-        'imds': rds_standin.StandinServer(HOST, 0, None, ImdsFake('imds', issuer, journal), ImdsHandler),
-        'container': rds_standin.StandinServer(HOST, 0, None, Fake('container', issuer, journal), ContainerHandler),
-        'sts': rds_standin.StandinServer(HOST, 0, tls, Fake('sts', issuer, journal), StsHandler),
+        'imds': awsfake.AwsFakeServer(HOST, 0, None, ImdsFake('imds', issuer, journal), ImdsHandler),
+        'container': awsfake.AwsFakeServer(HOST, 0, None, Fake('container', issuer, journal), ContainerHandler),
+        'sts': awsfake.AwsFakeServer(HOST, 0, tls, Fake('sts', issuer, journal), StsHandler),
     }
     ports = {name: server.server_address[1] for name, server in servers.items()}
 
     def started():
         if args.ready_file:
-            rds_standin.write_ready_file(args.ready_file, json.dumps(ports) + '\n')
+            awsfake.write_ready_file(args.ready_file, json.dumps(ports) + '\n')
         log(f"listening: imds http://{HOST}:{ports['imds']}/ container http://{HOST}:{ports['container']}/ "
             f"sts https://{HOST}:{ports['sts']}/ (pid {os.getpid()})")
-    rds_standin.serve_until_signalled(list(servers.values()), started)
+    awsfake.serve_until_signalled(list(servers.values()), started)
     journal.close()
     log('stopped')
     return 0

@@ -3,26 +3,22 @@
 
   rds_standin.py --port N --cert F --key F --state-dir D [--host 127.0.0.1] [--ready-file F]
 
-What lives in this file, top to bottom:
-  * constants: API version, XML namespace, account, test credentials, error -> HTTP status table
-  * temporary credentials: any AKIDTEMP... key is known, its secret and token derived from the key
-    (temporary_credential; fake_credentials.py issues such keys with the same function)
-  * SigV4 verification of the Authorization header and of a CopyDBClusterSnapshot PreSignedUrl;
-    the expected signatures are computed by botocore's own SigV4Auth / SigV4QueryAuth
-  * request parameter parsing and validation (form body, Tags.Tag.N.*, booleans, identifiers)
-  * the snapshot model: seed data per region, copies, copy progress, XML rendering
+What lives in this file, top to bottom (server plumbing, SigV4 and XML basics: awsfake.py):
+  * constants: API version, XML namespace, KMS keys and aliases, settings, RDS fault -> HTTP status
+  * request parameter parsing and validation (Tags.Tag.N.*, booleans, identifiers, ARNs)
+  * PreSignedUrl checks (its signature is recomputed by botocore's SigV4QueryAuth, in awsfake)
+  * the snapshot model: seed data per region, KMS key resolution, copies, copy progress, XML rendering
   * scripted faults: SourceDBClusterSnapshotIdentifier "fault-...", "flaky-..." and "created-then-..."
     on CopyDBClusterSnapshot (listed below); scripted copies "ends-..." and "delayed-..."
   * the actions CopyDBClusterSnapshot, DescribeDBClusterSnapshots, DeleteDBClusterSnapshot
   * Standin: in-memory state, counters, the /__standin/ control API and <state-dir>/journal.jsonl
     (journal lines and /__standin/last name the signing access key as "akid")
-  * the server (ThreadingHTTPServer, TLS unless no context is given, loopback only), the generic
-    BaseHandler (body, replies, delays, resets, drips, chunks), the RDS Handler and main()
+  * the RDS Handler and main()
 
 Scripted behaviour, chosen by the SourceDBClusterSnapshotIdentifier of a CopyDBClusterSnapshot
 whose signature was verified. fault- names are matched on the parameter as given, flaky- and
-created-then- names also on the identifier at the end of a cluster-snapshot ARN (the ARN's region
-then decides, as for any source, whether a PreSignedUrl is required).
+created-then- names also on the identifier at the end of a cluster-snapshot ARN (a PreSignedUrl that
+comes along is verified, as for any source).
   fault-<Code>              ErrorResponse with that code, status from ERROR_STATUS (else 400)
   fault-http-500-html       500, text/html body          fault-http-503-empty   503, empty body
   fault-not-xml             200 "this is not xml"        fault-wrong-root       200 <Something/>
@@ -65,6 +61,8 @@ then decides, as for any source, whether a PreSignedUrl is required).
                               503       ServiceUnavailable (503) ErrorResponse
                               garbage   200 "not xml"
                             A retry finds DBClusterSnapshotAlreadyExistsFault; Describe shows the copy.
+                            POST /__standin/lost_reply changes what that copy carries (another KMS
+                            key, no SourceDBClusterSnapshotArn), to test a client's reconciliation.
   ends-<status>-<n>         a real copy (as flaky- makes it) that advances as usual on each Describe that
                             returns it, but stops at 99 percent: the n-th such Describe (n >= 1) shows
                             Status <status> (failed, incompatible-restore, deleted, ... or copying) with
@@ -76,9 +74,18 @@ then decides, as for any source, whether a PreSignedUrl is required).
 Attempts of CopyDBClusterSnapshot are counted per "source|target" (any source, once the signature,
 action and both identifiers are there); requests naming a TargetDBClusterSnapshotIdentifier per
 target, whatever their outcome. Status 0 in /__standin/last means that no HTTP reply was sent.
-Journal lines carry action, region, akid, source, target, outcome, verified, presigned; requests that
-name a DBClusterSnapshotIdentifier also "identifier", and DescribeDBClusterSnapshots requests "params"
-(their parameters but Action and Version: filters, MaxRecords, Marker).
+Journal lines carry action, region, akid, source, target, outcome, verified, presigned (a PreSignedUrl
+came); CopyDBClusterSnapshot requests also "kms_key_id" (KmsKeyId as sent, null if none) and
+"presigned_verified"; requests that name a DBClusterSnapshotIdentifier also "identifier", and
+DescribeDBClusterSnapshots requests "params" (their parameters but Action and Version: filters,
+MaxRecords, Marker).
+
+AWS behaviour followed (sources named at each place in the code): KmsKeyId may be a key id, key ARN,
+alias name or alias ARN of the request's region and is shown as the key ARN (aliases resolved with
+the table of GET/POST /__standin/kms); SourceDBClusterSnapshotArn only on copies; a PreSignedUrl is
+required only in GovCloud (us-gov-*) for a cross-region copy of an encrypted snapshot, and verified
+whenever one comes; DeleteDBClusterSnapshot only of available snapshots and copying copies; fault
+codes and HTTP statuses from botocore's service model.
 The outcome of a flaky-/created-then- reply (journal, stats "rejected") is the error code of an
 ErrorResponse, else the flaky-/created-then- name; created-then- ones count as rejected although
 the copy exists.
@@ -115,16 +122,29 @@ Control API (JSON in and out):
   POST /__standin/seed       {"identifiers": [id, ...]} or {"prefix": "p-", "count": n}, and optionally
                              "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual),
                              "status" (available; percent 100, else 0), "source" (an identifier or
-                             ARN: SourceDBClusterSnapshotArn, as a copy of it would have) -> {"seeded": n}:
+                             ARN: SourceDBClusterSnapshotArn, as a copy of it would have; without
+                             it the snapshot is an original and has none), "kms_key" (a KmsKeyId:
+                             encrypted with that key) -> {"seeded": n}:
                              snapshots made without a request (none is counted). 400, and nothing made,
                              when one exists already. prefix+count names are prefix + 4 digits.
+  GET  /__standin/kms        {"keys": [key id, ...], "aliases": {"alias/name": key id}}: the KMS keys that
+                             exist (the same ids in every region; default k and
+                             1234abcd-12ab-34cd-56ef-1234567890ab) and the aliases KMS resolves (default
+                             alias/backup -> k, alias/other -> 1234abcd-...); POST the same shape to add
+                             keys and aliases (400 if an alias names an unknown key)
+  GET  /__standin/lost_reply {"kms_key": null, "omit_source_arn": false}; POST to change: the copy that a
+                             created-then- source makes is encrypted with kms_key (any KmsKeyId form,
+                             resolved in the request's region) instead of the key requested, and/or
+                             carries no SourceDBClusterSnapshotArn (omit_source_arn true). Until reset.
   POST /__standin/blackhole  -> {"port": p}: a socket listening on 127.0.0.1:p with backlog 0 that
                              never accepts; the stand-in itself connects to it twice (kept open) so
                              its accept queue is full and Linux drops further SYNs: a connect() to p
                              hangs until the client's timeout. Closed on reset and at exit.
 
-fake_credentials.py imports this module for the temporary credentials, SigV4 verification (any
-service), the Query-API error and reply XML, BaseHandler, StandinServer and write_ready_file.
+The server plumbing, SigV4 verification (botocore), the temporary credentials, the Query-API
+XML and the journal file live in awsfake.py, shared with fake_credentials.py; this file holds what
+is RDS's. Names tests use from before (RdsError, verify_sigv4, temporary_credential, ...) are
+still importable from here.
 
 Only the Python standard library and Debian's python3-botocore are used. Secrets (secret keys,
 session tokens, Authorization values) are never logged, journaled or returned.
@@ -135,56 +155,46 @@ import dataclasses
 import datetime
 import email.utils
 import gzip
-import hashlib
-import hmac
-import http.server
-import ipaddress
-import json
 import math
 import os
 import re
 import select
-import signal
 import socket
-import socketserver
-import ssl
-import struct
 import sys
 import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import namedtuple
-from urllib.parse import parse_qsl, unquote, urlsplit
-
-from botocore.auth import SigV4Auth, SigV4QueryAuth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import awsfake  # noqa: E402  (lives next to this file)
+from awsfake import (ACCOUNT, REGION_RE, AwsError, BaseHandler, Reply, check_not_expired,  # noqa: E402
+                     check_presign_signature, claimed_scope, iso_ms, known_credential, lenient_params,
+                     loopback_host, parse_amz_date, parse_form, serialize, serve_control, serve_until_signalled,
+                     server_tls_context, split_presigned_url, token_matches, utcnow, verify_sigv4,
+                     write_ready_file)
+# re-exported for the self-tests and older callers
+from awsfake import Credential, botocore_signature, temporary_credential  # noqa: E402,F401
 
 # ------------------------------------------------------------------------------------------------
 # Constants
 
 API_VERSION = '2014-10-31'
 NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/'
-ACCOUNT = '123456789012'
 SERVICE = 'rds'
-FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
-AMZ_DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 CONTROL_PREFIX = '/__standin/'
-MAX_BODY_BYTES = 1024 * 1024
 MAX_PRESIGN_EXPIRES = 7 * 24 * 3600
 
-Credential = namedtuple('Credential', 'secret token')
-CREDENTIALS = {
-    'AKIDEXAMPLE': Credential('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', None),
-    'AKIDSESSIONEXAMPLE': Credential('sessionsecret/EXAMPLE+KEY', 'FAKESESSIONTOKEN/abc+def=='),
-    'AKIDOTHER': Credential('otherSecretKeyEXAMPLE', None),
-}
-
-TEMP_KEY_RE = re.compile(r'AKIDTEMP[0-9A-Z]{8,}')
-
-KMS_KEY_ARN_RE = re.compile(r'arn:aws:kms:[a-z0-9-]+:123456789012:key/k')
-KMS_KEY_NAMES = ('k', 'alias/backup')
+# The stand-in's KMS: key ids that exist (the same ids in every region) and aliases -> key id.
+# KmsKeyId may be "the key ARN, key ID, alias ARN, or alias name" (botocore service model,
+# CopyDBClusterSnapshotMessage.KmsKeyId); at AWS, KMS resolves an alias to its key, here this table
+# does (GET/POST /__standin/kms shows and extends it; reset restores it).
+DEFAULT_KMS_KEYS = ('k', '1234abcd-12ab-34cd-56ef-1234567890ab')
+DEFAULT_KMS_ALIASES = {'alias/backup': 'k', 'alias/other': '1234abcd-12ab-34cd-56ef-1234567890ab'}
+KMS_ARN_RE = re.compile(r'arn:([a-z-]+):kms:([a-z0-9-]+):([0-9]{12}):((key|alias)/(.+))')
+KMS_KEY_ID_RE = re.compile(r'[A-Za-z0-9-]{1,64}')
+KMS_ALIAS_RE = re.compile(r'alias/[A-Za-z0-9/_-]{1,250}')
+GOVCLOUD_PREFIX = 'us-gov-'
 
 # expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
 # clock_offset_seconds: shifts the stand-in's "now" (checks, Date header); the only one that may be negative
@@ -193,31 +203,25 @@ DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds
                   'expired_keys_up_to': 0, 'clock_offset_seconds': 0, 'progress_step': 50,
                   'creating_describes': 0}
 SETTING_MAXIMUM = {'progress_step': 100}
+# What a created-then- source's copy carries (POST /__standin/lost_reply): kms_key, a KmsKeyId to use
+# instead of the one requested (null: as requested); omit_source_arn: no SourceDBClusterSnapshotArn
+DEFAULT_LOST_REPLY = {'kms_key': None, 'omit_source_arn': False}
 SIGNED_SETTINGS = ('clock_offset_seconds',)
 MAX_SETTING = 1e9
 
-ERROR_STATUS = {
-    'MissingAuthenticationToken': 403,
-    'InvalidClientTokenId': 403,
-    'SignatureDoesNotMatch': 403,
-    'AccessDenied': 403,
-    'AccessDeniedException': 403,
-    'ExpiredToken': 403,
-    'DBClusterSnapshotNotFoundFault': 404,
-    'MissingContentLength': 411,
-    'RequestEntityTooLarge': 413,
-    'InternalFailure': 500,
-    'ServiceUnavailable': 503,
-}
+# Faults of the actions served, with their status. Source: botocore's service model
+# (data/rds/2014-10-31/service-2.json), each fault shape's "error" block: DBClusterSnapshotNotFoundFault
+# httpStatusCode 404; DBClusterSnapshotAlreadyExistsFault, InvalidDBClusterSnapshotStateFault,
+# InvalidDBClusterStateFault, SnapshotQuotaExceededFault (wire code "SnapshotQuotaExceeded") and
+# KMSKeyNotAccessibleFault 400. The common Query-API errors are in awsfake.ERROR_STATUS.
+RDS_ERROR_STATUS = dict(awsfake.ERROR_STATUS, DBClusterSnapshotNotFoundFault=404)
 
-SIGNATURE_MISMATCH = ('The request signature we calculated does not match the signature you provided. '
-                      'Check your AWS Secret Access Key and signing method. '
-                      'Consult the service documentation for details.')
-INVALID_TOKEN = 'The security token included in the request is invalid.'
 
-AUTH_RE = re.compile(r'AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),'
-                     r'\s*Signature=([0-9a-f]{64})')
-REGION_RE = re.compile(r'[a-z]{2}(-[a-z]+)+-[0-9]+')
+class RdsError(AwsError):
+    """An RDS error reply: ErrorResponse with this code and message (status from RDS_ERROR_STATUS)."""
+    STATUS = RDS_ERROR_STATUS
+
+
 IDENTIFIER_RE = re.compile(r'(?!.*--)[A-Za-z][A-Za-z0-9-]{0,62}(?<!-)')
 TAG_PARAM_RE = re.compile(r'Tags\.Tag\.([1-9][0-9]*)\.(Key|Value)')
 FAULT_CODE_RE = re.compile(r'[A-Za-z][A-Za-z0-9]*')
@@ -227,199 +231,15 @@ ENDS_RE = re.compile(r'ends-([a-z]+(?:-[a-z]+)*)-([1-9][0-9]{0,5})')
 DELAYED_RE = re.compile(r'delayed-([1-9][0-9]{0,2})')
 MAX_DELAY_SECONDS = 600
 SNAPSHOT_TYPES = ('manual', 'automated', 'shared', 'public', 'awsbackup')
-XML_INVALID_CHAR_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
-class RdsError(Exception):
-    """An RDS error reply: ErrorResponse with this code and message."""
-
-    def __init__(self, code, message, status=None):
-        super().__init__(f'{code}: {message}')
-        self.code = code
-        self.message = message
-        self.status = status or ERROR_STATUS.get(code, 400)
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
+def log(message, name='rds-standin'):
+    awsfake.log(message, name)
 
 
 def shifted_now(config):
     """The stand-in's "now": the real time moved by the clock_offset_seconds setting."""
     return utcnow() + datetime.timedelta(seconds=config['clock_offset_seconds'])
-
-
-def iso_ms(moment):
-    """ISO 8601 UTC with milliseconds and Z, as RDS prints timestamps."""
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + f'{moment.microsecond // 1000:03d}Z'
-
-
-# ------------------------------------------------------------------------------------------------
-# SigV4 verification (expected signatures always come from botocore)
-
-ParsedAuth = namedtuple('ParsedAuth', 'access_key date region service signed_headers signature')
-AuthInfo = namedtuple('AuthInfo', 'access_key region signed_headers')
-Computed = namedtuple('Computed', 'signature canonical_request string_to_sign signed_headers')
-
-
-def header_multimap(header_pairs):
-    """[(name, value), ...] -> {lowercase name: [values in order]}"""
-    headers = {}
-    for name, value in header_pairs:
-        headers.setdefault(name.lower(), []).append(value)
-    return headers
-
-
-def parse_authorization(value):
-    match = AUTH_RE.fullmatch(value.strip())
-    if not match:
-        raise RdsError('IncompleteSignature',
-                       'Authorization header must be "AWS4-HMAC-SHA256 Credential=<scope>, '
-                       'SignedHeaders=<names>, Signature=<64 hex digits>".')
-    scope = match.group(1).split('/')
-    if len(scope) != 5 or scope[4] != 'aws4_request' or not re.fullmatch(r'[0-9]{8}', scope[1]):
-        raise RdsError('IncompleteSignature',
-                       'Credential must have the form <key>/<YYYYMMDD>/<region>/<service>/aws4_request.')
-    return ParsedAuth(scope[0], scope[1], scope[2], scope[3], match.group(2).split(';'), match.group(3))
-
-
-def temporary_credential(access_key):
-    """Credential of a temporary key AKIDTEMP... (as issued by fake_credentials.py), else None."""
-    if not TEMP_KEY_RE.fullmatch(access_key):
-        return None
-    return Credential('tempsecret/' + access_key, 'temptoken/' + access_key + '==')
-
-
-def known_credential(access_key):
-    """Credential of a static test key or a temporary key; None when the key is unknown."""
-    return CREDENTIALS.get(access_key) or temporary_credential(access_key)
-
-
-def lookup_credential(access_key):
-    credential = known_credential(access_key)
-    if credential is None:
-        raise RdsError('InvalidClientTokenId', INVALID_TOKEN)
-    return credential
-
-
-def token_matches(credential, token):
-    """True when the presented session token (or its absence) is right for the credential."""
-    if credential.token is None or token is None:
-        return credential.token is None and token is None
-    return hmac.compare_digest(token.encode(), credential.token.encode())
-
-
-def parse_amz_date(value):
-    try:
-        return datetime.datetime.strptime(value, AMZ_DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
-    except (TypeError, ValueError):
-        return None
-
-
-def check_scope(parsed, error_code, service=SERVICE):
-    """Service and region of a credential scope; raises error_code when wrong."""
-    if parsed.service != service:
-        raise RdsError(error_code, f"Credential should be scoped to correct service: '{service}'.")
-    if not REGION_RE.fullmatch(parsed.region):
-        raise RdsError(error_code, f"Credential should be scoped to a valid region, not '{parsed.region}'.")
-
-
-def botocore_signature(request, access_key, credential, region, timestamp, signer_class, service=SERVICE):
-    """Expected signature of request, computed with botocore's signer at the given X-Amz-Date."""
-    signer = signer_class(Credentials(access_key, credential.secret, credential.token), service, region)
-    request.context['timestamp'] = timestamp
-    canonical = signer.canonical_request(request)
-    string_to_sign = signer.string_to_sign(request, canonical)
-    signed_headers = signer.signed_headers(signer.headers_to_sign(request))
-    return Computed(signer.signature(string_to_sign, request), canonical, string_to_sign, signed_headers)
-
-
-def mismatch_message(computed, client_signed_headers):
-    """AWS-style SignatureDoesNotMatch text including the canonical request.
-
-    Like AWS, the canonical request shows the x-amz-security-token header with its value: a
-    client must not pass this text on unredacted (the rds_copy tests check that it does not).
-    The text goes only into the reply, never into this server's log or journal.
-    """
-    canonical = computed.canonical_request
-    message = (f"{SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'{canonical}'"
-               f"\n\nThe String-to-Sign should have been\n'{computed.string_to_sign}'\n")
-    if computed.signed_headers != client_signed_headers:
-        message += (f"\nSignedHeaders given: '{client_signed_headers}'; "
-                    f"botocore signs: '{computed.signed_headers}'\n")
-    return message
-
-
-def check_not_expired(access_key, expired_keys_up_to):
-    """ExpiredToken for a temporary key whose number is at most expired_keys_up_to, as AWS
-    answers a request signed with a session that has ended."""
-    if TEMP_KEY_RE.fullmatch(access_key) and access_key[8:].isdigit() \
-            and int(access_key[8:]) <= expired_keys_up_to:
-        raise RdsError('ExpiredToken', 'The security token included in the request is expired')
-
-
-def check_clock(amz_date, now, max_skew_seconds):
-    skew = abs((now - amz_date).total_seconds())
-    if skew > max_skew_seconds:
-        raise RdsError('RequestExpired',
-                       f'Request has expired: X-Amz-Date {amz_date.strftime(AMZ_DATE_FORMAT)} is more than '
-                       f'{max_skew_seconds} seconds from the server time {now.strftime(AMZ_DATE_FORMAT)}.')
-
-
-def check_signed_header_names(parsed, headers):
-    required = {'content-type', 'host', 'x-amz-date'}
-    if 'x-amz-security-token' in headers:
-        required.add('x-amz-security-token')
-    missing = sorted(required - set(parsed.signed_headers))
-    if missing:
-        raise RdsError('IncompleteSignature', f"SignedHeaders must include: {', '.join(missing)}.")
-    for name in ('host', 'x-amz-date'):
-        if len(headers.get(name, [])) != 1:
-            raise RdsError('IncompleteSignature', f'Exactly one {name} header is required.')
-
-
-def check_content_sha256(headers, body):
-    """botocore (like S3) trusts a signed X-Amz-Content-SHA256 instead of hashing: it must be right."""
-    for value in headers.get('x-amz-content-sha256', []):
-        if value != hashlib.sha256(body).hexdigest():
-            raise RdsError('SignatureDoesNotMatch', 'The provided X-Amz-Content-SHA256 does not match the body.')
-
-
-def verify_sigv4(method, path, header_pairs, body, now=None, max_skew_seconds=300, service=SERVICE):
-    """Verify the SigV4 Authorization header of a request; return AuthInfo or raise RdsError.
-
-    header_pairs: [(name, value), ...] as received. now=None disables the clock-skew check.
-    service: the service the credential scope must name (fake_credentials.py verifies 'sts').
-    """
-    headers = header_multimap(header_pairs)
-    if 'authorization' not in headers:
-        raise RdsError('MissingAuthenticationToken', 'Request is missing Authentication Token')
-    parsed = parse_authorization(headers['authorization'][0])
-    credential = lookup_credential(parsed.access_key)
-    check_scope(parsed, 'SignatureDoesNotMatch', service)
-    check_signed_header_names(parsed, headers)
-    token = headers.get('x-amz-security-token', [None])[0]
-    if not token_matches(credential, token):
-        raise RdsError('InvalidClientTokenId', INVALID_TOKEN)
-    amz_date_text = headers['x-amz-date'][0]
-    amz_date = parse_amz_date(amz_date_text)
-    if amz_date is None:
-        raise RdsError('IncompleteSignature', "X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z'.")
-    if amz_date_text[:8] != parsed.date:
-        raise RdsError('SignatureDoesNotMatch',
-                       f'Date in Credential scope does not match YYYYMMDD from X-Amz-Date: {amz_date_text[:8]}.')
-    if now is not None:
-        check_clock(amz_date, now, max_skew_seconds)
-    check_content_sha256(headers, body)
-    request = AWSRequest(method=method, url=f"https://{headers['host'][0]}{path}", data=body)
-    for name in parsed.signed_headers:
-        for value in headers.get(name, []):
-            request.headers[name] = value
-    computed = botocore_signature(request, parsed.access_key, credential, parsed.region, amz_date_text, SigV4Auth,
-                                  service)
-    if not hmac.compare_digest(computed.signature, parsed.signature):
-        raise RdsError('SignatureDoesNotMatch', mismatch_message(computed, ';'.join(parsed.signed_headers)))
-    return AuthInfo(parsed.access_key, parsed.region, parsed.signed_headers)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -440,29 +260,12 @@ def rds_endpoint_host(region):
     return f'rds.{region}.{suffix}'
 
 
-def split_presigned_url(url):
-    """PreSignedUrl -> (urlsplit parts, {decoded name: decoded value}); raises on malformed URLs."""
-    parts = urlsplit(url)
-    if parts.scheme != 'https' or not parts.hostname:
-        raise presign_error('PreSignedUrl must be an https:// URL.')
-    params = {}
-    for item in filter(None, parts.query.split('&')):
-        raw_name, _, raw_value = item.partition('=')
-        try:
-            name, value = unquote(raw_name, errors='strict'), unquote(raw_value, errors='strict')
-        except UnicodeDecodeError:
-            raise presign_error('PreSignedUrl query is not valid percent-encoded UTF-8.') from None
-        if name in params:
-            raise presign_error(f'PreSignedUrl repeats the parameter {name}.')
-        params[name] = value
-    return parts, params
-
 
 def presigned_url_view(url):
     """Decoded PreSignedUrl for /__standin/last, with the session token redacted."""
     try:
         parts, params = split_presigned_url(url)
-    except RdsError as error:
+    except AwsError as error:
         return {'error': error.message}
     if 'X-Amz-Security-Token' in params:
         params['X-Amz-Security-Token'] = '<redacted>'
@@ -495,14 +298,6 @@ def check_presign_credential(params, source_region):
         raise presign_error('PreSignedUrl X-Amz-SignedHeaders must be host.')
     return scope[0], credential
 
-
-def check_presign_signature(parts, params, access_key, credential, source_region):
-    query = [(name, value) for name, value in params.items() if name != 'X-Amz-Signature']
-    request = AWSRequest(method='GET', url=f'https://{parts.netloc}{parts.path or "/"}', params=query)
-    computed = botocore_signature(request, access_key, credential, source_region, params['X-Amz-Date'],
-                                  SigV4QueryAuth)
-    if not hmac.compare_digest(computed.signature, params['X-Amz-Signature']):
-        raise presign_error('PreSignedUrl signature does not match.')
 
 
 def check_presign_content(params, outer_params, region):
@@ -548,21 +343,6 @@ def verify_presigned_url(url, outer_params, region, source_region, local_host, n
 
 # ------------------------------------------------------------------------------------------------
 # Request parameters
-
-def parse_form(body):
-    """application/x-www-form-urlencoded body -> {name: value}; rejects repeats and non-XML text."""
-    try:
-        pairs = parse_qsl(body.decode('utf-8'), keep_blank_values=True, errors='strict')
-    except UnicodeDecodeError:
-        raise RdsError('InvalidParameterValue', 'The request body is not valid UTF-8.') from None
-    params = {}
-    for name, value in pairs:
-        if name in params:
-            raise RdsError('InvalidParameterValue', f'The parameter {name} is given more than once.')
-        if XML_INVALID_CHAR_RE.search(name + value):
-            raise RdsError('InvalidParameterValue', f'The parameter {name} contains invalid characters.')
-        params[name] = value
-    return params
 
 
 def check_known_params(action, params, allowed, allow_tags=False):
@@ -648,16 +428,62 @@ SNAPSHOT_FIELDS = (
 )
 
 
+def partition(region):
+    """ARN partition of a region: botocore's partitions (shared reference section 7: aws-cn for
+    ^cn-, aws-us-gov for ^us-gov-, else aws)."""
+    if region.startswith('cn-'):
+        return 'aws-cn'
+    if region.startswith(GOVCLOUD_PREFIX):
+        return 'aws-us-gov'
+    return 'aws'
+
+
 def snapshot_arn(region, identifier):
-    return f'arn:aws:rds:{region}:{ACCOUNT}:cluster-snapshot:{identifier}'
+    return f'arn:{partition(region)}:rds:{region}:{ACCOUNT}:cluster-snapshot:{identifier}'
 
 
-def kms_key_arn(region):
-    return f'arn:aws:kms:{region}:{ACCOUNT}:key/k'
+def kms_key_arn(region, key_id='k'):
+    return f'arn:{partition(region)}:kms:{region}:{ACCOUNT}:key/{key_id}'
 
 
-def kms_key_known(key):
-    return key in KMS_KEY_NAMES or bool(KMS_KEY_ARN_RE.fullmatch(key))
+def kms_not_accessible(key):
+    # KMSKeyNotAccessibleFault (400): botocore service model, CopyDBClusterSnapshot "errors"; the
+    # message is the one moto sends (shared reference section 8, moto's _validate_kms_key).
+    return RdsError('KMSKeyNotAccessibleFault',
+                    f'Specified KMS key [{key}] does not exist, is not enabled or you do not have '
+                    'permissions to access it.')
+
+
+def resolve_kms_key(key, region, keys, aliases):
+    """The key ARN that KmsKeyId key names in region, or raise KMSKeyNotAccessibleFault.
+
+    Following botocore's service model (CopyDBClusterSnapshotMessage.KmsKeyId): the value is "the
+    key ARN, key ID, alias ARN, or alias name", and "KMS keys are specific to the Amazon Web Services
+    Region that they are created in, and you can't use KMS keys from one Amazon Web Services Region in
+    another" -- so an ARN of another region (or partition) is not accessible. A key ARN is echoed as
+    sent; a key id becomes the ARN of that key in region; an alias (name or ARN) becomes the ARN of
+    the key it maps to (DBClusterSnapshot.KmsKeyId is "the key ARN, key ID, alias ARN, or alias name";
+    RDS shows the key ARN, as moto does). Other accounts' keys: not accessible (one account here).
+    """
+    match = KMS_ARN_RE.fullmatch(key)
+    if match:
+        arn_partition, key_region, account, _, kind, name = match.groups()
+        if (arn_partition, key_region, account) != (partition(region), region, ACCOUNT):
+            raise kms_not_accessible(key)
+        if kind == 'key':
+            if name not in keys:
+                raise kms_not_accessible(key)
+            return key
+        alias = 'alias/' + name
+    elif key.startswith('alias/'):
+        alias = key
+    else:
+        if key not in keys:
+            raise kms_not_accessible(key)
+        return kms_key_arn(region, key)
+    if alias not in aliases:
+        raise kms_not_accessible(key)
+    return kms_key_arn(region, aliases[alias])
 
 
 def set_encryption(snapshot, kms_key):
@@ -708,6 +534,9 @@ def seed_regions():
         seed_snapshot('us-east-1', 'encrypted-snapshot', tags=prod, kms_key=kms_key_arn('us-east-1')),
         seed_snapshot('us-west-2', 'west-snapshot', zones='ab', tags=(('team', 'db'),)),
         seed_snapshot('eu-west-1', 'eu-snapshot'),
+        # GovCloud (US), where a PreSignedUrl is required for an encrypted cross-region copy
+        seed_snapshot('us-gov-west-1', 'gov-encrypted', zones='ab', kms_key=kms_key_arn('us-gov-west-1')),
+        seed_snapshot('us-gov-west-1', 'gov-plain', zones='ab'),
     ]
     regions = {}
     for snapshot in snapshots:
@@ -717,6 +546,10 @@ def seed_regions():
 
 
 def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
+    """A copy of source; kms_key: the resolved key ARN (resolve_kms_key) or None for the source's key.
+    SourceDBClusterSnapshotArn: the source's ARN (DBClusterSnapshot.SourceDBClusterSnapshotArn in
+    botocore's service model: "If the DB cluster snapshot was copied from a source DB cluster snapshot,
+    the Amazon Resource Name (ARN) for the source DB cluster snapshot, otherwise, a null value")."""
     copy = {key: value for key, value in source.items() if not key.startswith('_')}
     copy.update({
         'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
@@ -732,7 +565,7 @@ def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
     if creating_describes:
         copy['_creating'] = creating_describes
     if kms_key is not None:
-        set_encryption(copy, kms_key_arn(region))
+        set_encryption(copy, kms_key)
     return copy
 
 
@@ -796,47 +629,17 @@ def add_snapshot_element(parent, snapshot, tag='DBClusterSnapshot'):
 
 def response_tree(action, request_id, namespace=NAMESPACE):
     """(<ActionResponse>, its <ActionResult>) with ResponseMetadata/RequestId filled in."""
-    root = ET.Element(f'{action}Response', xmlns=namespace)
-    result = ET.SubElement(root, f'{action}Result')
-    ET.SubElement(ET.SubElement(root, 'ResponseMetadata'), 'RequestId').text = request_id
-    return root, result
-
-
-def serialize(root):
-    ET.indent(root)
-    return (ET.tostring(root, encoding='unicode') + '\n').encode('utf-8')
+    return awsfake.response_tree(action, request_id, namespace)
 
 
 def error_document(code, message, request_id, status, namespace=NAMESPACE):
-    root = ET.Element('ErrorResponse', xmlns=namespace)
-    error = ET.SubElement(root, 'Error')
-    ET.SubElement(error, 'Type').text = 'Receiver' if status >= 500 else 'Sender'
-    ET.SubElement(error, 'Code').text = code
-    ET.SubElement(error, 'Message').text = message
-    ET.SubElement(root, 'RequestId').text = request_id
-    return serialize(root)
-
+    return awsfake.error_document(code, message, request_id, status, namespace)
 
 # ------------------------------------------------------------------------------------------------
 # Replies and scripted faults
 
-@dataclasses.dataclass
-class Reply:
-    status: int
-    body: bytes
-    outcome: str = 'ok'
-    content_type: str = 'text/xml'
-    headers: tuple = ()
-    declared_length: int | None = None   # a Content-Length larger than the body, then close (truncation)
-    delay: float = 0                     # seconds to wait first, unless the client disconnects
-    transport: str | None = None         # how the reply is sent, see BaseHandler.send_reply:
-                                         # None, 'reset', 'drip', 'reset-mid-body' or 'chunked'
-
-
 def error_reply(error, request_id, namespace=NAMESPACE):
-    body = error_document(error.code, error.message, request_id, error.status, namespace)
-    return Reply(error.status, body, outcome=error.code)
-
+    return awsfake.error_reply(error, request_id, namespace)
 
 def canned_copy_tree(call, identifier):
     """A plausible CopyDBClusterSnapshotResponse tree (nothing is stored) for document faults."""
@@ -1037,6 +840,7 @@ COPY_PARAMS = ('SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIden
 DESCRIBE_PARAMS = ('DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotType', 'IncludeShared',
                    'IncludePublic', 'MaxRecords', 'Marker')
 DELETE_PARAMS = ('DBClusterSnapshotIdentifier',)
+DELETABLE_STATUSES = ('available', 'copying')
 
 
 def success_reply(action, request_id, fill):
@@ -1054,15 +858,40 @@ def find_snapshot(standin, ref, region=None):
     return snapshot
 
 
-def check_cross_region(standin, call, source_region):
+def check_presigned_url(standin, call, source_region):
+    """Verify a PreSignedUrl when one came (InvalidParameterValue when it is wrong).
+
+    botocore's service model (CopyDBClusterSnapshotMessage.PreSignedUrl): "This setting applies only
+    to Amazon Web Services GovCloud (US) Regions. It's ignored in other Amazon Web Services Regions."
+    The stand-in deliberately still verifies one that was sent, in every region: rds_copy always sends
+    one for a cross-region copy, and a wrong signature there is a signing bug worth catching. It is
+    never required outside GovCloud (see require_presigned_url). The journal says whether one came
+    ("presigned") and whether it was verified ("presigned_verified").
+    """
     url = call.params.get('PreSignedUrl')
     if url is None:
-        if source_region != call.region:
-            raise RdsError('InvalidParameterCombination', 'PreSignedUrl is required for a cross-region copy')
         return
     verify_presigned_url(url, call.params, call.region, source_region, call.host, shifted_now(standin.config),
                          standin.config['max_skew_seconds'])
     call.presigned_verified = True
+
+
+def require_presigned_url(call, source_region, source):
+    """In GovCloud (US) regions a cross-region copy of an encrypted snapshot needs a PreSignedUrl.
+
+    botocore's service model (CopyDBClusterSnapshotMessage.PreSignedUrl): "When you are copying a DB
+    cluster snapshot from one Amazon Web Services GovCloud (US) Region to another, the URL that
+    contains a Signature Version 4 signed request ... Use the PreSignedUrl parameter when copying an
+    encrypted DB cluster snapshot from another Amazon Web Services Region. ... This setting applies
+    only to Amazon Web Services GovCloud (US) Regions." GovCloud regions: us-gov-* (botocore's
+    aws-us-gov partition, shared reference section 7). The error code for a missing one is not
+    documented; InvalidParameterCombination (a common Query-API error, 400) is the stand-in's choice.
+    """
+    if call.region.startswith(GOVCLOUD_PREFIX) and source_region != call.region \
+            and source['StorageEncrypted'] and 'PreSignedUrl' not in call.params:
+        raise RdsError('InvalidParameterCombination',
+                       'PreSignedUrl is required to copy an encrypted DB cluster snapshot from another '
+                       'AWS GovCloud (US) Region')
 
 
 # What flaky- and created-then- sources really copy
@@ -1087,7 +916,7 @@ def copy_action(standin, call):
     copy_tags = parse_bool(params, 'CopyTags')
     tags = parse_tags(params)
     source_ref = snapshot_ref(source, call.region)
-    check_cross_region(standin, call, source_ref.region)
+    check_presigned_url(standin, call, source_ref.region)
 
     existing = standin.snapshots(call.region)
     if target in existing:
@@ -1097,19 +926,24 @@ def copy_action(standin, call):
         raise RdsError('SnapshotQuotaExceeded',
                        'The request cannot be processed because it would exceed the maximum number of snapshots.')
     kms_key = params.get('KmsKeyId')
-    if kms_key is not None and not kms_key_known(kms_key):
-        raise RdsError('KMSKeyNotAccessibleFault',
-                       f'Specified KMS key [{kms_key}] does not exist, is not enabled or you do not have '
-                       'permissions to access it.')
+    if kms_key is not None:
+        kms_key = standin.resolve_kms_key(kms_key, call.region)
     original = find_snapshot(standin, SCRIPTED_COPY_SOURCE if scripted else source_ref)
+    # SourceDBClusterSnapshotIdentifier "Must specify a valid system snapshot in the "available" state"
+    # (botocore service model); the fault is InvalidDBClusterSnapshotStateFault (400), from its errors list
     if original['Status'] != 'available':
         raise RdsError('InvalidDBClusterSnapshotStateFault',
                        f"DBClusterSnapshot {source} is in state {original['Status']}, not available.")
+    require_presigned_url(call, source_ref.region, original)
+    if after is not None and standin.lost_reply['kms_key'] is not None:
+        kms_key = standin.resolve_kms_key(standin.lost_reply['kms_key'], call.region)
     copy = make_copy(original, call.region, target, kms_key, tags or (original['TagList'] if copy_tags else []),
                      shifted_now(standin.config), standin.config['creating_describes'])
     if scripted:
         # the copy stands for one of the named source, so a client can reconcile by source
         copy['SourceDBClusterSnapshotArn'] = snapshot_arn(source_ref.region, source_ref.identifier)
+    if after is not None and standin.lost_reply['omit_source_arn']:
+        copy['SourceDBClusterSnapshotArn'] = None
     if ends is not None:
         copy['_ends'] = ends
     existing[target] = copy
@@ -1163,6 +997,14 @@ def delete_action(standin, call):
     check_known_params('DeleteDBClusterSnapshot', params, DELETE_PARAMS)
     ref = snapshot_ref(required(params, 'DBClusterSnapshotIdentifier'), call.region)
     snapshot = find_snapshot(standin, ref, call.region)
+    # botocore service model, DeleteDBClusterSnapshot: "The DB cluster snapshot must be in the available
+    # state to be deleted" (errors: InvalidDBClusterSnapshotStateFault, 400), and CopyDBClusterSnapshot:
+    # "To cancel the copy operation once it is in progress, delete the target DB cluster snapshot ...
+    # while that DB cluster snapshot is in "copying" status" -- so available and copying may go.
+    if snapshot['Status'] not in DELETABLE_STATUSES:
+        raise RdsError('InvalidDBClusterSnapshotStateFault',
+                       f"DBClusterSnapshot {ref.identifier} is in state {snapshot['Status']}; only an available "
+                       'snapshot or a copying copy can be deleted.')
     del standin.snapshots(call.region)[ref.identifier]
     deleted = dict(snapshot, Status='deleted')
     return success_reply('DeleteDBClusterSnapshot', call.request_id,
@@ -1190,22 +1032,6 @@ def find_action(params):
 
 # ------------------------------------------------------------------------------------------------
 # State, counters, journal
-
-def lenient_params(body):
-    """Best-effort body parameters, for statistics and /__standin/last of any request."""
-    return dict(parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True))
-
-
-def claimed_scope(header_pairs):
-    """AuthInfo(access key, region, None) from the Authorization credential scope of a request that
-    may then be rejected. The access key is given only when it is a known one (never echo other text).
-    """
-    for name, value in header_pairs:
-        match = name.lower() == 'authorization' and re.search(r'Credential=([^/,\s]*)/[0-9]*/([^/,\s]+)/', value)
-        if match:
-            access_key = match.group(1) if known_credential(match.group(1)) else None
-            return AuthInfo(access_key, match.group(2), None)
-    return AuthInfo(None, None, None)
 
 
 def open_blackhole(host='127.0.0.1', fillers=2):
@@ -1243,11 +1069,7 @@ class Standin:
     def __init__(self, state_dir):
         self.lock = threading.Lock()
         self.blackholes = []
-        if not os.path.isdir(state_dir):
-            os.makedirs(state_dir)
-            os.chmod(state_dir, 0o755)
-        self.journal = open(os.path.join(state_dir, 'journal.jsonl'), 'a', encoding='utf-8')
-        os.chmod(self.journal.name, 0o644)
+        self.journal = awsfake.JsonlJournal(state_dir, 'journal.jsonl')
         self.reset()
 
     def reset(self):
@@ -1260,9 +1082,11 @@ class Standin:
             self.attempts = {}
             self.requests_by_target = {}
             self.by_action_snapshot = {}
+            self.kms_keys = list(DEFAULT_KMS_KEYS)
+            self.kms_aliases = dict(DEFAULT_KMS_ALIASES)
+            self.lost_reply = dict(DEFAULT_LOST_REPLY)
             self.last = None
             self.close_blackholes()
-            self.journal.seek(0)
             self.journal.truncate()
 
     def snapshots(self, region):
@@ -1284,6 +1108,50 @@ class Standin:
         with self.lock:
             self.config.update(changes)
             return dict(self.config)
+
+    def resolve_kms_key(self, key, region):
+        """resolve_kms_key with this stand-in's keys and aliases; the caller holds self.lock."""
+        return resolve_kms_key(key, region, self.kms_keys, self.kms_aliases)
+
+    def kms(self):
+        with self.lock:
+            return {'keys': list(self.kms_keys), 'aliases': dict(self.kms_aliases)}
+
+    def add_kms(self, request):
+        """POST /__standin/kms {"keys": [key id, ...], "aliases": {"alias/name": key id}}: adds (or
+        re-points) keys and aliases; every alias must name a key that exists afterwards."""
+        if not isinstance(request, dict) or set(request) - {'keys', 'aliases'}:
+            raise ValueError('the body must be a JSON object with "keys" and/or "aliases"')
+        keys, aliases = request.get('keys', []), request.get('aliases', {})
+        if not isinstance(keys, list) or not all(isinstance(k, str) and KMS_KEY_ID_RE.fullmatch(k) for k in keys):
+            raise ValueError(f'keys must be a list of key ids matching {KMS_KEY_ID_RE.pattern}')
+        if not isinstance(aliases, dict) or not all(isinstance(a, str) and KMS_ALIAS_RE.fullmatch(a)
+                                                    for a in aliases):
+            raise ValueError(f'aliases must be an object whose names match {KMS_ALIAS_RE.pattern}')
+        with self.lock:
+            known = set(self.kms_keys) | set(keys)
+            unknown = sorted(str(key) for key in aliases.values() if key not in known)
+            if unknown:
+                raise ValueError(f"aliases name unknown key(s): {', '.join(unknown)}")
+            self.kms_keys += [key for key in keys if key not in self.kms_keys]
+            self.kms_aliases.update(aliases)
+        return self.kms()
+
+    def lost_reply_settings(self):
+        with self.lock:
+            return dict(self.lost_reply)
+
+    def set_lost_reply(self, request):
+        """POST /__standin/lost_reply (see the module text)."""
+        if not isinstance(request, dict) or set(request) - set(DEFAULT_LOST_REPLY):
+            raise ValueError(f"the body must be a JSON object with {' and/or '.join(DEFAULT_LOST_REPLY)}")
+        if 'kms_key' in request and request['kms_key'] is not None and not isinstance(request['kms_key'], str):
+            raise ValueError('kms_key must be a string (a KmsKeyId) or null')
+        if 'omit_source_arn' in request and not isinstance(request['omit_source_arn'], bool):
+            raise ValueError('omit_source_arn must be true or false')
+        with self.lock:
+            self.lost_reply.update(request)
+            return dict(self.lost_reply)
 
     def current_config(self):
         with self.lock:
@@ -1328,7 +1196,8 @@ class Standin:
         """Make the snapshots POST /__standin/seed asks for (see the module text) -> how many."""
         if not isinstance(request, dict):
             raise ValueError('the body must be a JSON object')
-        known = {'identifiers', 'prefix', 'count', 'region', 'cluster', 'snapshot_type', 'status', 'source'}
+        known = {'identifiers', 'prefix', 'count', 'region', 'cluster', 'snapshot_type', 'status', 'source',
+                 'kms_key'}
         unknown = sorted(set(request) - known)
         if unknown:
             raise ValueError(f"unknown seed field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -1354,7 +1223,7 @@ class Standin:
         for identifier in identifiers:
             try:
                 check_identifier('identifier', identifier)
-            except RdsError as error:
+            except AwsError as error:
                 raise ValueError(f'{identifier!r}: {error.message}') from None
         source = request.get('source')
         source_arn = None
@@ -1367,8 +1236,14 @@ class Standin:
             taken = sorted(set(identifiers) & set(existing))
             if taken or len(set(identifiers)) != len(identifiers):
                 raise ValueError(f"snapshot(s) exist already or are named twice: {', '.join(taken) or '(twice)'}")
+            kms_key = None
+            if request.get('kms_key') is not None:
+                try:
+                    kms_key = self.resolve_kms_key(request['kms_key'], region)
+                except AwsError as error:
+                    raise ValueError(error.message) from None
             for identifier in identifiers:
-                snapshot = seed_snapshot(region, identifier, status=status)
+                snapshot = seed_snapshot(region, identifier, status=status, kms_key=kms_key)
                 snapshot.update({'DBClusterIdentifier': request.get('cluster', 'my-cluster'),
                                  'SnapshotType': request.get('snapshot_type', 'manual'),
                                  'PercentProgress': 100 if status == 'available' else 0,
@@ -1396,8 +1271,7 @@ class Standin:
             counts = self.by_action_snapshot.setdefault(action, {})
             counts[named] = counts.get(named, 0) + 1
             self.last = last
-            self.journal.write(json.dumps(entry) + '\n')
-            self.journal.flush()
+            self.journal.write(entry)
 
     def close(self):
         with self.lock:
@@ -1421,6 +1295,9 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
     }
     if params.get('DBClusterSnapshotIdentifier') is not None:
         entry['identifier'] = params['DBClusterSnapshotIdentifier']
+    if entry['action'] == 'CopyDBClusterSnapshot':
+        entry['kms_key_id'] = params.get('KmsKeyId')
+        entry['presigned_verified'] = bool(call and call.presigned_verified)
     if entry['action'] == 'DescribeDBClusterSnapshots':
         entry['params'] = {name: value for name, value in params.items() if name not in ('Action', 'Version')}
     shown = dict(params)
@@ -1444,150 +1321,11 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
 # ------------------------------------------------------------------------------------------------
 # Server and request handlers
 
-DRIP_SECONDS = 2
-CHUNK_BYTES = 64 * 1024
-RESET_GRACE_SECONDS = 0.2   # lets the bytes before a reset leave the socket first
-
-
-def log(message, name='rds-standin'):
-    sys.stderr.write(f'{name} {utcnow().strftime("%H:%M:%S")} {message}\n')
-    sys.stderr.flush()
-
-
-class BaseHandler(http.server.BaseHTTPRequestHandler):
-    """HTTP/1.1 plumbing shared with fake_credentials.py: TLS handshake, bodies, replies, delays."""
-    protocol_version = 'HTTP/1.1'
-    sys_version = ''
-    timeout = 30
-    log_name = 'rds-standin'
-
-    def setup(self):
-        self.request.settimeout(self.timeout)
-        if isinstance(self.request, ssl.SSLSocket):
-            self.request.do_handshake()
-        super().setup()
-
-    def log_request(self, code='-', size='-'):
-        """Replaced by the one line per request that the handlers write."""
-
-    def log_message(self, format, *args):
-        log(f'{self.client_address[0]} {format % args}', self.log_name)
-
-    def read_body(self, optional=False):
-        length = self.headers.get('Content-Length')
-        if optional and length is None and not self.headers.get('Transfer-Encoding'):
-            return b''
-        if length is None or self.headers.get('Transfer-Encoding'):
-            self.close_connection = True
-            raise RdsError('MissingContentLength', 'A Content-Length header is required.')
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            self.close_connection = True
-            raise RdsError('RequestEntityTooLarge', f'The body must be at most {MAX_BODY_BYTES} bytes.')
-        return self.rfile.read(int(length))
-
-    def check_content_type(self):
-        content_type = self.headers.get('Content-Type', '')
-        if content_type.split(';')[0].strip().lower() != FORM_CONTENT_TYPE:
-            raise RdsError('InvalidParameterValue', f'Content-Type must be {FORM_CONTENT_TYPE}.')
-
-    def send_reply(self, reply, request_id=None):
-        """Send reply (with x-amzn-RequestId when request_id is given); False if the client went away
-        during a delayed, dripped or chunked reply (or any write failed).
-
-        reply.transport: None sends it plainly; 'reset' sends nothing and resets the connection;
-        'drip' sends the body one byte every DRIP_SECONDS; 'reset-mid-body' sends half the body,
-        then resets; 'chunked' sends it with Transfer-Encoding: chunked instead of a Content-Length.
-        Every transport but None closes the connection afterwards.
-        """
-        if reply.delay and self.client_left_within(reply.delay):
-            self.close_connection = True
-            return False
-        if reply.transport == 'reset':
-            self.reset_connection()
-            return True
-        self.send_response(reply.status)
-        if request_id:
-            self.send_header('x-amzn-RequestId', request_id)
-        if reply.content_type:
-            self.send_header('Content-Type', reply.content_type)
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        if reply.transport == 'chunked':
-            self.send_header('Transfer-Encoding', 'chunked')
-        else:
-            self.send_header('Content-Length', str(reply.declared_length or len(reply.body)))
-        if reply.declared_length or reply.transport:
-            self.send_header('Connection', 'close')
-            self.close_connection = True
-        try:
-            self.end_headers()
-            if reply.transport == 'drip':
-                return self.drip(reply.body)
-            if reply.transport == 'chunked':
-                return self.send_chunked(reply.body)
-            if reply.transport == 'reset-mid-body':
-                self.wfile.write(reply.body[:len(reply.body) // 2])
-                time.sleep(RESET_GRACE_SECONDS)
-                self.reset_connection()
-                return True
-            self.wfile.write(reply.body)
-            self.wfile.flush()
-        except OSError:
-            self.close_connection = True
-            return False
-        return True
-
-    def drip(self, body):
-        """One byte of body now, then one every DRIP_SECONDS; False as soon as the client leaves."""
-        for index in range(len(body)):
-            if index and self.client_left_within(DRIP_SECONDS):
-                return False
-            self.wfile.write(body[index:index + 1])
-        return True
-
-    def send_chunked(self, body):
-        """body in CHUNK_BYTES chunks, then the last chunk; a write to a client that left fails."""
-        for offset in range(0, len(body), CHUNK_BYTES):
-            chunk = body[offset:offset + CHUNK_BYTES]
-            self.wfile.write(b'%x\r\n%s\r\n' % (len(chunk), chunk))
-        self.wfile.write(b'0\r\n\r\n')
-        return True
-
-    def reset_connection(self):
-        """Abortive close: SO_LINGER 0, then close the descriptor, so the client gets a TCP RST
-        (no FIN, no TLS close_notify). socketserver's later shutdown and close find it detached."""
-        self.close_connection = True
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-        os.close(self.connection.detach())
-
-    def client_left_within(self, seconds):
-        """Wait up to seconds; True as soon as the client closes the connection."""
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0:
-            readable, _, _ = select.select([self.connection], [], [], min(remaining, 0.2))
-            if readable and self.peer_closed():
-                return True
-        return False
-
-    def peer_closed(self):
-        self.connection.settimeout(0.05)
-        try:
-            return self.connection.recv(1) == b''
-        except (socket.timeout, ssl.SSLWantReadError):
-            return False
-        except OSError:
-            return True
-        finally:
-            self.connection.settimeout(self.timeout)
-
-    def send_json(self, status, document):
-        body = (json.dumps(document, indent=1) + '\n').encode()
-        self.send_reply(Reply(status, body, content_type='application/json'))
-
 
 class Handler(BaseHandler):
     """The RDS Query API (POST /) and the /__standin/ control API."""
     server_version = 'rds-standin'
+    log_name = 'rds-standin'
 
     def do_POST(self):
         if self.path == '/':
@@ -1615,7 +1353,7 @@ class Handler(BaseHandler):
             self.check_content_type()
             call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
             reply = standin.execute(call)
-        except RdsError as error:
+        except AwsError as error:
             reply = error_reply(error, request_id)
         params = lenient_params(body)
         standin.record(*describe_request(request_id, params, header_pairs, auth, reply, call))
@@ -1633,78 +1371,26 @@ class Handler(BaseHandler):
     # -- control API -----------------------------------------------------------------------------
 
     def handle_control(self, method):
-        route = (method, urlsplit(self.path).path)
         standin = self.server.standin
-        try:
-            if route == ('GET', CONTROL_PREFIX + 'stats'):
-                status, document = 200, standin.stats()
-            elif route == ('GET', CONTROL_PREFIX + 'last'):
-                status, document = 200, standin.last_request()
-            elif route == ('GET', CONTROL_PREFIX + 'snapshots'):
-                region = dict(parse_qsl(urlsplit(self.path).query)).get('region')
-                status, document = 200, standin.snapshot_views(region)
-            elif route == ('POST', CONTROL_PREFIX + 'seed'):
-                status, document = 200, {'seeded': standin.seed(json.loads(self.read_body(optional=True) or b'{}'))}
-            elif route == ('GET', CONTROL_PREFIX + 'config'):
-                status, document = 200, standin.current_config()
-            elif route == ('POST', CONTROL_PREFIX + 'config'):
-                status, document = 200, standin.configure(json.loads(self.read_body(optional=True) or b'{}'))
-            elif route == ('POST', CONTROL_PREFIX + 'reset'):
-                self.read_body(optional=True)
-                standin.reset()
-                status, document = 200, {'reset': True}
-            elif route == ('POST', CONTROL_PREFIX + 'blackhole'):
-                self.read_body(optional=True)
-                status, document = 200, {'port': standin.open_blackhole()}
-            else:
-                status, document = 404, {'error': f'no {method} {self.path}'}
-        except (ValueError, RdsError) as error:
-            status, document = 400, {'error': str(error)}
-        except OSError as error:
-            status, document = 500, {'error': f'{type(error).__name__}: {error}'}
-        self.send_json(status, document)
-        log(f'{self.client_address[0]} {method} {self.path} -> {status}')
+        routes = {
+            ('GET', 'stats'): lambda body, query: standin.stats(),
+            ('GET', 'last'): lambda body, query: standin.last_request(),
+            ('GET', 'snapshots'): lambda body, query: standin.snapshot_views(query.get('region')),
+            ('POST', 'seed'): lambda body, query: {'seeded': standin.seed(awsfake.json_body(body))},
+            ('GET', 'config'): lambda body, query: standin.current_config(),
+            ('POST', 'config'): lambda body, query: standin.configure(awsfake.json_body(body)),
+            ('POST', 'reset'): lambda body, query: standin.reset() or {'reset': True},
+            ('POST', 'blackhole'): lambda body, query: {'port': standin.open_blackhole()},
+            ('GET', 'kms'): lambda body, query: standin.kms(),
+            ('POST', 'kms'): lambda body, query: standin.add_kms(awsfake.json_body(body)),
+            ('GET', 'lost_reply'): lambda body, query: standin.lost_reply_settings(),
+            ('POST', 'lost_reply'): lambda body, query: standin.set_lost_reply(awsfake.json_body(body)),
+        }
+        serve_control(self, method, self.path,
+                      {(verb, CONTROL_PREFIX + name): route for (verb, name), route in routes.items()})
 
 
-class StandinServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, host, port, ssl_context, standin, handler_class=Handler):
-        """ssl_context None: plain HTTP (fake_credentials.py's IMDS and container servers)."""
-        self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
-        self.ssl_context = ssl_context
-        self.standin = standin
-        super().__init__((host, port), handler_class)
-
-    def server_bind(self):
-        """Bind without HTTPServer's reverse DNS lookup of the address."""
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = 'localhost', self.server_address[1]
-
-    def get_request(self):
-        """Accept; the TLS handshake happens later in the handler thread (BaseHandler.setup)."""
-        sock, address = self.socket.accept()
-        # one reply is several writes: without this, Nagle and delayed ACKs cost 40 ms a request
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.ssl_context is None:
-            return sock, address
-        return self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
-
-    def handle_error(self, request, client_address):
-        error = sys.exc_info()[1]
-        log(f'{client_address[0]} connection error: {type(error).__name__}: {error}',
-            self.RequestHandlerClass.log_name)
-
-
-def loopback_host(value):
-    host = '127.0.0.1' if value == 'localhost' else value
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return host
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f'{value} is not a loopback address')
+StandinServer = awsfake.AwsFakeServer
 
 
 def parse_args(argv):
@@ -1718,40 +1404,11 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def write_ready_file(path, text):
-    temporary = f'{path}.tmp{os.getpid()}'
-    with open(temporary, 'w', encoding='ascii') as handle:
-        handle.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
-
-
-def server_tls_context(cert, key):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert, key)
-    return context
-
-
-def serve_until_signalled(servers, started):
-    """Serve each server in its own thread, call started(), return once SIGTERM or SIGINT arrived."""
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    for server in servers:
-        threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
-    started()
-    while not stop.wait(0.5):
-        pass
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
 
 def main(argv=None):
     args = parse_args(argv)
     standin = Standin(args.state_dir)
-    server = StandinServer(args.host, args.port, server_tls_context(args.cert, args.key), standin)
+    server = StandinServer(args.host, args.port, server_tls_context(args.cert, args.key), standin, Handler)
     port = server.server_address[1]
 
     def started():

@@ -3,12 +3,11 @@
 
 Run from the repository root:   /usr/bin/python3 test/standin/selftest.py
 
-What lives in this file:
+What lives in this file (the environment, test runner, clients and signed raw requests come from
+harness.py, shared with selftest_credentials.py):
   * fixed SigV4 vectors from botocore 1.29.27 captures, checked against the verifier functions directly
     (the fake STS/IMDS/container credential servers have their own: selftest_credentials.py)
-  * Env: a temp dir with certificates (make_certs.sh), the stand-in started on a free port, its stderr log
-  * helpers: botocore clients, hand-made signed requests (botocore's SigV4Auth, optionally at a frozen
-    time), presigned URLs (botocore's SigV4QueryAuth), the /__standin/ control API, replies read as a
+  * helpers: ErrorResponse checks, presigned URLs (botocore's SigV4QueryAuth), replies read as a
     stream, and how a connection ended at the TCP level (RST or FIN, under the TLS layer)
   * the tests (plain asserts, run in order); the last line printed is "N passed, M failed"
 Exit status is non-zero if any test fails. Nothing but loopback is contacted.
@@ -22,41 +21,31 @@ import http.client
 import json
 import os
 import re
-import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import types
 import xml.etree.ElementTree as ET
-from unittest import mock
-from urllib.parse import urlencode
 
-import botocore.compat
 import botocore.session
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-from botocore.exceptions import ClientError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import rds_standin  # noqa: E402  (needs HERE on sys.path)
+import harness  # noqa: E402  (needs HERE on sys.path)
+import rds_standin  # noqa: E402
+from harness import (ENV, FORM, OTHER_SECRET, SECRET, SECRETS, SESSION_SECRET, SESSION_TOKEN,  # noqa: E402
+                     TEMP_KEY, TEMP_SECRET, TEMP_TOKEN, clean_environment, client, control, expect_client_error,
+                     frozen_time, https, journal_lines, rds, reset, send, signed_request, stats, tls_context)
 
-SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
-SESSION_SECRET = 'sessionsecret/EXAMPLE+KEY'
-SESSION_TOKEN = 'FAKESESSIONTOKEN/abc+def=='
-OTHER_SECRET = 'otherSecretKeyEXAMPLE'
-TEMP_KEY = 'AKIDTEMP0000CAFE'
-TEMP_SECRET, TEMP_TOKEN = 'tempsecret/' + TEMP_KEY, 'temptoken/' + TEMP_KEY + '=='
-SECRETS = (SECRET, SESSION_SECRET, SESSION_TOKEN, OTHER_SECRET, TEMP_SECRET, TEMP_TOKEN)
-FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 NS = '{http://rds.amazonaws.com/doc/2014-10-31/}'
 WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot'
+GOV_ARN = 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:gov-encrypted'
+GOV_PLAIN_ARN = 'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:gov-plain'
 SNAPSHOT1_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:my-cluster-snapshot1'
 HTTP_DATE_RE = re.compile(r'(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] '
                           r'(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT')
@@ -90,149 +79,6 @@ VECTOR_EDGE_PARAMS = {
 }
 
 
-# ------------------------------------------------------------------------------------------------
-# Environment: certificates and a running stand-in
-
-def launch(argv, ready, log_path):
-    """Start a server script that writes the file ready once listening -> (process, text of ready)."""
-    with open(log_path, 'w') as log:
-        process = subprocess.Popen([sys.executable] + argv + ['--ready-file', ready],
-                                   stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 10
-    while not os.path.exists(ready):
-        assert process.poll() is None and time.monotonic() < deadline, f'{argv[0]} did not start'
-        time.sleep(0.05)
-    with open(ready) as handle:
-        return process, handle.read()
-
-
-def terminate(process):
-    """SIGTERM a running process -> its exit status (None if it was not running)."""
-    if process and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        return process.wait(10)
-    return None
-
-
-class Env:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix='rds-standin-selftest-')
-        self.certs = os.path.join(self.tmp, 'certs')
-        self.state = os.path.join(self.tmp, 'state')
-        self.log_path = os.path.join(self.tmp, 'standin.log')
-        self.ca = os.path.join(self.certs, 'ca.crt')
-        self.process = None
-        self.port = None
-        self.blackhole = None   # port of a black hole left open for the SIGTERM test
-
-    def make_certs(self):
-        subprocess.run(['sh', os.path.join(HERE, 'make_certs.sh'), self.certs], check=True)
-
-    def start(self):
-        self.process, ready = launch(
-            [os.path.join(HERE, 'rds_standin.py'), '--port', '0', '--cert', os.path.join(self.certs, 'server.crt'),
-             '--key', os.path.join(self.certs, 'server.key'), '--state-dir', self.state],
-            os.path.join(self.tmp, 'ready'), self.log_path)
-        self.port = int(ready)
-
-    def log(self):
-        with open(self.log_path) as handle:
-            return handle.read()
-
-    def stop(self):
-        return terminate(self.process)
-
-    @property
-    def url(self):
-        return f'https://127.0.0.1:{self.port}'
-
-
-ENV = Env()
-
-
-# ------------------------------------------------------------------------------------------------
-# Helpers
-
-def client(access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1'):
-    return botocore.session.get_session().create_client(
-        'rds', region_name=region, endpoint_url=ENV.url, verify=ENV.ca,
-        aws_access_key_id=access_key, aws_secret_access_key=secret, aws_session_token=token,
-        config=Config(retries={'total_max_attempts': 1}, connect_timeout=5, read_timeout=10))
-
-
-def expect_client_error(call, code, status, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as error:
-        got = (error.response['Error']['Code'], error.response['ResponseMetadata']['HTTPStatusCode'])
-        assert got == (code, status), f'expected {code}/{status}, got {got}: {error}'
-        return error.response['Error']['Message']
-    raise AssertionError(f'expected {code}, call succeeded')
-
-
-@contextlib.contextmanager
-def frozen_time(moment):
-    """Make botocore's signers use moment (naive UTC) instead of the clock."""
-    if moment is None:
-        yield
-        return
-
-    class Frozen(datetime.datetime):
-        @classmethod
-        def utcnow(cls):
-            return moment
-    frozen = types.SimpleNamespace(datetime=Frozen, timezone=datetime.timezone)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch('botocore.auth.datetime', frozen))
-        # botocore signs with its CRT signer instead when awscrt is installed
-        # (botocore.compat.HAS_CRT; Debian's awscli brings python3-awscrt).
-        # botocore.crt.auth imports awscrt, so it exists only then.
-        if botocore.compat.HAS_CRT:
-            stack.enter_context(mock.patch('botocore.crt.auth.datetime', frozen))
-        yield
-
-
-def tls_context(ca=None):
-    return ssl.create_default_context(cafile=ca or ENV.ca)
-
-
-def exchange(connection, method, path, body=b'', headers=None):
-    """One request on a fresh http.client connection -> (status, {lowercase header: value}, body)."""
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def https(method, path, body=b'', headers=None, timeout=10):
-    connection = http.client.HTTPSConnection('127.0.0.1', ENV.port, context=tls_context(), timeout=timeout)
-    return exchange(connection, method, path, body, headers)
-
-
-def signed_request(params, access_key='AKIDEXAMPLE', secret=SECRET, token=None, region='us-east-1',
-                   service='rds', when=None, headers=None, endpoint=None):
-    """POST / to endpoint (default: the stand-in), signed with botocore's SigV4Auth."""
-    body = params if isinstance(params, str) else urlencode(params)
-    headers = {'Content-Type': FORM} if headers is None else headers
-    request = AWSRequest('POST', (endpoint or ENV.url) + '/', data=body.encode(), headers=headers)
-    with frozen_time(when):
-        SigV4Auth(Credentials(access_key, secret, token), service, region).add_auth(request)
-    return request
-
-
-def send(request, extra_headers=None, timeout=10):
-    prepared = request.prepare()
-    headers = dict(prepared.headers, **(extra_headers or {}))
-    return https('POST', '/', prepared.body, headers, timeout)
-
-
-def rds(params, **kwargs):
-    """Signed raw RDS request -> (status, headers, body)."""
-    return send(signed_request(params, **kwargs))
-
-
 def error_of(body):
     root = ET.fromstring(body)
     assert root.tag == NS + 'ErrorResponse', root.tag
@@ -260,20 +106,6 @@ def presigned_url(params, source_region, dest_region='us-east-1', access_key='AK
     with frozen_time(when):
         SigV4QueryAuth(Credentials(access_key, secret, token), 'rds', source_region).add_auth(request)
     return request.url
-
-
-def control(method, name, payload=None):
-    body = json.dumps(payload).encode() if payload is not None else b''
-    status, _, reply = https(method, '/__standin/' + name, body, {'Content-Type': 'application/json'})
-    return status, json.loads(reply)
-
-
-def reset():
-    assert control('POST', 'reset') == (200, {'reset': True})
-
-
-def stats():
-    return control('GET', 'stats')[1]
 
 
 def wait_for_log(text, seconds=5):
@@ -362,11 +194,6 @@ def assert_refused(port):
     raise AssertionError(f'port {port} still accepts connections')
 
 
-def journal_lines():
-    with open(os.path.join(ENV.state, 'journal.jsonl')) as handle:
-        return [json.loads(line) for line in handle]
-
-
 def vector_headers(signature, token=None):
     headers = [('Content-Type', FORM), ('Host', '127.0.0.1:9'), ('X-Amz-Date', '20150830T123600Z')]
     signed = 'content-type;host;x-amz-date'
@@ -382,12 +209,9 @@ def vector_headers(signature, token=None):
 # ------------------------------------------------------------------------------------------------
 # Tests (run in this order)
 
-TESTS = []
-
-
-def test(function):
-    TESTS.append(function)
-    return function
+SUITE = harness.Suite()
+test = SUITE.test
+TESTS = SUITE.tests
 
 
 @test
@@ -396,7 +220,7 @@ def vector_outer_signature():
     assert auth == ('AKIDEXAMPLE', 'us-east-1', ['content-type', 'host', 'x-amz-date'])
     try:
         rds_standin.verify_sigv4('POST', '/', vector_headers('0' * 64), VECTOR_BODY.encode())
-    except rds_standin.RdsError as error:
+    except rds_standin.AwsError as error:
         assert error.code == 'SignatureDoesNotMatch' and error.status == 403
         assert 'host:127.0.0.1:9' in error.message
     else:
@@ -424,7 +248,7 @@ def vector_presigned_urls():
     try:
         rds_standin.verify_presigned_url(tampered, dict(outer, TargetDBClusterSnapshotIdentifier='c'),
                                          'us-east-1', 'us-west-2', '127.0.0.1:9')
-    except rds_standin.RdsError as error:
+    except rds_standin.AwsError as error:
         assert (error.code, error.message) == ('InvalidParameterValue', 'PreSignedUrl signature does not match.')
     else:
         raise AssertionError('a tampered PreSignedUrl was accepted')
@@ -509,18 +333,75 @@ def tags_given_copied_or_none():
     assert none['DBClusterSnapshot']['TagList'] == []
 
 
+KEY_2 = '1234abcd-12ab-34cd-56ef-1234567890ab'
+
+
 @test
 def kms_keys():
+    """KmsKeyId: key id, key ARN, alias name or alias ARN of the request's region (botocore service
+    model); shown as the key ARN; journaled as sent. Before: every key showed as key/k, key ids other
+    than k and the alias alias/other were unknown, an ARN of another region was accepted."""
     rds_client = client()
-    for target, key in (('kms-alias', 'alias/backup'), ('kms-arn', 'arn:aws:kms:eu-west-1:123456789012:key/k')):
+    key_arn = 'arn:aws:kms:us-east-1:123456789012:key/'
+    for target, key, shown in (('kms-id', 'k', key_arn + 'k'), ('kms-id-2', KEY_2, key_arn + KEY_2),
+                               ('kms-arn', key_arn + KEY_2, key_arn + KEY_2),
+                               ('kms-alias', 'alias/backup', key_arn + 'k'), ('kms-alias-2', 'alias/other',
+                                                                              key_arn + KEY_2),
+                               ('kms-alias-arn', 'arn:aws:kms:us-east-1:123456789012:alias/other', key_arn + KEY_2)):
         snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
                                                    TargetDBClusterSnapshotIdentifier=target,
                                                    KmsKeyId=key)['DBClusterSnapshot']
-        assert snap['StorageEncrypted'] is True
-        assert snap['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/k'
-    expect_client_error(rds_client.copy_db_cluster_snapshot, 'KMSKeyNotAccessibleFault', 400,
-                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
-                        TargetDBClusterSnapshotIdentifier='kms-bad', KmsKeyId='alias/nope')
+        assert (snap['StorageEncrypted'], snap['KmsKeyId']) == (True, shown), (key, snap['KmsKeyId'])
+        line = journal_lines()[-1]
+        assert (line['target'], line['kms_key_id'], line['outcome']) == (target, key, 'ok'), line
+    for key in ('alias/nope', 'nope', 'arn:aws:kms:eu-west-1:123456789012:key/k',
+                'arn:aws:kms:us-east-1:999999999999:key/k', 'arn:aws-cn:kms:us-east-1:123456789012:key/k',
+                'arn:aws:kms:us-east-1:123456789012:alias/nope', key_arn + 'nope'):
+        message = expect_client_error(rds_client.copy_db_cluster_snapshot, 'KMSKeyNotAccessibleFault', 400,
+                                      SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                      TargetDBClusterSnapshotIdentifier='kms-bad', KmsKeyId=key)
+        assert message.startswith(f'Specified KMS key [{key}] does not exist'), message
+        assert journal_lines()[-1]['kms_key_id'] == key
+    # no KmsKeyId: the copy keeps the source's key (and the journal says none was sent)
+    snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='encrypted-snapshot',
+                                               TargetDBClusterSnapshotIdentifier='kms-inherited')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == key_arn + 'k' and journal_lines()[-1]['kms_key_id'] is None
+    # the table of keys and aliases can grow; reset restores it
+    assert control('GET', 'kms')[1] == {'keys': ['k', KEY_2], 'aliases': {'alias/backup': 'k', 'alias/other': KEY_2}}
+    assert control('POST', 'kms', {'keys': ['mrk-1'], 'aliases': {'alias/new': 'mrk-1'}})[0] == 200
+    snap = client(region='eu-west-1').copy_db_cluster_snapshot(
+        SourceDBClusterSnapshotIdentifier='eu-snapshot', TargetDBClusterSnapshotIdentifier='kms-new',
+        KmsKeyId='alias/new')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1'
+    for bad in ({'aliases': {'alias/x': 'unknown'}}, {'keys': ['bad/key']}, {'aliases': {'x': 'k'}}, {'colour': 1}):
+        assert control('POST', 'kms', bad)[0] == 400, bad
+    seeded = {'identifiers': ['seeded-encrypted'], 'kms_key': 'alias/other'}
+    assert control('POST', 'seed', seeded)[0] == 200
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='seeded-encrypted')
+    assert found['DBClusterSnapshots'][0]['KmsKeyId'] == key_arn + KEY_2
+    assert control('POST', 'seed', {'identifiers': ['seeded-bad-key'], 'kms_key': 'alias/nope'})[0] == 400
+
+
+@test
+def source_arn_only_on_copies():
+    """DBClusterSnapshot.SourceDBClusterSnapshotArn: the source's ARN if the snapshot was copied,
+    "otherwise, a null value" (botocore service model)."""
+    rds_client = client()
+    originals = rds_client.describe_db_cluster_snapshots()['DBClusterSnapshots']
+    for snap in originals:
+        if snap['DBClusterSnapshotIdentifier'] in ('my-cluster-snapshot1', 'busy-snapshot', 'encrypted-snapshot'):
+            assert 'SourceDBClusterSnapshotArn' not in snap, snap
+        if snap['DBClusterSnapshotIdentifier'] == 'kms-id':
+            assert snap['SourceDBClusterSnapshotArn'] == SNAPSHOT1_ARN
+    assert control('POST', 'seed', {'identifiers': ['seeded-original']})[0] == 200
+    snap = rds_client.describe_db_cluster_snapshots(
+        DBClusterSnapshotIdentifier='seeded-original')['DBClusterSnapshots'][0]
+    assert 'SourceDBClusterSnapshotArn' not in snap
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['seeded-original']['source_arn'] is None
+    gov = client(region='us-gov-west-1').describe_db_cluster_snapshots()['DBClusterSnapshots']
+    assert [(s['DBClusterSnapshotIdentifier'], s.get('SourceDBClusterSnapshotArn')) for s in gov] == [
+        ('gov-encrypted', None), ('gov-plain', None)]
+    assert gov[0]['DBClusterSnapshotArn'] == GOV_ARN
 
 
 @test
@@ -573,11 +454,29 @@ def cross_region_with_botocore_presigned_url():
 
 
 @test
-def cross_region_without_presigned_url_fails():
-    message = expect_client_error(client().copy_db_cluster_snapshot, 'InvalidParameterCombination', 400,
-                                  SourceDBClusterSnapshotIdentifier=WEST_ARN,
-                                  TargetDBClusterSnapshotIdentifier='no-presign')
-    assert message == 'PreSignedUrl is required for a cross-region copy'
+def presigned_url_required_only_in_govcloud():
+    """botocore service model, CopyDBClusterSnapshotMessage.PreSignedUrl: for a copy "from one AWS
+    GovCloud (US) Region to another" of an encrypted snapshot; "ignored in other AWS Regions". Before:
+    required for every cross-region copy."""
+    snap = client().copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=WEST_ARN,
+                                             TargetDBClusterSnapshotIdentifier='no-presign')['DBClusterSnapshot']
+    assert snap['SourceDBClusterSnapshotArn'] == WEST_ARN
+    line = journal_lines()[-1]
+    assert (line['outcome'], line['presigned'], line['presigned_verified']) == ('ok', False, False)
+    gov = client(region='us-gov-east-1')
+    message = expect_client_error(gov.copy_db_cluster_snapshot, 'InvalidParameterCombination', 400,
+                                  SourceDBClusterSnapshotIdentifier=GOV_ARN, TargetDBClusterSnapshotIdentifier='gov-1',
+                                  KmsKeyId='k')
+    assert 'PreSignedUrl is required' in message, message
+    # unencrypted: not required even in GovCloud; encrypted with botocore's PreSignedUrl: verified
+    snap = gov.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=GOV_PLAIN_ARN,
+                                        TargetDBClusterSnapshotIdentifier='gov-2')['DBClusterSnapshot']
+    assert snap['DBClusterSnapshotArn'] == 'arn:aws-us-gov:rds:us-gov-east-1:123456789012:cluster-snapshot:gov-2'
+    snap = gov.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=GOV_ARN, TargetDBClusterSnapshotIdentifier='gov-3',
+                                        KmsKeyId='k', SourceRegion='us-gov-west-1')['DBClusterSnapshot']
+    assert snap['KmsKeyId'] == 'arn:aws-us-gov:kms:us-gov-east-1:123456789012:key/k'
+    line = journal_lines()[-1]
+    assert (line['region'], line['presigned'], line['presigned_verified']) == ('us-gov-east-1', True, True)
 
 
 @test
@@ -716,6 +615,27 @@ def delete_snapshot():
 
 
 @test
+def delete_only_available_or_copying():
+    """DeleteDBClusterSnapshot: "must be in the available state to be deleted", a copy in "copying"
+    status may be deleted to cancel it (botocore service model); InvalidDBClusterSnapshotStateFault (400)
+    otherwise. Before: any snapshot was deleted."""
+    reset()
+    rds_client = client()
+    message = expect_client_error(rds_client.delete_db_cluster_snapshot, 'InvalidDBClusterSnapshotStateFault', 400,
+                                  DBClusterSnapshotIdentifier='busy-snapshot')
+    assert 'creating' in message, message
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='cancelled')
+    deleted = rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='cancelled')['DBClusterSnapshot']
+    assert deleted['DBClusterSnapshotIdentifier'] == 'cancelled'
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='ends-failed-1',
+                                        TargetDBClusterSnapshotIdentifier='failed-copy')
+    assert describe_one('failed-copy') == ('failed', 0)
+    expect_client_error(rds_client.delete_db_cluster_snapshot, 'InvalidDBClusterSnapshotStateFault', 400,
+                        DBClusterSnapshotIdentifier='failed-copy')
+
+
+@test
 def config_and_quota():
     reset()
     assert control('POST', 'config', {'snapshot_quota': 3})[1]['snapshot_quota'] == 3
@@ -769,7 +689,10 @@ def stats_last_and_journal():
         'source': 'my-cluster-snapshot1', 'target': 'counted', 'verified': True, 'presigned': False}
     assert lines[2]['verified'] is False and lines[2]['region'] == 'us-east-1'
     assert set(lines[0]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
-                             'presigned'}
+                             'presigned', 'kms_key_id', 'presigned_verified'}
+    assert (lines[0]['kms_key_id'], lines[0]['presigned_verified']) == (None, False)
+    assert set(lines[2]) == {'ts', 'action', 'region', 'akid', 'source', 'target', 'outcome', 'verified',
+                             'presigned', 'params'}
 
 
 @test
@@ -781,16 +704,16 @@ def describe_and_delete_counted_per_snapshot_and_journaled():
                         DBClusterSnapshotIdentifier='nope')
     rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='my-cluster', SnapshotType='manual',
                                              IncludeShared=True, MaxRecords=20)
-    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='busy-snapshot')
+    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='encrypted-snapshot')
     assert stats()['by_action_snapshot'] == {
         'DescribeDBClusterSnapshots': {'my-cluster-snapshot1': 1, 'nope': 1, '*': 1},
-        'DeleteDBClusterSnapshot': {'busy-snapshot': 1}}
+        'DeleteDBClusterSnapshot': {'encrypted-snapshot': 1}}
     lines = journal_lines()
     assert [(line['action'], line.get('identifier'), line['outcome']) for line in lines] == [
         ('DescribeDBClusterSnapshots', 'my-cluster-snapshot1', 'ok'),
         ('DescribeDBClusterSnapshots', 'nope', 'DBClusterSnapshotNotFoundFault'),
         ('DescribeDBClusterSnapshots', None, 'ok'),
-        ('DeleteDBClusterSnapshot', 'busy-snapshot', 'ok')]
+        ('DeleteDBClusterSnapshot', 'encrypted-snapshot', 'ok')]
     assert lines[2]['params'] == {'DBClusterIdentifier': 'my-cluster', 'SnapshotType': 'manual',
                                   'IncludeShared': 'true', 'MaxRecords': '20'}, lines[2]
     assert lines[0]['params'] == {'DBClusterSnapshotIdentifier': 'my-cluster-snapshot1'}
@@ -1040,11 +963,12 @@ def flaky_retried_by_botocore_and_cross_region():
         assert (snap['DBClusterSnapshotIdentifier'], snap['SourceDBClusterSnapshotArn']) == \
             (target, scripted_source_arn(source))
     assert stats()['attempts'] == {'flaky-Throttling-2|boto-throttled': 3, 'flaky-reset-1|boto-reset': 2}
-    # an ARN source in another region: the failure comes first, then the PreSignedUrl is required and checked
+    # an ARN source in another region: the failure comes first, then a PreSignedUrl that came is checked
     west_flaky = 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:flaky-503-1'
     params = copy_params(west_flaky, 'flaky-west')
     expect_raw_error(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2'))), 'ServiceUnavailable', 503)
-    expect_raw_error(rds(params), 'InvalidParameterCombination', 400)
+    stale = presigned_url(params, 'us-west-2', when=datetime.datetime.utcnow() - datetime.timedelta(hours=2))
+    expect_raw_error(rds(dict(params, PreSignedUrl=stale)), 'InvalidParameterValue', 400, 'has expired')
     copied_snapshot(rds(dict(params, PreSignedUrl=presigned_url(params, 'us-west-2')))[2], 'flaky-west', west_flaky)
     assert control('GET', 'last')[1]['presigned_verified'] and stats()['attempts'][f'{west_flaky}|flaky-west'] == 3
 
@@ -1090,6 +1014,36 @@ def created_then_reply_lost_after_exactly_one_copy():
                       socket.timeout)
     wait_for_log('created-then-timeout (client disconnected)')
     assert stats()['copies_created'] == 5
+
+
+@test
+def lost_reply_copy_with_another_key_or_no_source_arn():
+    """POST /__standin/lost_reply: the copy a created-then- source makes carries another KMS key, or no
+    SourceDBClusterSnapshotArn, so a client's reconciliation after a lost reply can be tested."""
+    reset()
+    assert control('GET', 'lost_reply') == (200, {'kms_key': None, 'omit_source_arn': False})
+    assert control('POST', 'lost_reply', {'kms_key': 'alias/other'})[1] == {'kms_key': 'alias/other',
+                                                                            'omit_source_arn': False}
+    assert rds(copy_params('created-then-503', 'lost-key', KmsKeyId='k'))[0] == 503
+    rds_client = client()
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='lost-key')['DBClusterSnapshots'][0]
+    assert found['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/' + KEY_2
+    assert found['SourceDBClusterSnapshotArn'] == scripted_source_arn('created-then-503')
+    assert journal_lines()[0]['kms_key_id'] == 'k'
+    # other scripted sources are not affected
+    snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='flaky-503-0',
+                                               TargetDBClusterSnapshotIdentifier='not-lost', KmsKeyId='k')
+    assert snap['DBClusterSnapshot']['KmsKeyId'] == 'arn:aws:kms:us-east-1:123456789012:key/k'
+    assert control('POST', 'lost_reply', {'kms_key': None, 'omit_source_arn': True})[0] == 200
+    assert isinstance(no_reply(signed_request(copy_params('created-then-reset', 'lost-arn'))),
+                      http.client.RemoteDisconnected)
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='lost-arn')['DBClusterSnapshots'][0]
+    assert 'SourceDBClusterSnapshotArn' not in found and found['StorageEncrypted'] is False
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['lost-arn']['source_arn'] is None
+    for bad in ({'kms_key': 5}, {'omit_source_arn': 'yes'}, {'colour': 1}, []):
+        assert control('POST', 'lost_reply', bad)[0] == 400, bad
+    reset()
+    assert control('GET', 'lost_reply')[1] == {'kms_key': None, 'omit_source_arn': False}
 
 
 @test
@@ -1219,46 +1173,11 @@ def sigterm_exits_cleanly_and_log_has_no_secrets():
     assert not any(secret in journal for secret in SECRETS)
 
 
-def clean_environment():
-    """No credentials, profile, container or IMDS access from the caller's environment."""
-    os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'
-    for name in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
-                 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-                 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'):
-        os.environ.pop(name, None)
-
-
-def run(tests, stop):
-    """Run tests in order, then stop() and remove ENV.tmp; the last line printed is "N passed, M failed".
-
-    Returns the exit status: 1 if any test failed.
-    """
-    passed = failed = 0
-    started = time.monotonic()
-    try:
-        for function in tests:
-            try:
-                function()
-            except Exception:
-                failed += 1
-                print(f'FAIL {function.__name__}')
-                traceback.print_exc()
-            else:
-                passed += 1
-                print(f'ok   {function.__name__}')
-    finally:
-        stop()
-        subprocess.run(['rm', '-rf', ENV.tmp], check=False)
-    print(f'({time.monotonic() - started:.1f}s)')
-    print(f'{passed} passed, {failed} failed')
-    return 1 if failed else 0
-
-
 def main():
     clean_environment()
     ENV.make_certs()
     ENV.start()
-    return run(TESTS, ENV.stop)
+    return SUITE.run(ENV.stop)
 
 
 if __name__ == '__main__':

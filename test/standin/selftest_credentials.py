@@ -8,11 +8,12 @@ and assume-role fetchers get credentials from the fakes, and every issued creden
 CopyDBClusterSnapshot that the RDS stand-in (rds_standin.py) must accept and journal with its key.
 
 What lives in this file:
-  * Fakes: fake_credentials.py started with the certificates of selftest.ENV (which also runs the RDS
+  * Fakes: fake_credentials.py started with the certificates of harness.ENV (which also runs the RDS
     stand-in); its ports, stderr log and journal
   * helpers: raw requests to a fake, its /__fake/ control API, botocore providers and STS clients
-  * the tests (plain asserts, run in order by selftest.run); the last line printed is "N passed, M failed"
-Certificates, the RDS stand-in, the test runner and signed raw requests come from selftest.py.
+  * the tests (plain asserts, run in order by harness.run); the last line printed is "N passed, M failed"
+Certificates, the RDS stand-in, the test runner and signed raw requests come from harness.py (shared
+with selftest.py).
 Exit status is non-zero if any test fails. Nothing but loopback is contacted.
 """
 
@@ -39,9 +40,9 @@ from botocore.utils import ContainerMetadataFetcher, InstanceMetadataFetcher
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fake_credentials  # noqa: E402  (needs HERE on sys.path)
-import rds_standin  # noqa: E402
-import selftest  # noqa: E402
-from selftest import ENV, SECRET, expect_client_error  # noqa: E402
+import awsfake  # noqa: E402
+import harness  # noqa: E402
+from harness import ENV, SECRET, expect_client_error  # noqa: E402
 
 AUTH_TOKEN = fake_credentials.DEFAULTS['container']['auth_token']
 WEB_TOKEN = fake_credentials.DEFAULTS['sts']['web_identity_token']
@@ -66,14 +67,14 @@ class Fakes:
         self.ports = None
 
     def start(self):
-        self.process, ready = selftest.launch(
+        self.process, ready = harness.launch(
             [os.path.join(HERE, 'fake_credentials.py'), '--state-dir', self.state,
              '--cert', os.path.join(ENV.certs, 'server.crt'), '--key', os.path.join(ENV.certs, 'server.key')],
             os.path.join(ENV.tmp, 'fake-ready'), self.log_path)
         self.ports = json.loads(ready)
 
     def stop(self):
-        return selftest.terminate(self.process)
+        return harness.terminate(self.process)
 
     def url(self, server):
         return f"{'https' if server == 'sts' else 'http'}://127.0.0.1:{self.ports[server]}"
@@ -96,11 +97,11 @@ FAKES = Fakes()
 def call(server, method, path, body=b'', headers=None, timeout=10):
     """Raw request to one fake -> (status, {lowercase header: value}, body)."""
     if server == 'sts':
-        connection = http.client.HTTPSConnection('127.0.0.1', FAKES.ports[server], context=selftest.tls_context(),
+        connection = http.client.HTTPSConnection('127.0.0.1', FAKES.ports[server], context=harness.tls_context(),
                                                  timeout=timeout)
     else:
         connection = http.client.HTTPConnection('127.0.0.1', FAKES.ports[server], timeout=timeout)
-    return selftest.exchange(connection, method, path, body, headers)
+    return harness.exchange(connection, method, path, body, headers)
 
 
 def control(server, method, name, payload=None):
@@ -175,9 +176,9 @@ def web_identity(role_arn=ROLE_ARN, token=WEB_TOKEN, **params):
 
 
 def sts_raw(params, **signing):
-    """POST / to the fake STS signed by selftest.signed_request (service sts unless given)."""
+    """POST / to the fake STS signed by harness.signed_request (service sts unless given)."""
     signing.setdefault('service', 'sts')
-    request = selftest.signed_request(dict({'Version': '2011-06-15'}, **params), endpoint=FAKES.url('sts'),
+    request = harness.signed_request(dict({'Version': '2011-06-15'}, **params), endpoint=FAKES.url('sts'),
                                       **signing).prepare()
     return call('sts', 'POST', '/', request.body, dict(request.headers))
 
@@ -215,7 +216,7 @@ def check_temporary(credentials):
     """Credentials are an issued temporary key with the derived secret and token -> the key."""
     access_key, secret, token = frozen(credentials)
     assert TEMP_KEY_RE.fullmatch(access_key), access_key
-    assert (secret, token) == rds_standin.temporary_credential(access_key)
+    assert (secret, token) == awsfake.temporary_credential(access_key)
     return access_key
 
 
@@ -223,12 +224,12 @@ def copy_with(credentials):
     """CopyDBClusterSnapshot signed with credentials succeeds at the RDS stand-in, journaled with the key."""
     access_key, secret, token = frozen(credentials)
     target = 'copy-' + access_key.lower()
-    snapshot = selftest.client(access_key, secret, token).copy_db_cluster_snapshot(
+    snapshot = harness.client(access_key, secret, token).copy_db_cluster_snapshot(
         SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1', TargetDBClusterSnapshotIdentifier=target)
     assert snapshot['DBClusterSnapshot']['DBClusterSnapshotIdentifier'] == target
-    line = selftest.journal_lines()[-1]
+    line = harness.journal_lines()[-1]
     assert (line['akid'], line['target'], line['outcome'], line['verified']) == (access_key, target, 'ok', True)
-    assert selftest.control('GET', 'last')[1]['akid'] == access_key
+    assert harness.control('GET', 'last')[1]['akid'] == access_key
 
 
 def last_journal(server):
@@ -248,12 +249,9 @@ def refused_connection(server, method, path, **kwargs):
 # ------------------------------------------------------------------------------------------------
 # Tests (run in this order)
 
-TESTS = []
-
-
-def test(function):
-    TESTS.append(function)
-    return function
+SUITE = harness.Suite()
+test = SUITE.test
+TESTS = SUITE.tests
 
 
 @test
@@ -261,7 +259,7 @@ def ready_file_and_tls():
     assert set(FAKES.ports) == set(SERVERS) and all(isinstance(p, int) for p in FAKES.ports.values())
     assert len(set(FAKES.ports.values())) == 3
     with socket.create_connection(('127.0.0.1', FAKES.ports['sts']), timeout=5) as raw:
-        with selftest.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
+        with harness.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
             assert wrapped.version()
     for server in SERVERS:
         assert control(server, 'GET', 'stats') == (200, {'requests': 0, 'issued': 0, 'by_path': {}})
@@ -444,7 +442,7 @@ def sts_web_identity_unsigned():
     expect_client_error(web_identity, 'AccessDenied', 403, role_arn='arn:aws:iam::123456789012:role/denied')
     params = {'Action': 'AssumeRoleWithWebIdentity', 'RoleArn': ROLE_ARN, 'RoleSessionName': 's1'}
     status, _, body = call('sts', 'POST', '/', urlencode(dict(params, Version='2011-06-15')).encode(),
-                           {'Content-Type': selftest.FORM})
+                           {'Content-Type': harness.FORM})
     assert sts_error((status, _, body)) == (400, 'ValidationError')
     configure('sts', web_identity_token='rotated-token')
     expect_client_error(web_identity, 'InvalidIdentityToken', 400)
@@ -614,7 +612,7 @@ def sigterm_exits_cleanly_and_logs_have_no_secrets():
     assert 'listening: imds http://127.0.0.1:' in fake_log and fake_log.rstrip().endswith('stopped')
     assert len(fake_log.splitlines()) > 100
     assert 'Bad request' not in fake_log and 'connection error' not in fake_log
-    secrets = selftest.SECRETS + ('tempsecret/', 'temptoken/', 'tempsecret%2F', 'temptoken%2F', AUTH_TOKEN,
+    secrets = harness.SECRETS + ('tempsecret/', 'temptoken/', 'tempsecret%2F', 'temptoken%2F', AUTH_TOKEN,
                                   WEB_TOKEN, 'rotated-token', 'other-token', 'AWS4-HMAC-SHA256', 'Signature=',
                                   'external-EXAMPLE') + tuple(IMDS_TOKENS)
     for log in (fake_log, rds_log):
@@ -628,11 +626,11 @@ def stop_all():
 
 
 def main():
-    selftest.clean_environment()
+    harness.clean_environment()
     ENV.make_certs()
     ENV.start()
     FAKES.start()
-    return selftest.run(TESTS, stop_all)
+    return SUITE.run(stop_all)
 
 
 if __name__ == '__main__':
