@@ -83,15 +83,25 @@ RdsReconcileCopy(const char *region, const AwsQuery *params, RdsReply *reply,
 				same_kms_key(found_key, AwsQueryGet(params, "KmsKeyId")) &&
 				RdsSnapshotStatusIsLive(status);
 			if (!same)
+			{
+				const char *kms_key = AwsQueryGet(params, "KmsKeyId");
+
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_OBJECT),
-						 errmsg("target DB cluster snapshot \"%s\" already exists with a different source",
-								target),
-						 errdetail_internal("It was copied from %s%s%s (status %s); this call copies %s.",
+						 !same_source(found_source, source) ?
+						 errmsg("target DB cluster snapshot \"%s\" already exists with a different source", target) :
+						 !same_kms_key(found_key, kms_key) ?
+						 errmsg("target DB cluster snapshot \"%s\" already exists with a different KMS key", target) :
+						 errmsg("target DB cluster snapshot \"%s\" already exists and is %s", target,
+								status ? status : "in an unknown state"),
+						 errdetail_internal("It was copied from %s%s%s (status %s); this call copies %s%s%s.",
 											found_source ? found_source : "no recorded source",
 											found_key ? " with KMS key " : "",
 											found_key ? found_key : "",
-											status ? status : "unknown", source)));
+											status ? status : "unknown", source,
+											kms_key ? " with KMS key " : "",
+											kms_key ? kms_key : "")));
+			}
 			ereport(NOTICE,
 					(errmsg("target DB cluster snapshot \"%s\" was found, not created, by this call", target),
 					 errdetail("An earlier attempt of this call got no reply, but it started the copy.")));
