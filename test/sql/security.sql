@@ -24,8 +24,7 @@ SELECT db_cluster_snapshot_identifier
 -- and the copy above went there (had the SET stuck, the copy would have
 -- failed to connect and the setting would name port 1)
 \getenv standin_url RDS_STANDIN_URL
-SELECT current_setting('rds_copy.endpoint_url') = :'standin_url' AS endpoint_unchanged,
-       standin_requests_for('sec-granted') AS sec_granted_requests;
+SELECT current_setting('rds_copy.endpoint_url') = :'standin_url' AS endpoint_unchanged;
 -- once it is loaded, such a SET is refused outright
 SET ROLE rds_copy_nobody;
 SET rds_copy.endpoint_url = 'https://127.0.0.1:1';
@@ -37,7 +36,7 @@ SET rds_copy.max_response_size = '64MB';
 SET rds_copy.request_timeout = '10s';
 RESET rds_copy.request_timeout;
 RESET ROLE;
-SELECT standin_requests() - :before AS requests_sent;
+SELECT standin_requests() - :before AS requests_sent, standin_requests_for('sec-granted') AS sec_granted_requests;
 
 SET ROLE rds_copy_backup;
 SELECT db_cluster_snapshot_identifier
