@@ -61,13 +61,7 @@ test_cancels() {
 		"$(standin_stat requests_by_target.it-cancel-backoff)"
 	# during a connect that never completes (the stand-in's black-holed port)
 	local port
-	port=$("$PYTHON" - "$STANDIN_URL/__standin/blackhole" "$CERTS/ca.crt" <<'PY'
-import json, ssl, sys, urllib.request
-request = urllib.request.Request(sys.argv[1], data=b'{}', method='POST')
-reply = urllib.request.urlopen(request, context=ssl.create_default_context(cafile=sys.argv[2]), timeout=10)
-print(json.load(reply)['port'])
-PY
-)
+	port=$(standin_blackhole)
 	cancel_within cancel_connect 1 "SET rds_copy.endpoint_url = 'https://127.0.0.1:$port'; SET rds_copy.connect_timeout = '60s'; $(copy_sql my-cluster-snapshot1 it-cancel-connect)"
 }
 

@@ -14,8 +14,11 @@
 #   prepare_build         install_packages, then build_and_install unless
 #                         RDS_COPY_SKIP_BUILD=1 (RDS_COPY_SKIP_APT=1 skips apt)
 #   start_all [ENV...]    stand-in, fakes, credentials file, cluster
+#   control endpoints of the stand-in and the fakes, all here:
 #   ctl TARGET JSON [ENDPOINT]   POST to a control endpoint (see ctl_command)
 #   standin_get PATH KEY  a value from a GET control endpoint of the stand-in
+#   standin_blackhole     a port that never accepts (POST /__standin/blackhole)
+#   journal_count FILE KEY=VALUE...  lines of a journal (never 0 for a missing one)
 
 set -euo pipefail
 
@@ -178,6 +181,17 @@ with open(path, encoding='utf-8') as journal:
         if all(same(value(entry, k), w) for k, w in conds):
             n += 1
 print(n)
+PY
+}
+
+# standin_blackhole: asks the stand-in for a port that accepts no
+# connection (POST /__standin/blackhole) and prints it; fails if it cannot.
+standin_blackhole() {
+	"$PYTHON" - "$STANDIN_URL/__standin/blackhole" "$CERTS/ca.crt" <<'PY'
+import json, ssl, sys, urllib.request
+request = urllib.request.Request(sys.argv[1], data=b'{}', method='POST')
+reply = urllib.request.urlopen(request, context=ssl.create_default_context(cafile=sys.argv[2]), timeout=10)
+print(json.load(reply)['port'])
 PY
 }
 
