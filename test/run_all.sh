@@ -31,6 +31,7 @@
 
 source "$(dirname "$0")/lib/harness.sh"
 source "$REPO/test/lib/runner.sh"
+trap 'rm -rf "$RUNNER_DIR"' EXIT
 
 ALL_LAYERS=(unit fuzz standin regress integration)
 INTEGRATION_SUITES=(basic credentials robustness workflow nightly)
@@ -46,8 +47,6 @@ for layer in "${layers[@]}"; do
 			;;
 	esac
 done
-
-trap 'rm -rf "$RUNNER_DIR"' EXIT
 
 install_packages
 if [ "${RDS_COPY_SKIP_BUILD:-0}" != 1 ] && printf '%s\n' "${layers[@]}" | grep -qxE 'regress|integration'; then
