@@ -4,7 +4,7 @@
 # Installs what is needed, builds the extension, starts a throwaway
 # PostgreSQL and the local stand-in RDS endpoint, and copies a DB cluster
 # snapshot with a real signed HTTPS call, printing the new snapshot as a row.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/harness.sh"
 
 install_packages
 build_and_install
@@ -13,7 +13,7 @@ write_credentials
 start_cluster
 
 say "copying my-cluster-snapshot1 to my-cluster-snapshot2"
-psql_q -c 'CREATE EXTENSION rds_copy' -x -c "
+sql --stop -c 'CREATE EXTENSION rds_copy' -x -c "
 SELECT * FROM rds_copy.rds_copy_db_cluster_snapshot(
     source        => 'my-cluster-snapshot1',
     target        => 'my-cluster-snapshot2',

@@ -4,11 +4,11 @@
 #
 #   bash test/valgrind.sh          (as root, on Debian 12; also `make valgrind`)
 #
-# Installs the packages of test/lib.sh as run_all.sh does (RDS_COPY_SKIP_APT=1
+# Installs the packages of test/lib/harness.sh as run_all.sh does (RDS_COPY_SKIP_APT=1
 # skips that when they are there) and valgrind when it is missing; builds
 # and installs the extension (RDS_COPY_SKIP_BUILD=1 skips that); starts the
 # stand-in RDS endpoint, the credential fakes and a throwaway cluster with
-# test/lib.sh; then restarts the postmaster under
+# test/lib/harness.sh; then restarts the postmaster under
 #
 #   valgrind --tool=memcheck --trace-children=yes --leak-check=full
 #            --show-leak-kinds=definite --errors-for-leak-kinds=definite
@@ -47,7 +47,7 @@
 # VALGRIND_EXTRA_OPTS adds valgrind options (e.g. --show-leak-kinds=all
 # --track-origins=yes, much slower) when investigating.
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/harness.sh"
 
 VG_SUPP=$REPO/test/valgrind.supp
 T_START=$(date +%s)
@@ -95,7 +95,7 @@ rds_copy.connect_timeout = '60s'
 rds_copy.request_timeout = '120s'
 CONF
 
-# Restart under valgrind with the environment lib.sh's restart_cluster
+# Restart under valgrind with the environment harness.sh's restart_cluster
 # gave the postmaster (as the kernel recorded it when postgres started).
 pm_pid=$(head -n 1 "$PGDATA/postmaster.pid")
 mapfile -d '' PM_ENV <"/proc/$pm_pid/environ"
@@ -118,25 +118,21 @@ runuser -u postgres -- env -i "${PM_ENV[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" \
 # ---------------------------------------------------------------------------
 # The workload: one psql session per step, so each is its own backend.
 
-WORKLOAD_FAILED=0
+# (checked with test/lib/assert.sh: any failed check fails the run)
+ASSERT_RESULTS=$WORK/asserts
 session() {
 	local name=$1 out
 	shift
 	say "session: $name"
-	if ! out=$("$PGBIN/psql" -X -q -At -d postgres -v VERBOSITY=verbose "$@" 2>&1); then
-		WORKLOAD_FAILED=1
-		say "session $name failed:"
-		printf '%s\n' "$out" >&2
+	if out=$(sql --verbose -At "$@" 2>&1); then
+		pass "session $name ran"
+	else
+		fail "session $name failed: $out"
 	fi
 	printf '%s\n' "$out" >"$WORK/session-$name.out"
 }
 expect() {
-	local name=$1 pattern=$2
-	if ! grep -qE -- "$pattern" "$WORK/session-$name.out"; then
-		WORKLOAD_FAILED=1
-		say "session $name: expected /$pattern/ in its output:"
-		cat "$WORK/session-$name.out" >&2
-	fi
+	expect_match "session $1: /$2/" "$2" "$(cat "$WORK/session-$1.out")"
 }
 
 ARN="arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot"
@@ -224,11 +220,7 @@ expect credentials '^credentials:.+:\*+[A-Z0-9]{4}$'
 expect credentials '^check:signed_call:true$'
 expect credentials '^credentials-assume:.+:true$'
 expect credentials '^check-assume:signed_call:true$'
-if grep -q ':false$' "$WORK/session-credentials.out"; then
-	WORKLOAD_FAILED=1
-	say "check() reported a failed step:"
-	cat "$WORK/session-credentials.out" >&2
-fi
+expect_no_match "credentials: check() reports no failed step" ':false$' "$(cat "$WORK/session-credentials.out")"
 
 # the backup-workflow calls: describe, list, wait, delete, the queue, the audit ring
 session workflows -v ON_ERROR_STOP=1 <<'SQL'
@@ -380,7 +372,9 @@ verdict=$?
 set -e
 
 elapsed=$(($(date +%s) - T_START))
-if [ "$WORKLOAD_FAILED" = 1 ]; then
+read -r workload_passed workload_failed <<<"$(assert_counts)"
+say "workload checks: $workload_passed passed, $workload_failed failed"
+if [ "$workload_failed" != 0 ] || [ "$workload_passed" = 0 ]; then
 	say "the workload did not run as it should (see above)"
 	verdict=1
 fi

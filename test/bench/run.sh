@@ -8,7 +8,7 @@
 # What it does, in one run (nothing talks to AWS; everything is on 127.0.0.1):
 #  1. apt-get installs what it needs (the build packages, nginx-light, python3-boto3, time, and
 #     awscli when the archive has it -- without it the CLI row is skipped), then builds and
-#     installs the extension (test/lib.sh build_and_install).  A policy-rc.d is put in place
+#     installs the extension (test/lib/harness.sh build_and_install).  A policy-rc.d is put in place
 #     during the install if there is none, so that installing nginx does not start the system's
 #     nginx service.
 #  2. Starts its own nginx (master as root, from a temp dir with its own config, on a free
@@ -17,9 +17,9 @@
 #     test/bench/make_reply.py from the stand-in's own code), keep-alive on, and an access log
 #     of $connection/$connection_requests/$status/$http_user_agent per request.  nginx does not
 #     check signatures: this measures the client side only.
-#  3. Starts a throwaway PostgreSQL 15 cluster (test/lib.sh start_cluster: postgres OS user,
+#  3. Starts a throwaway PostgreSQL 15 cluster (test/lib/harness.sh start_cluster: postgres OS user,
 #     private Unix socket) with rds_copy.endpoint_url pointing at that nginx and the fake
-#     credentials of test/lib.sh write_credentials (AKIDEXAMPLE).
+#     credentials of test/lib/harness.sh write_credentials (AKIDEXAMPLE).
 #  4. Measures the same calls per contestant, interleaved in rounds (A B C ... A B C ...):
 #       ext-1         the extension in one backend: a PL/pgSQL function timing each call with
 #                     clock_timestamp(); one psql session (one backend) for all rounds
@@ -68,8 +68,8 @@
 #   RDS_COPY_KEEP_WORK=1    keep the temp dir (nginx, server and raw timing files)
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lib.sh
-source "$BENCH_DIR/../lib.sh"
+# shellcheck source=../lib/harness.sh
+source "$BENCH_DIR/../lib/harness.sh"
 
 BENCH_ROUNDS=${BENCH_ROUNDS:-5}
 BENCH_N=${BENCH_N:-5000}
@@ -275,18 +275,18 @@ export STANDIN_URL=$NGINX_URL	# start_cluster writes it as rds_copy.endpoint_url
 export RDS_COPY_QUEUE_WORKERS=0	# the benchmark does not use the queue
 write_credentials
 start_cluster
-psql_q -c 'CREATE EXTENSION rds_copy' >/dev/null
+sql --stop -c 'CREATE EXTENSION rds_copy' >/dev/null
 # no server log line per call for the extension's contestants (the floor and boto3 write none);
 # an older build has no such setting, and an unknown rds_copy.* setting is an error
 LOG_NOTE="the extension's contestants ran with rds_copy.log_requests = off (no log line per call)"
-if [ "$(psql_q -At -c "LOAD 'rds_copy'" -c "SELECT 1 FROM pg_settings WHERE name = 'rds_copy.log_requests'")" = 1 ]; then
-	psql_q -c 'ALTER DATABASE postgres SET rds_copy.log_requests = off' >/dev/null
+if [ "$(sql --stop -At -c "LOAD 'rds_copy'" -c "SELECT 1 FROM pg_settings WHERE name = 'rds_copy.log_requests'")" = 1 ]; then
+	sql --stop -c 'ALTER DATABASE postgres SET rds_copy.log_requests = off' >/dev/null
 else
 	LOG_NOTE="this build has no rds_copy.log_requests (no log line per call to turn off)"
 fi
-check=$(psql_q -At -c "SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'bench-check')")
+check=$(sql --stop -At -c "SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'bench-check')")
 [ "$check" = copying ] || die "the extension's check call returned '$check', not copying"
-psql_q >/dev/null <<'SQL'
+sql --stop >/dev/null <<'SQL'
 -- (no autovacuum of the benchmark's own tables in the middle of a round)
 CREATE UNLOGGED TABLE bench_ext (round int, us float8) WITH (autovacuum_enabled = off);
 CREATE UNLOGGED TABLE bench_ext_round (round int, wall_s float8) WITH (autovacuum_enabled = off);
@@ -559,8 +559,8 @@ say "collecting"
 ext_hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$EXT_PID/status")
 ext_rss=$(awk '/^VmRSS/ {print $2}' "/proc/$EXT_PID/status")
 # (round 0 is the profiled one, not part of the table)
-psql_q -c "\\copy (SELECT us FROM bench_ext WHERE round > 0) TO '$RAW/ext-1.lat'"
-ext_wall=$(psql_q -At -c "SELECT sum(wall_s) FROM bench_ext_round WHERE round > 0")
+sql --stop -c "\\copy (SELECT us FROM bench_ext WHERE round > 0) TO '$RAW/ext-1.lat'"
+ext_wall=$(sql --stop -At -c "SELECT sum(wall_s) FROM bench_ext_round WHERE round > 0")
 
 for name in ext-1 pgbench-1 pgbench-2 pgbench-select1 boto3 floor-nosign floor-sign aws-cli; do
 	: >"$RES/$name.meta"
@@ -575,7 +575,7 @@ for name in ext-1 pgbench-1 pgbench-2 pgbench-select1 boto3 floor-nosign floor-s
 			calls=$(wc -l <"$RES/$name.lat")
 			{ echo "wall_s=$(awk -v w="${WALL_NS[$name]}" 'BEGIN { printf "%.6f", w / 1e9 }')"
 			  if [ "$name" != pgbench-select1 ]; then
-				  echo "rss_kb=$(psql_q -At -c "SELECT max(vmhwm_kb) FROM bench_hwm WHERE clients = ${name#pgbench-}")"
+				  echo "rss_kb=$(sql --stop -At -c "SELECT max(vmhwm_kb) FROM bench_hwm WHERE clients = ${name#pgbench-}")"
 				  echo "rss_note=max backend VmHWM"
 			  fi; } >>"$RES/$name.meta"
 			;;

@@ -12,10 +12,12 @@ SELECT format('ALTER DATABASE %I SET regress.journal = %L', current_database(), 
 SELECT format('ALTER DATABASE %I SET regress.fake_journal = %L', current_database(), :'fake_journal') \gexec
 \set ECHO all
 
--- the lines of a journal (the setting names its file), in order, as jsonb
+-- the lines of a journal (the setting names its file), in order, as jsonb;
+-- a journal that is missing or cannot be read is an error, never "no requests"
+-- (the stand-in and the fakes create theirs when they start)
 CREATE FUNCTION journal(setting text) RETURNS TABLE (n bigint, entry jsonb) LANGUAGE sql AS $$
   SELECT n, l::jsonb FROM regexp_split_to_table(
-    coalesce(pg_read_file(current_setting(setting), 0, 100000000, true), ''), E'\n')
+    pg_read_file(current_setting(setting), 0, 100000000), E'\n')
     WITH ORDINALITY AS j(l, n)
   WHERE l <> ''
 $$;

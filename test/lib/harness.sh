@@ -1,16 +1,41 @@
-# test/lib.sh: shared by test/run_all.sh and test/demo.sh (source it, as root).
+# test/lib/harness.sh: the test harness; every test command sources it (as
+# root): test/run_all.sh, test/demo.sh, test/regress.sh,
+# test/integration/*.sh, test/valgrind.sh, test/bench/run.sh.
 #
 # Installs the Debian packages the project needs, builds and installs the
 # extension, and starts a throwaway PostgreSQL cluster (as the postgres OS
 # user, in a temporary directory, on a private Unix socket) next to the
-# stand-in RDS endpoint (HTTPS on 127.0.0.1 with a CA made here).  Nothing
-# touches the system's own cluster; everything stops on exit.
+# stand-in RDS endpoint (HTTPS on 127.0.0.1 with a CA made here) and the
+# fake credential sources.  Nothing touches the system's own cluster;
+# everything stops on exit.  Also brings in test/lib/psql.sh (sql),
+# test/lib/assert.sh (pass, fail, expect_*) and test/lib/secrets.sh
+# (SECRET_PATTERN).
+#
+#   prepare_build         install_packages, then build_and_install unless
+#                         RDS_COPY_SKIP_BUILD=1 (RDS_COPY_SKIP_APT=1 skips apt)
+#   start_all [ENV...]    stand-in, fakes, credentials file, cluster
+#   control endpoints of the stand-in and the fakes, all here:
+#   ctl TARGET JSON [ENDPOINT]   POST to a control endpoint (see ctl_command)
+#   standin_get PATH KEY  a value from a GET control endpoint of the stand-in
+#   standin_blackhole     a port that never accepts (POST /__standin/blackhole)
+#   journal_count FILE KEY=VALUE...  lines of a journal (never 0 for a missing one)
 
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TEST_LIB=$REPO/test/lib
+# shellcheck source=psql.sh
+source "$TEST_LIB/psql.sh"
+# shellcheck source=assert.sh
+source "$TEST_LIB/assert.sh"
+# shellcheck source=secrets.sh
+source "$TEST_LIB/secrets.sh"
 PYTHON=/usr/bin/python3
-PGBIN=/usr/lib/postgresql/15/bin
+# the server's binaries: the private copy a parent test command made
+# (build_and_install), else the system's (with RDS_COPY_SKIP_BUILD=1 alone,
+# the extension must be installed there)
+SYSTEM_PGBIN=/usr/lib/postgresql/15/bin
+PGBIN=${RDS_COPY_PGBIN:-$SYSTEM_PGBIN}
 # the throwaway cluster's port (a Unix socket in its own directory; override to run two suites at once)
 PGPORT_PRIVATE=${RDS_COPY_TEST_PGPORT:-54329}
 
@@ -37,13 +62,23 @@ install_packages() {
 	apt-get install -y -q "${PACKAGES[@]}" >/dev/null
 }
 
+prepare_build() {
+	install_packages
+	if [ "${RDS_COPY_SKIP_BUILD:-0}" != 1 ]; then
+		build_and_install
+	fi
+}
+
 # Builds the extension and installs it into a private copy of the server's
 # installation (PG_TREE, under /tmp; PostgreSQL finds its files relative to
 # its binaries), whose binaries the tests then run: two checkouts tested at
 # once on one machine cannot replace each other's build, and the system's
-# installation is left as it is.  Sets PG_TREE and PGBIN.
+# installation is left as it is.  Sets PG_TREE and PGBIN, and exports
+# RDS_COPY_PGBIN so that suites started with RDS_COPY_SKIP_BUILD=1 (as
+# run_all.sh starts them) use the same copy; the process that made the copy
+# removes it when it exits.
 build_and_install() {
-	local pgver=${PGBIN%/bin}
+	local pgver=${SYSTEM_PGBIN%/bin}
 	pgver=${pgver##*/}
 	say "building the extension and installing it into a private copy of PostgreSQL $pgver"
 	make -C "$REPO" -s clean >/dev/null
@@ -54,7 +89,9 @@ build_and_install() {
 	cp -a "/usr/share/postgresql/$pgver" "$PG_TREE/usr/share/postgresql/"
 	chmod 755 "$PG_TREE"
 	make -C "$REPO" -s install DESTDIR="$PG_TREE" >/dev/null
-	PGBIN=$PG_TREE$PGBIN
+	PGBIN=$PG_TREE$SYSTEM_PGBIN
+	PG_TREE_MINE=1
+	export RDS_COPY_PGBIN=$PGBIN
 }
 
 # Sets WORK, CERTS, STATE, STANDIN_PORT, STANDIN_URL and starts the stand-in.
@@ -65,7 +102,7 @@ start_standin() {
 	STATE=$WORK/state
 	mkdir -p "$CERTS" "$STATE"
 	chmod 755 "$STATE"
-	trap stop_all EXIT
+	trap harness_exit EXIT
 	"$REPO/test/standin/make_certs.sh" "$CERTS"
 	say "starting the stand-in RDS endpoint"
 	"$PYTHON" "$REPO/test/standin/rds_standin.py" --port 0 \
@@ -106,10 +143,12 @@ start_fakes() {
 	chmod 600 "$WORK/web-identity-token" "$WORK/container-token"
 }
 
-# The command that POSTs JSON $2 to the control endpoint $3 (default
-# config) of a fake (imds, container, sts) or of the stand-in (rds); for
-# psql's \! in the middle of a session.
-fakectl_command() {
+# The one way the shell tests talk to the control endpoints: the command
+# that POSTs JSON $2 to the control endpoint $3 (default config) of a fake
+# (imds, container, sts) or of the stand-in (rds), with
+# test/standin/fakectl.py (non-zero status on any failure); for psql's \!
+# in the middle of a session.  ctl runs it.
+ctl_command() {
 	local url
 	case $1 in
 		imds) url=$FAKE_IMDS_URL/__fake ;;
@@ -120,8 +159,62 @@ fakectl_command() {
 	printf "%s %s %s '%s' %s" "$PYTHON" "$REPO/test/standin/fakectl.py" "$url/${3:-config}" "$2" "$CERTS/ca.crt"
 }
 
-configure_fake() {
-	eval "$(fakectl_command "$@")"
+ctl() {
+	eval "$(ctl_command "$@")"
+}
+
+# standin_get PATH KEY: from GET $STANDIN_URL/__standin/PATH, the value at
+# the dotted KEY ("" when absent), e.g. standin_get stats
+# by_action_snapshot.CopyDBClusterSnapshot.x or standin_get
+# 'snapshots?region=us-east-1' us-east-1.x.status.  An unreachable stand-in
+# is an error (status 1), never an empty value.
+standin_get() {
+	"$PYTHON" - "$STANDIN_URL/__standin/$1" "$CERTS/ca.crt" "$2" <<'PY'
+import json, ssl, sys, urllib.request
+url, ca, path = sys.argv[1:4]
+value = json.load(urllib.request.urlopen(url, context=ssl.create_default_context(cafile=ca), timeout=10))
+for key in path.split('.'):
+    value = value.get(key) if isinstance(value, dict) else None
+print('' if value is None else value)
+PY
+}
+
+# journal_count JOURNAL KEY=VALUE...: how many lines of a JSON-lines journal
+# (the stand-in's $RDS_STANDIN_JOURNAL, the fakes' $RDS_FAKE_JOURNAL) have
+# every KEY equal to VALUE (as text; booleans as true/false; the key "name"
+# is a request's target or identifier).  A journal that is missing or
+# cannot be read is an error (status 1, nothing printed), never 0.
+journal_count() {
+	"$PYTHON" - "$@" <<'PY'
+import json, sys
+path, conds = sys.argv[1], [a.split('=', 1) for a in sys.argv[2:]]
+def value(entry, key):
+    if key == 'name':
+        return entry.get('target') or entry.get('identifier')
+    return entry.get(key)
+def same(v, want):
+    if isinstance(v, bool):
+        return str(v).lower() == want
+    return v is not None and str(v) == want
+n = 0
+with open(path, encoding='utf-8') as journal:
+    for line in journal:
+        entry = json.loads(line)
+        if all(same(value(entry, k), w) for k, w in conds):
+            n += 1
+print(n)
+PY
+}
+
+# standin_blackhole: asks the stand-in for a port that accepts no
+# connection (POST /__standin/blackhole) and prints it; fails if it cannot.
+standin_blackhole() {
+	"$PYTHON" - "$STANDIN_URL/__standin/blackhole" "$CERTS/ca.crt" <<'PY'
+import json, ssl, sys, urllib.request
+request = urllib.request.Request(sys.argv[1], data=b'{}', method='POST')
+reply = urllib.request.urlopen(request, context=ssl.create_default_context(cafile=sys.argv[2]), timeout=10)
+print(json.load(reply)['port'])
+PY
 }
 
 # Credentials file for the cluster: the default profile is a key the
@@ -229,6 +322,14 @@ CONF
 	restart_cluster "$@"
 }
 
+# Everything a suite needs: stand-in, fakes, credentials, cluster (ENV as start_cluster).
+start_all() {
+	start_standin
+	start_fakes
+	write_credentials
+	start_cluster "$@"
+}
+
 # $PGDATA/rds_copy_test.conf, from the environment of the (re)start:
 #   RDS_COPY_PRELOAD=0        no shared_preload_libraries at all (the library
 #                             is then loaded per session, as before 1.0's queue)
@@ -242,7 +343,7 @@ write_cluster_conf() {
 	[ "${RDS_COPY_PG_CRON:-0}" = 1 ] && preload=rds_copy,pg_cron
 	[ "${RDS_COPY_PRELOAD:-1}" = 0 ] && preload=
 	cat >"$PGDATA/rds_copy_test.conf" <<CONF
-# written by test/lib.sh write_cluster_conf
+# written by test/lib/harness.sh write_cluster_conf
 shared_preload_libraries = '$preload'
 max_worker_processes = 32
 rds_copy.database_name = 'postgres'
@@ -272,6 +373,17 @@ restart_cluster() {
 		"$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/postgres.log" -w start >/dev/null
 }
 
+# The EXIT trap: $EXIT_HOOK (when set; test/lib/suite.sh prints a suite's
+# count there), then stop_all; keeps the exit status (or the hook's).
+harness_exit() {
+	local rc=$?
+	if [ -n "${EXIT_HOOK:-}" ]; then
+		"$EXIT_HOOK" "$rc" || rc=$?
+	fi
+	stop_all
+	exit "$rc"
+}
+
 stop_all() {
 	set +e
 	if [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/postmaster.pid" ]; then
@@ -288,11 +400,8 @@ stop_all() {
 	if [ "${RDS_COPY_KEEP_WORK:-0}" != 1 ] && [ -n "${WORK:-}" ]; then
 		rm -rf "$WORK"
 	fi
-	if [ -n "${PG_TREE:-}" ]; then
+	if [ -n "${PG_TREE:-}" ] && [ "${PG_TREE_MINE:-0}" = 1 ]; then
 		rm -rf "$PG_TREE"
 	fi
 }
 
-psql_q() {
-	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres "$@"
-}

@@ -1,66 +1,91 @@
-# test/integration_robustness.sh: faults that need more than one session
+#!/usr/bin/env bash
+# test/integration/robustness.sh: faults that need more than one session
 # or a second server: cancels (during a backoff sleep, during a connect to
 # a black-holed port), two sessions copying to one target, transport faults
 # with the backend still usable afterwards, a certificate for the wrong
 # host, and a load test (8 backends x 2,000 calls) with a memory check.
-# Sourced by test/run_all.sh; uses its pass/fail counters and the helpers
-# of test/integration.sh.
+#
+#   bash test/integration/robustness.sh   (as root; RDS_COPY_SKIP_APT=1,
+#        RDS_COPY_SKIP_BUILD=1 skip those steps; RDS_LOAD_BACKENDS and
+#        RDS_LOAD_CALLS size the load test)
+#
+# Starts its own stand-in, fakes and throwaway cluster (test/lib/suite.sh);
+# ends with "N passed, M failed"; exits 1 if anything failed.  Times are
+# measured on the server's clock (clock_timestamp() in the session that
+# does the work), never around psql start-up.
+
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
 RDS_LOAD_BACKENDS=${RDS_LOAD_BACKENDS:-8}
 RDS_LOAD_CALLS=${RDS_LOAD_CALLS:-2000}
 
+# a counter of the stand-in's /__standin/stats (0 when absent; nothing,
+# status 1, when the stand-in cannot be asked)
 standin_stat() {
-	"$PYTHON" - "$STANDIN_URL/__standin/stats" "$CERTS/ca.crt" "$1" <<'PY'
-import json, ssl, sys, urllib.request
-url, ca, path = sys.argv[1:4]
-stats = json.load(urllib.request.urlopen(url, context=ssl.create_default_context(cafile=ca), timeout=10))
-for key in path.split('.'):
-    stats = stats.get(key, 0) if isinstance(stats, dict) else 0
-print(stats)
-PY
+	local v
+	v=$(standin_get stats "$1") || return 1
+	echo "${v:-0}"
+}
+
+# wait up to $2 seconds for stand-in counter $1 to be at least $3 (default 1)
+wait_for_stat() {
+	local i
+	for i in $(seq $(($2 * 10))); do
+		[ "$(standin_stat "$1")" -ge "${3:-1}" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Cancel the session called $1 after $2 seconds; passes when its output
-# shows 57014 within 1.5 s of the cancel.
+# shows 57014 and the statement ended within CANCEL_LIMIT_MS of the cancel,
+# both on the server's clock.  The waits cancelled here would go on for
+# seconds (backoff) or a minute (connect).
+CANCEL_LIMIT_MS=2000
 cancel_within() {
-	local name=$1 after=$2 sql=$3 t0 t1 ms
+	local name=$1 after=$2 sql=$3 t_cancel
 	start_background_call "$sql" "$name"
 	sleep "$after"
-	t0=$(date +%s%N)
-	psql_q -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '$name'" >/dev/null
+	t_cancel=$(cancel_backend "$name")
 	wait "$BG_PID" || true
-	t1=$(date +%s%N)
-	ms=$(((t1 - t0) / 1000000))
-	expect_output "$name: 57014" '57014: canceling statement due to user request' "$(cat "$WORK/$name.out")"
-	if [ "$ms" -le 1500 ]; then pass "$name: ended $ms ms after the cancel"; else fail "$name: took $ms ms"; fi
+	expect_match "$name: 57014" '57014: canceling statement due to user request' "$(cat "$WORK/$name.out")"
+	expect_le "$name: ended within $CANCEL_LIMIT_MS ms of the cancel (server clock)" "$CANCEL_LIMIT_MS" \
+		"$(ms_between "$t_cancel" "$(background_ended_ms "$name")")"
 }
 
 test_cancels() {
 	# during a backoff sleep between throttled attempts
 	cancel_within cancel_backoff 2 "SET rds_copy.max_attempts = 10; $(copy_sql flaky-Throttling-9 it-cancel-backoff)"
+	# positive control: it was retrying (throttled attempts reached the stand-in), not yet sending
+	expect_match "cancel_backoff: throttled attempts reached the stand-in first" '^[1-9]$' \
+		"$(standin_stat requests_by_target.it-cancel-backoff)"
 	# during a connect that never completes (the stand-in's black-holed port)
 	local port
-	port=$("$PYTHON" - "$STANDIN_URL/__standin/blackhole" "$CERTS/ca.crt" <<'PY'
-import json, ssl, sys, urllib.request
-request = urllib.request.Request(sys.argv[1], data=b'{}', method='POST')
-reply = urllib.request.urlopen(request, context=ssl.create_default_context(cafile=sys.argv[2]), timeout=10)
-print(json.load(reply)['port'])
-PY
-)
+	port=$(standin_blackhole)
 	cancel_within cancel_connect 1 "SET rds_copy.endpoint_url = 'https://127.0.0.1:$port'; SET rds_copy.connect_timeout = '60s'; $(copy_sql my-cluster-snapshot1 it-cancel-connect)"
 }
 
+# The first session holds the target while its request hangs for 4 s; the
+# second is refused at once: measured in its own session (server clock),
+# well under the 4 s it would wait if it queued behind the first.
 test_one_session_per_target() {
-	local t0 t1 ms out
+	local out t0 t1
 	start_background_call "SET rds_copy.request_timeout = '4s'; SET rds_copy.max_attempts = 1; $(copy_sql fault-slow it-same-target)" it_lock_holder
-	t0=$(date +%s%N)
-	out=$(psql_v -At -c "$(copy_sql my-cluster-snapshot1 it-same-target)" 2>&1 || true)
-	t1=$(date +%s%N)
-	ms=$(((t1 - t0) / 1000000))
+	if wait_for_stat requests_by_target.it-same-target 5; then
+		pass "one session per target: the first session's request is at the stand-in"
+	else
+		fail "one session per target: the first session's request never reached the stand-in"
+	fi
+	out=$(sql --verbose --capture -At -c "SELECT 't0 ' || $SERVER_MS_SQL" \
+		-c "$(copy_sql my-cluster-snapshot1 it-same-target)" -c "SELECT 't1 ' || $SERVER_MS_SQL")
 	wait "$BG_PID" || true
-	expect_output "a second session copying to the same target: 55P03" \
+	expect_match "a second session copying to the same target: 55P03" \
 		'55P03: another session is copying to DB cluster snapshot "it-same-target"' "$out"
-	if [ "$ms" -le 1000 ]; then pass "... at once ($ms ms)"; else fail "... after $ms ms"; fi
+	t0=$(printf '%s\n' "$out" | sed -n 's/^t0 //p')
+	t1=$(printf '%s\n' "$out" | sed -n 's/^t1 //p')
+	expect_le "... refused at once (server clock, ms)" 2000 "$(ms_between "$t0" "$t1")"
+	expect_match "... while the first was still waiting for its reply" '57014|08006: request to the Amazon RDS endpoint timed out' \
+		"$(cat "$WORK/it_lock_holder.out")"
 	if [ "$(standin_stat requests_by_target.it-same-target)" = 1 ]; then
 		pass "never two requests for one target"
 	else
@@ -69,25 +94,26 @@ test_one_session_per_target() {
 }
 
 # A fault, then a good call in the same backend.
+# (times on the server's clock, from before the fault to after the good call)
 fault_then_success() {
-	local name=$1 source=$2 pattern=$3 limit_ms=$4 t0 t1 ms out
-	t0=$(date +%s%N)
-	out=$(psql_v -At -c "SET rds_copy.max_attempts = 1" -c "$(copy_sql "$source" "it-$name")" \
-		-c "$(copy_sql my-cluster-snapshot1 "it-$name-after")" 2>&1 || true)
-	t1=$(date +%s%N)
-	ms=$(((t1 - t0) / 1000000))
-	expect_output "$name: $pattern" "$pattern" "$out"
-	expect_output "$name: the backend still copies" "^it-$name-after\$" "$out"
-	if [ "$ms" -le "$limit_ms" ]; then pass "$name: within $ms ms"; else fail "$name: took $ms ms (limit $limit_ms)"; fi
+	local name=$1 source=$2 pattern=$3 limit_ms=$4 t0 t1 out
+	out=$(sql --verbose --capture -At -c "SET rds_copy.max_attempts = 1" -c "SELECT 't0 ' || $SERVER_MS_SQL" \
+		-c "$(copy_sql "$source" "it-$name")" \
+		-c "$(copy_sql my-cluster-snapshot1 "it-$name-after")" -c "SELECT 't1 ' || $SERVER_MS_SQL")
+	expect_match "$name: $pattern" "$pattern" "$out"
+	expect_match "$name: the backend still copies" "^it-$name-after\$" "$out"
+	t0=$(printf '%s\n' "$out" | sed -n 's/^t0 //p')
+	t1=$(printf '%s\n' "$out" | sed -n 's/^t1 //p')
+	expect_le "$name: fault and good call within $limit_ms ms" "$limit_ms" "$(ms_between "$t0" "$t1")"
 }
 
 test_transport_faults() {
 	# one byte every 2 s: the low-speed limit (no byte for 10 s) ends it
 	fault_then_success drip fault-drip '08006: request to the Amazon RDS endpoint timed out' 20000
-	fault_then_success reset-mid-body fault-reset-mid-body '08006: connection to the Amazon RDS endpoint failed' 3000
+	fault_then_success reset-mid-body fault-reset-mid-body '08006: connection to the Amazon RDS endpoint failed' 5000
 	fault_then_success huge-chunked fault-huge-chunked '08P01: reply from the Amazon RDS endpoint is too large' 5000
-	fault_then_success gzip fault-gzip '08P01: Amazon RDS endpoint sent a reply that is not a valid' 3000
-	fault_then_success huge-headers fault-huge-headers '08P01: reply from the Amazon RDS endpoint is too large' 3000
+	fault_then_success gzip fault-gzip '08P01: Amazon RDS endpoint sent a reply that is not a valid' 5000
+	fault_then_success huge-headers fault-huge-headers '08P01: reply from the Amazon RDS endpoint is too large' 5000
 	fault_then_success never-answers fault-slow '08006: request to the Amazon RDS endpoint timed out' 33000
 
 	# a certificate from our CA, but for another host name
@@ -96,23 +122,23 @@ test_transport_faults() {
 		2>"$WORK/wronghost.log" &
 	local pid=$! out
 	for _ in $(seq 100); do [ -s "$WORK/wronghost.port" ] && break; sleep 0.1; done
-	out=$(psql_v -At -c "SET rds_copy.endpoint_url = 'https://127.0.0.1:$(cat "$WORK/wronghost.port")'" \
+	out=$(sql --verbose -At -c "SET rds_copy.endpoint_url = 'https://127.0.0.1:$(cat "$WORK/wronghost.port")'" \
 		-c "$(copy_sql my-cluster-snapshot1 it-wronghost)" -c "RESET rds_copy.endpoint_url" \
 		-c "$(copy_sql my-cluster-snapshot1 it-wronghost-after)" 2>&1 || true)
 	kill "$pid"; wait "$pid" 2>/dev/null || true
-	expect_output "a certificate for another host name: 08001" \
+	expect_match "a certificate for another host name: 08001" \
 		'08001: could not establish a verified TLS connection' "$out"
-	expect_output "... and the backend still copies" '^it-wronghost-after$' "$out"
+	expect_match "... and the backend still copies" '^it-wronghost-after$' "$out"
 }
 
 test_load() {
 	local before_created before_requests i errors created rss100 rss_end pids=()
-	configure_fake rds '{"snapshot_quota": 10000000}'
+	ctl rds '{"snapshot_quota": 10000000}'
 	before_created=$(standin_stat copies_created)
 	before_requests=$(standin_stat requests)
 	say "load: $RDS_LOAD_BACKENDS backends x $RDS_LOAD_CALLS calls"
 	for i in $(seq "$RDS_LOAD_BACKENDS"); do
-		psql_v -At -c "
+		sql --verbose -At -c "
 			DO \$\$
 			BEGIN
 			  FOR n IN 1..$RDS_LOAD_CALLS LOOP
@@ -142,12 +168,14 @@ test_load() {
 	else
 		fail "load: backend RSS ${rss100:-?} kB after 100 calls, ${rss_end:-?} kB after $RDS_LOAD_CALLS"
 	fi
-	configure_fake rds '{"snapshot_quota": 1000}'
+	ctl rds '{"snapshot_quota": 1000}'
 }
 
-run_robustness_tests() {
-	test_cancels
-	test_one_session_per_target
-	test_transport_faults
-	test_load
+robustness_tests() {
+	run_test test_cancels
+	run_test test_one_session_per_target
+	run_test test_transport_faults
+	run_test test_load
 }
+
+suite_run robustness robustness_tests

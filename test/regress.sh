@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# test/regress.sh: the pg_regress tests (test/sql/*.sql against
+# expected/*.out, the REGRESS list of the Makefile) against a throwaway
+# cluster, the stand-in and the fake credential sources.
+#
+#   bash test/regress.sh      (as root; RDS_COPY_SKIP_APT=1, RDS_COPY_SKIP_BUILD=1
+#                              skip those steps)
+#
+# Counts per test file: a file whose output matches is one passed check, one
+# that differs is one failed check (the diffs are printed).  Ends with
+# "N passed, M failed"; exits 1 if anything failed or pg_regress itself did.
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/harness.sh"
+
+prepare_build
+start_all
+
+say "pg_regress"
+rm -rf "$REPO/results" "$REPO/regression.diffs" "$REPO/regression.out"
+rc=0
+make -C "$REPO" -s installcheck >"$WORK/regress.out" 2>&1 || rc=$?
+cat "$WORK/regress.out" >&2
+passed=$(grep -cE '^(test | +)?[a-z_0-9]+ +\.\.\. ok' "$WORK/regress.out" || true)
+failed=$(grep -cE '\.\.\. FAILED' "$WORK/regress.out" || true)
+if [ "$rc" != 0 ]; then
+	[ -f "$REPO/regression.diffs" ] && head -n 200 "$REPO/regression.diffs" >&2
+	# pg_regress failed without naming a test (it could not start, or crashed)
+	[ "$failed" -gt 0 ] || failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
