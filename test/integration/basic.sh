@@ -52,6 +52,105 @@ test_environment_credentials() {
 	restart_cluster
 }
 
+# The environment variables of the AWS SDKs that the tests above do not
+# set, each shown to take effect, and with a control where it could seem to.
+test_more_environment() {
+	local out
+	# AWS_DEFAULT_REGION: the default region when AWS_REGION is not set (the
+	# setting's boot value); AWS_REGION wins over it
+	restart_cluster AWS_DEFAULT_REGION=eu-west-1
+	out=$(sql --stop --capture -At -c "LOAD 'rds_copy'" -c "SELECT boot_val FROM pg_settings WHERE name = 'rds_copy.region'")
+	expect_equal "AWS_DEFAULT_REGION is the default region" eu-west-1 "$out"
+	restart_cluster AWS_DEFAULT_REGION=eu-west-1 AWS_REGION=ap-south-1
+	out=$(sql --stop --capture -At -c "LOAD 'rds_copy'" -c "SELECT boot_val FROM pg_settings WHERE name = 'rds_copy.region'")
+	expect_equal "... AWS_REGION wins over it" ap-south-1 "$out"
+
+	# AWS_CA_BUNDLE: with no rds_copy.ca_file, the stand-in's CA comes from it;
+	# control: without it, the system's store does not know that CA (08001)
+	sed -i "/^rds_copy.ca_file/d" "$PGDATA/postgresql.conf"
+	restart_cluster AWS_CA_BUNDLE="$CERTS/ca.crt"
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-ca)")
+	expect_match "AWS_CA_BUNDLE verifies the endpoint" '^it-env-ca$' "$out"
+	restart_cluster
+	out=$(sql --verbose --capture -At -c "SET rds_copy.max_attempts = 1" -c "$(copy_sql my-cluster-snapshot1 it-env-noca)")
+	expect_match "... without it, the system's CA store refuses the stand-in" '08001: could not establish a verified TLS connection' "$out"
+	echo "rds_copy.ca_file = '$CERTS/ca.crt'" >>"$PGDATA/postgresql.conf"
+
+	# AWS_PROFILE: which profile of the shared files signs
+	restart_cluster AWS_PROFILE=session
+	out=$(sql --stop --capture -At -c "SELECT source FROM rds_copy.credentials()" -c "$(copy_sql my-cluster-snapshot1 it-env-profile)")
+	expect_match "AWS_PROFILE picks the profile" '^shared-credentials-file:.*\[session\]$' "$out"
+	expect_equal "... and its key signs the copy" 1 \
+		"$(journal_count "$RDS_STANDIN_JOURNAL" akid=AKIDSESSIONEXAMPLE target=it-env-profile outcome=ok)"
+
+	# AWS_SECURITY_TOKEN: the older name of the session token; control: the
+	# same key without a token is refused
+	restart_cluster AWS_ACCESS_KEY_ID=AKIDSESSIONEXAMPLE AWS_SECRET_ACCESS_KEY=sessionsecret/EXAMPLE+KEY \
+		AWS_SECURITY_TOKEN=FAKESESSIONTOKEN/abc+def==
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-sectoken)")
+	expect_match "AWS_SECURITY_TOKEN is sent as the session token" '^it-env-sectoken$' "$out"
+	restart_cluster AWS_ACCESS_KEY_ID=AKIDSESSIONEXAMPLE AWS_SECRET_ACCESS_KEY=sessionsecret/EXAMPLE+KEY
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-notoken)")
+	expect_match "... without it the same key is refused (28000)" '28000' "$out"
+
+	# a bare AWS_ENDPOINT_URL: used when neither rds_copy.endpoint_url nor
+	# AWS_ENDPOINT_URL_RDS is set; AWS_ENDPOINT_URL_RDS wins over it
+	sql --stop -c "ALTER SYSTEM SET rds_copy.endpoint_url = ''"
+	restart_cluster AWS_ENDPOINT_URL="$STANDIN_URL"
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-endpoint)")
+	expect_match "a bare AWS_ENDPOINT_URL is the endpoint" '^it-env-endpoint$' "$out"
+	restart_cluster AWS_ENDPOINT_URL="$STANDIN_URL" AWS_ENDPOINT_URL_RDS=https://127.0.0.1:1
+	out=$(sql --verbose --capture -At -c "SET rds_copy.max_attempts = 1" -c "$(copy_sql my-cluster-snapshot1 it-env-endpoint-2)")
+	expect_match "... AWS_ENDPOINT_URL_RDS wins over it" '08001: could not connect to the Amazon RDS endpoint' "$out"
+	sql --stop -c "ALTER SYSTEM RESET rds_copy.endpoint_url"
+	restart_cluster
+}
+
+# Settings that no other test changes: connect_timeout, max_response_size,
+# recent_requests_size; and process_queue without a free worker slot.
+test_more_settings() {
+	local out port t0 t1 tags
+	# connect_timeout: a connect that is never answered ends after it (08001),
+	# not after the default 5 s; both times on the server's clock
+	port=$(standin_blackhole)
+	out=$(sql --verbose --capture -At -c "SET rds_copy.endpoint_url = 'https://127.0.0.1:$port'" \
+		-c "SET rds_copy.connect_timeout = '300ms'" -c "SET rds_copy.max_attempts = 1" \
+		-c "SELECT 't0 ' || $SERVER_MS_SQL" -c "$(copy_sql my-cluster-snapshot1 it-connect-timeout)" \
+		-c "SELECT 't1 ' || $SERVER_MS_SQL")
+	expect_match "connect_timeout: a connect never answered is 08001" '08001: (request to the Amazon RDS endpoint timed out|could not connect to the Amazon RDS endpoint)' "$out"
+	t0=$(printf '%s\n' "$out" | sed -n 's/^t0 //p')
+	t1=$(printf '%s\n' "$out" | sed -n 's/^t1 //p')
+	expect_le "... after about 300 ms, not 5 s (server clock, ms)" 2500 "$(ms_between "$t0" "$t1")"
+	expect_le "... and not before it" "$(ms_between "$t0" "$t1")" 250
+
+	# max_response_size: a reply larger than the setting (a copy echoing
+	# 40 tags of 250 characters, about 15 kB) is 08P01 with a hint; control:
+	# the same copy under the default size succeeds
+	tags="(SELECT jsonb_object_agg('k' || i, repeat('v', 250)) FROM generate_series(1, 40) i)"
+	out=$(sql --verbose --capture -At -c "SET rds_copy.max_response_size = '4kB'" -c "SET rds_copy.max_attempts = 1" \
+		-c "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'it-big-reply-1', tags => $tags)")
+	expect_match "max_response_size: a larger reply is 08P01" '08P01: reply from the Amazon RDS endpoint is too large' "$out"
+	expect_match "... with the hint naming the setting" 'HINT:  Raise rds_copy.max_response_size' "$out"
+	out=$(sql --verbose --capture -At \
+		-c "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'it-big-reply-2', tags => $tags)")
+	expect_match "... the same reply fits the default" '^it-big-reply-2$' "$out"
+
+	# recent_requests_size (at server start): the ring keeps the newest N calls
+	RDS_COPY_EXTRA_CONF="rds_copy.recent_requests_size = 5" restart_cluster
+	for i in 1 2 3 4 5 6 7; do
+		sql --stop -c "$(copy_sql my-cluster-snapshot1 "it-ring-$i")" >/dev/null
+	done
+	expect_equal "recent_requests_size = 5 keeps the newest 5 calls" "5 it-ring-3 it-ring-7" \
+		"$(sql --stop --capture -At -F ' ' -c "SELECT count(*), min(target), max(target) FROM rds_copy.recent_requests")"
+
+	# process_queue when no background worker slot is free: 53400 with a hint
+	RDS_COPY_EXTRA_CONF="max_worker_processes = 2" restart_cluster
+	out=$(sql --verbose --capture -At -c "SELECT rds_copy.process_queue()")
+	expect_match "process_queue without a free worker slot: 53400" '53400: could not start a background worker for rds_copy.process_queue' "$out"
+	expect_match "... hint: max_worker_processes" 'HINT:  Raise max_worker_processes' "$out"
+	restart_cluster
+}
+
 # The cancelled or terminated statement must end soon after the cancel:
 # both times are the server's clock (the cancel's SELECT, and the next
 # statement of the cancelled session itself), so psql start-up on a loaded
@@ -126,6 +225,8 @@ test_connection_reuse() {
 basic_tests() {
 	run_test test_connection_reuse
 	run_test test_environment_credentials
+	run_test test_more_environment
+	run_test test_more_settings
 	run_test test_cancel_and_terminate
 	run_test test_no_secret_in_log
 }

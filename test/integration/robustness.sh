@@ -93,6 +93,28 @@ test_one_session_per_target() {
 	fi
 }
 
+# Every code that src/awscodes.c flags as retried (the list comes from that
+# table, through test/unit's test_awscodes --list-retried, never a second
+# copy): answered once, the retry makes the copy (two requests); answered
+# while max_attempts is 1, the error is 08006 -- a connection-class failure,
+# which the queue re-queues instead of failing.
+test_every_retried_code() {
+	local lister=$REPO/test/unit/build/test_awscodes codes code sqlstate lower out n=0
+	make -C "$REPO/test/unit" -s build/test_awscodes >/dev/null
+	codes=$("$lister" --list-retried)
+	expect_le "the table flags at least botocore's 16 retried codes" "$(printf '%s\n' "$codes" | wc -l)" 16
+	while read -r code sqlstate; do
+		n=$((n + 1))
+		lower=$(printf '%s' "$code" | tr 'A-Z' 'a-z')
+		out=$(sql --verbose --capture -At -c "$(copy_sql "flaky-$code-1" "it-retry-$lower")")
+		expect_equal "$code once: retried, copied" "it-retry-$lower 2" \
+			"$(printf '%s' "$out" | tail -n 1) $(standin_stat "requests_by_target.it-retry-$lower")"
+		out=$(sql --verbose --capture -At -c "SET rds_copy.max_attempts = 1" -c "$(copy_sql "flaky-$code-1" "it-noretry-$lower")")
+		expect_match "$code with max_attempts = 1: $sqlstate, naming the code" "^ERROR:  $sqlstate: .*$code" "$out"
+	done <<<"$codes"
+	expect_equal "... looped over every listed code" "$(printf '%s\n' "$codes" | wc -l)" "$n"
+}
+
 # A fault, then a good call in the same backend.
 # (times on the server's clock, from before the fault to after the good call)
 fault_then_success() {
@@ -174,6 +196,7 @@ test_load() {
 robustness_tests() {
 	run_test test_cancels
 	run_test test_one_session_per_target
+	run_test test_every_retried_code
 	run_test test_transport_faults
 	run_test test_load
 }

@@ -346,6 +346,42 @@ wf_retention_check() {
 		-c "DELETE FROM rds_copy.copy_request WHERE target = 'it-wf-keep'" >/dev/null
 }
 
+# The AWS code a row records is its own send's (the action hands it back):
+# a send refused by the target lock (55P03, before anything is sent) has
+# none, even right after the same worker recorded another row's AWS fault.
+# One worker, so that both rows go through one process.  And a retried code
+# that outlasts the retries (LimitExceededException, three times) is a
+# connection-class failure: the row goes back to queued, then out again.
+test_error_code_is_the_rows_own() {
+	local out
+	RDS_COPY_QUEUE_WORKERS=1 restart_cluster
+	sql --stop -c "SELECT rds_copy.enqueue_copy('no-such-snapshot', 'it-wf-code-a')" >/dev/null
+	wf_expect_state "a send AWS refuses" it-wf-code-a failed 20
+	expect_equal "... records AWS's code" "42704 DBClusterSnapshotNotFoundFault" \
+		"$(sql --stop --capture -At -F ' ' -c "SELECT error_sqlstate, error_code FROM rds_copy.copy_request WHERE target = 'it-wf-code-a'")"
+	# another session holds the target's lock while its request waits at the stand-in
+	start_background_call "SET rds_copy.request_timeout = '8s'; SET rds_copy.max_attempts = 1; $(copy_sql fault-slow it-wf-code-b)" it_wf_code_holder
+	sql --stop -c "SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'it-wf-code-b')" >/dev/null
+	if wf_wait_until "SELECT error_sqlstate = '55P03' FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'" 15; then
+		pass "a send refused by the target lock is recorded as 55P03"
+	else
+		fail "a send refused by the target lock: $(sql --stop --capture -At -c "SELECT state, error_sqlstate, error_code FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'")"
+	fi
+	out=$(sql --stop --capture -At -F ' ' -c "SELECT state, coalesce(error_code, '(none)') FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'")
+	expect_match "... back to queued, with no AWS code (not the previous row's)" '^(queued|sending|copying|available) \(none\)$' "$out"
+	wait "$BG_PID" || true
+	wf_expect_state "... and sent once the lock is free" it-wf-code-b available 30
+	expect_equal "... one copy request from the queue, one from the lock holder" 2 "$(wf_requests it-wf-code-b)"
+	# a retried code whose retries run out (max_attempts 3): re-queued, not failed
+	sql --stop -c "SELECT rds_copy.enqueue_copy('flaky-LimitExceededException-3', 'it-wf-limit')" >/dev/null
+	wf_expect_state "LimitExceededException three times, then a copy" it-wf-limit available 40
+	expect_equal "... sent twice: re-queued after 08006, not failed" \
+		"2 CopyDBClusterSnapshot 08006 LimitExceededException" \
+		"$(sql --stop --capture -At -F ' ' -c "SELECT r.attempts, a.action, a.sqlstate, a.aws_code
+		     FROM rds_copy.copy_request r JOIN rds_copy.recent_requests a ON a.queue_id = r.id
+		    WHERE r.target = 'it-wf-limit' AND a.outcome <> 'ok' ORDER BY a.at LIMIT 1")"
+}
+
 test_process_queue_without_workers() {
 	local out id i
 	RDS_COPY_QUEUE_WORKERS=0 restart_cluster
@@ -452,6 +488,7 @@ workflow_tests() {
 	local left=$((75 - (SECONDS - retention_started)))
 	run_test wf_retention_check $((left > 5 ? left : 5))
 	expect_equal "rolled back: still nothing sent, ever" 0 "$(wf_requests it-wf-rb)"
+	run_test test_error_code_is_the_rows_own
 	run_test test_process_queue_without_workers
 	run_test test_without_preload
 	run_test test_pg_cron

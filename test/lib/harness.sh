@@ -350,6 +350,7 @@ rds_copy.database_name = 'postgres'
 rds_copy.queue_workers = ${RDS_COPY_QUEUE_WORKERS:-2}
 rds_copy.queue_naptime = 200
 rds_copy.queue_poll_interval = 1
+${RDS_COPY_EXTRA_CONF:-}
 CONF
 	if [ "${RDS_COPY_PG_CRON:-0}" = 1 ]; then
 		cat >>"$PGDATA/rds_copy_test.conf" <<CONF
