@@ -4,8 +4,8 @@
 # crashes or prints nothing is counted and the run goes on).
 #
 #   run_suite NAME COMMAND...
-#       runs COMMAND, output in $RUNNER_DIR/NAME.out (the last lines are
-#       shown); its last "N passed, M failed" line is its count.  No such
+#       runs COMMAND, output in $RUNNER_DIR/NAME.out (the last lines and
+#       every failed check's line are shown); its last "N passed, M failed" line is its count.  No such
 #       line (a crash, an abort, a missing command): 0 passed, 1 failed.
 #       A non-zero exit with "0 failed": one more failure.
 #   run_binaries_suite NAME COMMAND...
@@ -67,6 +67,8 @@ run_suite() {
 	printf '== running %s\n' "$name" >&2
 	rc=$(runner_exec "$name" "$file" "$@")
 	tail -n 15 "$file" >&2 || true
+	# every failed check of the suite, also those above the last lines
+	grep -E '^== FAILED|^FAIL |\.\.\. FAILED' "$file" | head -n 40 | sed 's/^/   /' >&2 || true
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$file" | tail -n 1 || true)
 	if [ -z "$line" ]; then
 		f=1
