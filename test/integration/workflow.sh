@@ -189,7 +189,7 @@ test_slow_send_does_not_block() {
 		[ "$verdict" = waiting ] || break
 		sleep 0.2
 	done
-	if [ "$verdict" = done ]; then
+	if [ "$verdict" = "done" ]; then
 		pass "concurrency: 10 copies finished while the slow send was in flight (still sending)"
 	else
 		fail "concurrency: $verdict; fast ones: $(sql --stop --capture -At -c "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, count(*) n FROM rds_copy.copy_request WHERE target IN (${targets%,}) GROUP BY 1) s"), slow one: $(wf_state it-wf-slow)"

@@ -15,6 +15,7 @@
 #
 # Results go to the file $ASSERT_RESULTS (created on first use), so checks
 # made in subshells and background jobs count too.
+# shellcheck shell=bash
 
 ASSERT_RESULTS=${ASSERT_RESULTS:-}
 

@@ -19,6 +19,7 @@
 #   standin_get PATH KEY  a value from a GET control endpoint of the stand-in
 #   standin_blackhole     a port that never accepts (POST /__standin/blackhole)
 #   journal_count FILE KEY=VALUE...  lines of a journal (never 0 for a missing one)
+# shellcheck shell=bash
 
 set -euo pipefail
 

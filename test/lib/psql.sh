@@ -21,6 +21,7 @@
 #   background_ended_ms NAME        the server's clock (ms) when the background
 #                                   statement ended (printed by the same session)
 #   server_ms                       the server's clock now, ms since the epoch
+# shellcheck shell=bash
 
 sql() {
 	local opts=(-X -q -d postgres) capture=0

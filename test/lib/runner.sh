@@ -24,6 +24,7 @@
 # replaces suite NAME's command with one that fails a check, dies of
 # SIGSEGV, or exits 0 without printing a count: to see the run go on and
 # count it (e.g. RDS_COPY_TEST_SELFCHECK_BREAK='integration/basic:crash').
+# shellcheck shell=bash
 
 RUNNER_DIR=${RUNNER_DIR:-$(mktemp -d /tmp/rds_copy_runner.XXXXXX)}
 RUNNER_PASSED=0

@@ -7,6 +7,7 @@
 # which AWS echoes in SignatureDoesNotMatch and holds no secret).  Sourced by test/lib/harness.sh,
 # which exports it as RDS_TEST_SECRET_PATTERN for the SQL tests
 # (\getenv secrets RDS_TEST_SECRET_PATTERN).  Add a new secret here, once.
+# shellcheck shell=bash
 
 SECRET_PATTERN='EXAMPLEKEY|notTheRightSecret|FAKESESSIONTOKEN|sessionsecret|otherSecretKey|whateverSecret|tempsecret/|temptoken/|web-identity-token-EXAMPLE|container-auth-token-EXAMPLE|Signature=[0-9a-f]{16}|AWS4-HMAC-SHA256 Credential='
 export RDS_TEST_SECRET_PATTERN=$SECRET_PATTERN

@@ -11,6 +11,7 @@
 # last line and exits 1 if anything failed.  A setup step that fails, or
 # anything that ends the suite early, is one more failure, still counted
 # and printed.
+# shellcheck shell=bash
 
 # shellcheck source=harness.sh
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
