@@ -2,7 +2,7 @@
 # test/run_all.sh: build everything and run every test, on a fresh Debian 12
 # machine, as root.  This is the README's test command and what .ci/run runs.
 #
-#   bash test/run_all.sh [LAYER ...]     (no LAYER: all five, in this order)
+#   bash test/run_all.sh [LAYER ...]     (no LAYER: all six, in this order)
 #
 #   unit         C unit tests of the pure code (signing, encoding, parsing),
 #                plain and under AddressSanitizer/UBSan, including a
@@ -18,8 +18,8 @@
 #                faults, two sessions on one target, load), the backup
 #                workflows (queue workers, crash recovery, retention, audit,
 #                pg_cron) and the README's nightly workflow as printed
-#   selftest     (not part of the default run) test/lib/selftest_runner.sh,
-#                the runner's own accounting
+#   selftest     test/lib/selftest_runner.sh: the runner's own accounting on
+#                fake suites that pass, fail, crash or print nothing (2 s)
 #
 # Every suite runs as a command of its own (a crash, an abort or a missing
 # result line is counted as a failure and the run goes on); see
@@ -33,7 +33,7 @@ source "$(dirname "$0")/lib/harness.sh"
 source "$REPO/test/lib/runner.sh"
 trap 'rm -rf "$RUNNER_DIR"; if [ "${PG_TREE_MINE:-0}" = 1 ]; then rm -rf "$PG_TREE"; fi' EXIT
 
-ALL_LAYERS=(unit fuzz standin regress integration)
+ALL_LAYERS=(selftest unit fuzz standin regress integration)
 INTEGRATION_SUITES=(basic credentials robustness workflow nightly)
 
 layers=("$@")
