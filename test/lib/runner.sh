@@ -60,8 +60,10 @@ runner_record() {
 	printf '== %s\n' "${RUNNER_LINES[-1]}" >&2
 }
 
-run_suite() {
-	local name=$1 file rc start line p=0 f=0 note=
+# Run suite NAME's COMMAND into its file and show its last lines and every
+# failed check's line; sets file, rc and start (the caller's locals).
+runner_run() {
+	local name=$1
 	shift
 	file=$(runner_file "$name")
 	start=$SECONDS
@@ -70,6 +72,11 @@ run_suite() {
 	tail -n 15 "$file" >&2 || true
 	# every failed check of the suite, also those above the last lines
 	grep -E '^== FAILED|^FAIL |\.\.\. FAILED' "$file" | head -n 40 | sed 's/^/   /' >&2 || true
+}
+
+run_suite() {
+	local name=$1 file rc start line p=0 f=0 note=
+	runner_run "$@"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$file" | tail -n 1 || true)
 	if [ -z "$line" ]; then
 		f=1
@@ -88,12 +95,7 @@ run_suite() {
 
 run_binaries_suite() {
 	local name=$1 file rc start verdicts total bad p f note=
-	shift
-	file=$(runner_file "$name")
-	start=$SECONDS
-	printf '== running %s\n' "$name" >&2
-	rc=$(runner_exec "$name" "$file" "$@")
-	tail -n 15 "$file" >&2 || true
+	runner_run "$@"
 	verdicts=$(awk '
 		/^--- / { if (open) print bin, bad; bin = $2; bad = 0; open = 1; next }
 		!open { next }
