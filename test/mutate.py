@@ -92,9 +92,11 @@ def plant(copy, name, text, replacement):
 
 
 def first_failure(log):
-    for line in log.splitlines():
-        if re.search(r'FAILED|^not ok| [1-9][0-9]* failed', line):
-            return line.strip()[:110]
+    """The first failed check's line (the suites print them on stderr), else the count."""
+    for pattern in (r'^== FAILED|\.\.\. FAILED|^FAIL ', r' [1-9][0-9]* failed'):
+        for line in log.splitlines():
+            if re.search(pattern, line):
+                return line.strip()[:140]
     return 'exit status'
 
 
@@ -116,7 +118,7 @@ def run(mutant):
             done = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
                                   text=True, errors='replace')
             if done.returncode != 0:
-                return 'killed', f'by {suite}: {first_failure(done.stdout + done.stderr)}'
+                return 'killed', f'by {suite}: {first_failure(done.stderr + done.stdout)}'
         return 'SURVIVED', f'{" ".join(suites)} all passed'
     finally:
         shutil.rmtree(copy, ignore_errors=True)

@@ -61,6 +61,15 @@ SET rds_copy.profile = 'session-wrong-secret';
 SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'sec-4')$$)).* \gset
 SELECT :'state' AS state, :'detail' ~ 'x-amz-security-token:\*{26}' AS token_blanked,
        :'detail' ~ 'FAKESESSIONTOKEN' AS detail_shows_token;
+-- an endpoint that echoes the caller's secret access key and session token
+-- (a broken proxy, a hostile endpoint; the stand-in's fault-echo-secret):
+-- both are blanked out before the text reaches an error; positive control:
+-- the blanks, of the secrets' lengths, are where the stand-in put them
+SET rds_copy.profile = 'session';
+SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('fault-echo-secret', 'sec-5')$$)).* \gset
+SELECT :'state' AS state,
+       :'detail' ~ 'secret access key \*{25} session token \*{26} end' AS both_blanked,
+       :'detail' ~ :'secrets' AS detail_shows_secret;
 RESET rds_copy.profile;
 
 -- no secret in the server log; positive control: the log is there and has

@@ -28,6 +28,8 @@ comes along is verified, as for any source).
   fault-truncated           Content-Length of the whole reply, half of it, then an orderly close
   fault-redirect            302 to http://169.254.169.254/latest/meta-data/
   fault-slow                FaultSlow (400) after slow_seconds; stops waiting when the client leaves
+  fault-echo-secret         InvalidParameterValue (400) whose message holds the caller's secret access
+                            key and session token (a hostile endpoint; no AWS endpoint does this)
   fault-drip                200 and headers (Content-Length of a whole valid reply), then one byte of
                             the body every 2 s (the first at once); stops when the client leaves
   fault-reset-mid-body      200, headers with Content-Length, half the body, then a TCP RST
@@ -716,6 +718,22 @@ def fault_huge_headers(call, config):
 
 HTML_500 = b'<html><body>Internal Server Error</body></html>'
 
+
+def fault_echo_secret(call, config):
+    """An error whose message holds the caller's secret access key and session token.
+
+    No AWS endpoint is known to do this; a broken proxy or a hostile endpoint could. It tests
+    the client's defence in depth: whatever of its secrets comes back in a reply is blanked out
+    before it reaches an error or a log (AWS itself echoes the session token in the canonical
+    request of SignatureDoesNotMatch, which is tested through a wrong secret instead).
+    """
+    credential = awsfake.known_credential(call.access_key)
+    secret = credential.secret if credential else ''
+    token = (credential.token or '') if credential else ''
+    error = RdsError('InvalidParameterValue',
+                     f'Injected echo: secret access key {secret} session token {token} end.')
+    return error_reply(error, call.request_id)
+
 SPECIAL_FAULTS = {
     'http-500-html': lambda call, config: Reply(500, HTML_500, content_type='text/html'),
     'http-503-empty': lambda call, config: Reply(503, b'', content_type=None),
@@ -734,6 +752,7 @@ SPECIAL_FAULTS = {
     'gzip': lambda call, config: Reply(200, gzip.compress(canned_copy_body(call), mtime=0),
                                        headers=(('Content-Encoding', 'gzip'),)),
     'huge-headers': fault_huge_headers,
+    'echo-secret': fault_echo_secret,
 }
 
 
@@ -833,6 +852,7 @@ class Call:
     host: str
     request_id: str
     presigned_verified: bool = False
+    access_key: str = ''
 
 
 COPY_PARAMS = ('SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIdentifier', 'KmsKeyId',
@@ -1351,7 +1371,8 @@ class Handler(BaseHandler):
                                 config['max_skew_seconds'])
             check_not_expired(auth.access_key, config['expired_keys_up_to'])
             self.check_content_type()
-            call = Call(auth.region, parse_form(body), self.headers['Host'], request_id)
+            call = Call(auth.region, parse_form(body), self.headers['Host'], request_id,
+                        access_key=auth.access_key)
             reply = standin.execute(call)
         except AwsError as error:
             reply = error_reply(error, request_id)
