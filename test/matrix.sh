@@ -332,7 +332,7 @@ make_test_root() {
 	say "$major: apt-get install in $root: $pkgs + packaging tools"
 	in_chroot "$root" apt-get update -q >/dev/null &&
 		in_chroot "$root" apt-get install -y -q $pkgs \
-			dpkg-dev debhelper postgresql-server-dev-all >/dev/null
+			build-essential dpkg-dev debhelper postgresql-server-dev-all >/dev/null
 }
 
 # the working tree (tracked and untracked files, not the ignored build
@@ -349,7 +349,11 @@ run_major() {
 	local major=$1 suite root clean start=$SECONDS port deb
 	suite=$(suite_of "$major")
 	root=$ROOTS/$suite
-	port=$((54340 + $(case $major in 15) echo 1 ;; 17) echo 2 ;; 18) echo 3 ;; esac)))
+	case $major in
+		15) port=54341 ;;
+		17) port=54342 ;;
+		18) port=54343 ;;
+	esac
 	say "PostgreSQL $major on Debian $suite"
 	mkdir -p "$ROOTS"
 	if ! make_base "$suite" || ! make_test_root "$major" "$suite"; then
