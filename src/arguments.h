@@ -33,7 +33,7 @@ extern void RdsCopyArgsFromCall(FunctionCallInfo fcinfo, RdsCopyArgs *args);
 extern void RdsBuildCopyRequest(const RdsCopyArgs *args, AwsQuery *params);
 
 /* Raise 22023 "<argname> "<value>" is not valid" (value may be NULL) with detail. */
-RDS_NORETURN extern void RdsRejectArgument(const char *argname, const char *value,
+extern RDS_NORETURN void RdsRejectArgument(const char *argname, const char *value,
 										   const char *detail);
 
 /* A text argument that must not be NULL (22004 naming argname). */

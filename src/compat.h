@@ -42,11 +42,12 @@
 #include "utils/wait_event.h"
 
 /*
- * A function that does not return: RDS_NORETURN goes before the whole
- * declaration ("RDS_NORETURN extern void f(void);").  PostgreSQL 18
- * removed pg_attribute_noreturn() (an attribute after the declarator) for
- * pg_noreturn (C11 _Noreturn, which must come first); a GCC attribute may
- * come first too, so one placement serves every major.
+ * A function that does not return: RDS_NORETURN goes before the return
+ * type ("extern RDS_NORETURN void f(void);"), where PostgreSQL 18's c.h
+ * puts pg_noreturn.  PostgreSQL 18 removed pg_attribute_noreturn() (a GCC
+ * attribute after the declarator) for pg_noreturn (C11 _Noreturn, a
+ * function specifier); a GCC attribute may stand before the return type
+ * too, so one placement serves every major.
  */
 #if PG_VERSION_NUM >= 180000
 #define RDS_NORETURN pg_noreturn

@@ -35,7 +35,7 @@
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
 
-RDS_NORETURN static void fail_source(const char *source, const char *detail);
+static RDS_NORETURN void fail_source(const char *source, const char *detail);
 
 static void
 fail_source(const char *source, const char *detail)

@@ -30,16 +30,16 @@ extern int	RdsSqlStateForAwsCode(const char *code, long http_status);
 extern int	RdsSqlStateForTransport(const RdsHttpResponse *resp);
 
 /* Raise an AWS ErrorResponse.  Strings may be NULL. */
-RDS_NORETURN extern void RdsRaiseAwsError(const RdsRequestSite *site, long http_status,
+extern RDS_NORETURN void RdsRaiseAwsError(const RdsRequestSite *site, long http_status,
 										  const char *code, const char *message,
 										  const char *request_id);
 
 /* Raise a transport failure (resp->failure != RDS_HTTP_OK). */
-RDS_NORETURN extern void RdsRaiseTransportError(const RdsRequestSite *site,
+extern RDS_NORETURN void RdsRaiseTransportError(const RdsRequestSite *site,
 												const RdsHttpResponse *resp);
 
 /* Raise 08P01: the endpoint answered with something that is not an RDS reply. */
-RDS_NORETURN extern void RdsRaiseInvalidReply(const RdsRequestSite *site, long http_status,
+extern RDS_NORETURN void RdsRaiseInvalidReply(const RdsRequestSite *site, long http_status,
 											  const char *reason,
 											  const char *request_id);
 

@@ -127,19 +127,21 @@ check_package_build() {
 	local deb=/root/debs/postgresql-$PG_MAJOR-rds-copy_${version}_$(dpkg --print-architecture).deb
 	local p=0 f=0
 	if [ -f "$deb" ]; then p=$((p + 1)); else echo "no $deb"; f=$((f + 1)); fi
-	if [ -f "$deb" ] && dpkg-deb -c "$deb" | grep -q "usr/lib/postgresql/$PG_MAJOR/lib/rds_copy.so$" &&
-		dpkg-deb -c "$deb" | grep -q "usr/share/postgresql/$PG_MAJOR/extension/rds_copy.control$"; then
+	local contents=
+	[ -f "$deb" ] && contents=$(dpkg-deb -c "$deb")
+	if printf '%s\n' "$contents" | grep -q "usr/lib/postgresql/$PG_MAJOR/lib/rds_copy.so$" &&
+		printf '%s\n' "$contents" | grep -q "usr/share/postgresql/$PG_MAJOR/extension/rds_copy.control$"; then
 		p=$((p + 1))
 	else
 		echo "$deb lacks rds_copy.so or rds_copy.control"
 		f=$((f + 1))
 	fi
 	if [ -f "$deb" ]; then
+		local depends
 		dpkg-deb -f "$deb" Package Version Depends
-		if dpkg-deb -f "$deb" Depends | grep -q "postgresql-$PG_MAJOR" &&
-			dpkg-deb -f "$deb" Depends | grep -q 'libcurl4' &&
-			dpkg-deb -f "$deb" Depends | grep -q 'libxml2' &&
-			dpkg-deb -f "$deb" Depends | grep -q 'libssl3'; then
+		depends=$(dpkg-deb -f "$deb" Depends)
+		if [[ $depends == *"postgresql-$PG_MAJOR "* && $depends == *libcurl4* &&
+			$depends == *libxml2* && $depends == *libssl3* ]]; then
 			p=$((p + 1))
 		else
 			echo "Depends lacks postgresql-$PG_MAJOR, libcurl4, libxml2 or libssl3"

@@ -38,7 +38,7 @@ PG_MAJOR=${RDS_COPY_PG_MAJOR:-15}
 case $PG_MAJOR in
 	15) CLANG_VERSION=14 ;;	# Debian 12's clang
 	17) CLANG_VERSION=19 ;;	# Debian 13's clang
-	18) CLANG_VERSION=19 ;;	# one of unstable's clangs
+	18) CLANG_VERSION=21 ;;	# unstable's clang (what postgresql-server-dev-18 pulls in)
 	*)
 		echo "RDS_COPY_PG_MAJOR=$PG_MAJOR: supported majors are 15, 17 and 18" >&2
 		exit 2
