@@ -4,7 +4,8 @@
  *
  * Supported: PostgreSQL 15, 17 and 18 (Debian 12, 13 and unstable; see
  * docs/install.md).  The PostgreSQL part applies to glue files only (those
- * that include postgres.h first); pure modules see only the library checks.
+ * that include postgres.h first), the libxml2 part to xmlreply.c only;
+ * other pure modules see only the libcurl and OpenSSL checks.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_COMPAT_H
@@ -32,6 +33,32 @@
 	curl_easy_setopt((h), CURLOPT_PROTOCOLS, \
 					 (long) ((allow_http) ? (CURLPROTO_HTTPS | CURLPROTO_HTTP) : CURLPROTO_HTTPS))
 #endif
+
+/*
+ * libxml2 (xmlreply.c includes this after its libxml2 headers; no other
+ * file sees this part).  Debian 12 and 13 ship 2.9.14, unstable 2.15.
+ */
+#ifdef LIBXML_VERSION
+
+/* 2.12 made the error of a structured error handler (serror) const */
+#if LIBXML_VERSION >= 21200
+#define RDS_XML_ERROR const xmlError *
+#else
+#define RDS_XML_ERROR xmlError *
+#endif
+
+/*
+ * Whether the parser stopped (xmlStopParser or a fatal error): 2.14
+ * deprecated the disableSAX member for xmlCtxtIsStopped(), which 2.14.5
+ * fixed.
+ */
+#if LIBXML_VERSION >= 21405
+#define RDS_XML_PARSER_STOPPED(ctxt) xmlCtxtIsStopped(ctxt)
+#else
+#define RDS_XML_PARSER_STOPPED(ctxt) ((ctxt)->disableSAX != 0)
+#endif
+
+#endif							/* LIBXML_VERSION */
 
 #ifdef PG_VERSION_NUM
 

@@ -389,6 +389,7 @@ run_major() {
 		copy_tree "$clean"
 		cp "$deb" "$clean/root/"
 		run_suite "$major/installed package demo" install_and_demo "$clean" "$major" "$port" "$(basename "$deb")"
+		sed 's/^/   /' "$(runner_file "$major/installed package demo")" >&2
 		unmount_root "$clean"
 		remove_clean_root "$clean"
 	fi
