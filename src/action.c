@@ -122,7 +122,7 @@ failure_name(const RdsRequest *call)
 
 /* See action.h; also the wait of wait_for_db_cluster_snapshot. */
 void
-RdsSleepOnLatch(long ms)
+RdsSleepOnLatch(long ms, RdsWaitEvent which)
 {
 	TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
 
@@ -133,7 +133,7 @@ RdsSleepOnLatch(long ms)
 		if (left <= 0)
 			break;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 left, PG_WAIT_EXTENSION);
+						 left, RdsWaitEventInfo(which));
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -272,7 +272,7 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 										 failure_name(&call), ms)));
 				RdsRequestFree(&call);
 				memset(&call, 0, sizeof(call));
-				RdsSleepOnLatch(ms);
+				RdsSleepOnLatch(ms, RDS_WAIT_RETRY_BACKOFF);
 				continue;
 			}
 			else

@@ -9,6 +9,7 @@
 #define RDS_ACTION_H
 
 #include "awsquery.h"
+#include "compat.h"
 #include "xmlreply.h"
 
 /*
@@ -53,9 +54,10 @@ extern void RdsActionRun(const char *region, const AwsQuery *params,
 						 RdsReply *reply, RdsActionOutcome *outcome);
 
 /*
- * Sleep ms milliseconds on the latch (wait event type Extension), so that
- * a cancel, statement_timeout or shutdown ends the sleep at once.
+ * Sleep ms milliseconds on the latch, so that a cancel, statement_timeout
+ * or shutdown ends the sleep at once.  pg_stat_activity shows wait event
+ * type Extension, and on PostgreSQL 17+ the name of which (compat.h).
  */
-extern void RdsSleepOnLatch(long ms);
+extern void RdsSleepOnLatch(long ms, RdsWaitEvent which);
 
 #endif

@@ -10,6 +10,7 @@
 #include "utils/jsonb.h"
 
 #include "awsquery.h"
+#include "compat.h"
 
 /* The arguments of a copy, as the SQL functions take them (NULL: not given). */
 typedef struct RdsCopyArgs
@@ -32,8 +33,8 @@ extern void RdsCopyArgsFromCall(FunctionCallInfo fcinfo, RdsCopyArgs *args);
 extern void RdsBuildCopyRequest(const RdsCopyArgs *args, AwsQuery *params);
 
 /* Raise 22023 "<argname> "<value>" is not valid" (value may be NULL) with detail. */
-extern void RdsRejectArgument(const char *argname, const char *value,
-							  const char *detail) pg_attribute_noreturn();
+extern RDS_NORETURN void RdsRejectArgument(const char *argname, const char *value,
+										   const char *detail);
 
 /* A text argument that must not be NULL (22004 naming argname). */
 extern char *RdsTextArg(FunctionCallInfo fcinfo, int argno, const char *argname);

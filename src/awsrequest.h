@@ -65,7 +65,7 @@ extern time_t RdsSigningNow(void);
 extern bool RdsCorrectSigningClock(const RdsRequest *call);
 
 /* Raise call's failure as an SQL error (status != RDS_REQUEST_OK). */
-extern void RdsRequestRaise(const RdsRequest *call) pg_attribute_noreturn();
+extern RDS_NORETURN void RdsRequestRaise(const RdsRequest *call);
 
 /* The SQLSTATE (an ERRCODE value) RdsRequestRaise raises for call; 0 when it succeeded. */
 extern int	RdsRequestSqlState(const RdsRequest *call);

@@ -19,6 +19,7 @@
 
 #include "storage/fd.h"
 
+#include "compat.h"
 #include "credfetch.h"
 #include "credjson.h"
 #include "settings.h"
@@ -34,8 +35,7 @@
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
 
-static void
-fail_source(const char *source, const char *detail) pg_attribute_noreturn();
+static RDS_NORETURN void fail_source(const char *source, const char *detail);
 
 static void
 fail_source(const char *source, const char *detail)

@@ -6,8 +6,10 @@
 #ifndef RDS_ERRORS_H
 #define RDS_ERRORS_H
 
-#include "http.h"
 #include "utils/palloc.h"
+
+#include "compat.h"
+#include "http.h"
 
 /* A wait for a snapshot ran out of time (not 57014, which stays for cancels). */
 #define RDS_ERRCODE_WAIT_TIMEOUT MAKE_SQLSTATE('R', 'C', '0', '0', '1')
@@ -28,18 +30,18 @@ extern int	RdsSqlStateForAwsCode(const char *code, long http_status);
 extern int	RdsSqlStateForTransport(const RdsHttpResponse *resp);
 
 /* Raise an AWS ErrorResponse.  Strings may be NULL. */
-extern void RdsRaiseAwsError(const RdsRequestSite *site, long http_status,
-							 const char *code, const char *message,
-							 const char *request_id) pg_attribute_noreturn();
+extern RDS_NORETURN void RdsRaiseAwsError(const RdsRequestSite *site, long http_status,
+										  const char *code, const char *message,
+										  const char *request_id);
 
 /* Raise a transport failure (resp->failure != RDS_HTTP_OK). */
-extern void RdsRaiseTransportError(const RdsRequestSite *site,
-								   const RdsHttpResponse *resp) pg_attribute_noreturn();
+extern RDS_NORETURN void RdsRaiseTransportError(const RdsRequestSite *site,
+												const RdsHttpResponse *resp);
 
 /* Raise 08P01: the endpoint answered with something that is not an RDS reply. */
-extern void RdsRaiseInvalidReply(const RdsRequestSite *site, long http_status,
-								 const char *reason,
-								 const char *request_id) pg_attribute_noreturn();
+extern RDS_NORETURN void RdsRaiseInvalidReply(const RdsRequestSite *site, long http_status,
+											  const char *reason,
+											  const char *request_id);
 
 /* An error caught by RdsRunCatching, as data. */
 typedef struct RdsCaughtError

@@ -360,7 +360,11 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 		{
 			headers = next;
 			if (set_options(h, req, headers, &st, errbuf))
+			{
+				RdsReportWaitStart(RDS_WAIT_HTTP_REQUEST);
 				rc = curl_easy_perform(h);
+				RdsReportWaitEnd();
+			}
 		}
 	}
 

@@ -26,6 +26,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "compat.h"
 #include "queue.h"
 #include "settings.h"
 
@@ -105,7 +106,7 @@ static void
 nap(long ms)
 {
 	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					 ms, PG_WAIT_EXTENSION);
+					 ms, RdsWaitEventInfo(RDS_WAIT_QUEUE_NAP));
 	ResetLatch(MyLatch);
 }
 

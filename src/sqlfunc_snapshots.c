@@ -76,7 +76,8 @@ interval_text(int64 us)
 /*
  * Describe identifier every poll_interval until it is available; a NOTICE
  * whenever its status or progress changes.  Sleeps on the latch (shown in
- * pg_stat_activity as wait_event_type Extension), so a cancel or
+ * pg_stat_activity as wait_event_type Extension, wait_event
+ * RdsCopySnapshotPoll on 17+), so a cancel or
  * statement_timeout ends the wait at once with 57014.
  */
 static void
@@ -131,7 +132,8 @@ wait_call(FunctionCallInfo fcinfo, RdsReply *reply)
 							   percent ? percent : "?"),
 					 errhint("Wait again with a longer timeout; the copy goes on.")));
 		RdsReplyFree(reply);
-		RdsSleepOnLatch((long) ((Min(poll, timeout - waited) + 999) / 1000));
+		RdsSleepOnLatch((long) ((Min(poll, timeout - waited) + 999) / 1000),
+						RDS_WAIT_SNAPSHOT_POLL);
 	}
 }
 

@@ -24,6 +24,7 @@
 #include <libxml/parserInternals.h>
 
 #include "buf.h"
+#include "compat.h"
 #include "snapshot.h"
 #include "xmlreply.h"
 
@@ -292,7 +293,7 @@ sax_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
 
 /* libxml2's errors: the outcome is read from ctxt->wellFormed instead. */
 static void
-sax_error(void *ctx, xmlErrorPtr error)
+sax_error(void *ctx, RDS_XML_ERROR error)
 {
 	(void) ctx;
 	(void) error;
@@ -395,7 +396,7 @@ build_tree(const char *body, int len, const char *ns_prefix)
 
 	(void) xmlCtxtReadMemory(parser_ctxt, body, len, NULL, NULL,
 							 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	well_formed = parser_ctxt->wellFormed && !parser_ctxt->disableSAX;
+	well_formed = parser_ctxt->wellFormed && !RDS_XML_PARSER_STOPPED(parser_ctxt);
 	t->drop_parser = !well_formed || t->has_doctype || t->failed != NULL ||
 		xmlDictSize(parser_ctxt->dict) > RDS_XML_MAX_DICT;
 	if (t->has_doctype)

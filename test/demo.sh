@@ -4,10 +4,12 @@
 # Installs what is needed, builds the extension, starts a throwaway
 # PostgreSQL and the local stand-in RDS endpoint, and copies a DB cluster
 # snapshot with a real signed HTTPS call, printing the new snapshot as a row.
+# RDS_COPY_SKIP_BUILD=1 skips the build and uses the extension installed in
+# the system's PostgreSQL (e.g. the Debian package, see docs/install.md);
+# RDS_COPY_SKIP_APT=1 skips apt; RDS_COPY_PG_MAJOR picks the major (15).
 source "$(dirname "$0")/lib/harness.sh"
 
-install_packages
-build_and_install
+prepare_build
 start_standin
 write_credentials
 start_cluster

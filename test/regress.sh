@@ -20,8 +20,10 @@ rm -rf "$REPO/results" "$REPO/regression.diffs" "$REPO/regression.out"
 rc=0
 make -C "$REPO" -s installcheck >"$WORK/regress.out" 2>&1 || rc=$?
 cat "$WORK/regress.out" >&2
-passed=$(grep -cE '^(test | +)?[a-z_0-9]+ +\.\.\. ok' "$WORK/regress.out" || true)
-failed=$(grep -cE '\.\.\. FAILED' "$WORK/regress.out" || true)
+# PostgreSQL 15 prints "test NAME ... ok" / "... FAILED"; 16 and later print
+# TAP lines, "ok N - NAME" / "not ok N - NAME" ("+" for a parallel group)
+passed=$(grep -cE '^(test | +)?[a-z_0-9]+ +\.\.\. ok|^ok [0-9]+ +[-+] +[a-z_0-9]+ ' "$WORK/regress.out" || true)
+failed=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ +[-+] +[a-z_0-9]+ ' "$WORK/regress.out" || true)
 if [ "$rc" != 0 ]; then
 	[ -f "$REPO/regression.diffs" ] && head -n 200 "$REPO/regression.diffs" >&2
 	# pg_regress failed without naming a test (it could not start, or crashed)

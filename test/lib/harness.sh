@@ -32,19 +32,43 @@ source "$TEST_LIB/assert.sh"
 # shellcheck source=secrets.sh
 source "$TEST_LIB/secrets.sh"
 PYTHON=/usr/bin/python3
+# the PostgreSQL major to build for and test on: 15 (Debian 12, the
+# default), 17 (Debian 13) or 18 (Debian unstable); test/matrix.sh sets it
+# inside its Debian roots.  It picks the server's binaries and the packages.
+PG_MAJOR=${RDS_COPY_PG_MAJOR:-15}
+case $PG_MAJOR in
+	15) CLANG_VERSION=14 ;;	# Debian 12's clang
+	17) CLANG_VERSION=19 ;;	# Debian 13's clang
+	18) CLANG_VERSION=21 ;;	# unstable's clang (what postgresql-server-dev-18 pulls in)
+	*)
+		echo "RDS_COPY_PG_MAJOR=$PG_MAJOR: supported majors are 15, 17 and 18" >&2
+		exit 2
+		;;
+esac
+# test/fuzz/Makefile builds with $(CLANG), clang-14 unless told
+[ "$PG_MAJOR" = 15 ] || export CLANG=${CLANG:-clang-$CLANG_VERSION}
 # the server's binaries: the private copy a parent test command made
 # (build_and_install), else the system's (with RDS_COPY_SKIP_BUILD=1 alone,
 # the extension must be installed there)
-SYSTEM_PGBIN=/usr/lib/postgresql/15/bin
+SYSTEM_PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 PGBIN=${RDS_COPY_PGBIN:-$SYSTEM_PGBIN}
 # the throwaway cluster's port (a Unix socket in its own directory; override to run two suites at once)
 PGPORT_PRIVATE=${RDS_COPY_TEST_PGPORT:-54329}
 
-PACKAGES=(
-	postgresql-15 postgresql-server-dev-15 postgresql-contrib
+# PG_PACKAGES: what the build, pg_regress, the demo and the integration
+# suites need (test/matrix.sh installs only these in its roots); PACKAGES:
+# those and the unit, fuzz and valgrind tools.  Debian 13 and later have no
+# postgresql-contrib (the contrib modules are in postgresql-NN).
+PG_PACKAGES=(
+	"postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR"
 	libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config make gcc
 	openssl python3 python3-botocore ca-certificates util-linux
-	clang-14 libclang-rt-14-dev valgrind postgresql-15-cron
+	"postgresql-$PG_MAJOR-cron"
+)
+[ "$PG_MAJOR" = 15 ] && PG_PACKAGES+=(postgresql-contrib)
+PACKAGES=(
+	"${PG_PACKAGES[@]}"
+	"clang-$CLANG_VERSION" "libclang-rt-$CLANG_VERSION-dev" valgrind
 )
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -304,7 +328,7 @@ start_cluster() {
 	PGDATA=$WORK/data
 	export PGHOST=$WORK PGPORT=$PGPORT_PRIVATE PGUSER=postgres
 	chown postgres "$WORK"
-	say "starting a throwaway PostgreSQL 15 cluster in $PGDATA"
+	say "starting a throwaway PostgreSQL $PG_MAJOR cluster in $PGDATA"
 	runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -E UTF8 \
 		--locale=C --no-sync >/dev/null
 	cat >>"$PGDATA/postgresql.conf" <<CONF
