@@ -38,6 +38,8 @@ const RdsAwsCode RdsAwsCodes[] = {
 	/* authentication */
 	{"InvalidClientTokenId", "28000", RDS_AWS_STALE_CREDENTIALS},
 	{"ExpiredToken", "28000", RDS_AWS_STALE_CREDENTIALS},
+	/* the name the AWS Common Errors pages give it (HTTP 403) */
+	{"ExpiredTokenException", "28000", RDS_AWS_STALE_CREDENTIALS},
 	{"SignatureDoesNotMatch", "28000", RDS_AWS_CLOCK_SKEW},
 	{"RequestExpired", "28000", RDS_AWS_CLOCK_SKEW},
 	{"InvalidSignatureException", "38000", RDS_AWS_CLOCK_SKEW},

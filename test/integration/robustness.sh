@@ -115,6 +115,22 @@ test_every_retried_code() {
 	expect_equal "... looped over every listed code" "$(printf '%s\n' "$codes" | wc -l)" "$n"
 }
 
+# Every code of src/awscodes.c's table (test_awscodes --list), answered by
+# the stand-in (fault-<Code>) to a call with retries off, is raised with the
+# table's SQLSTATE and names the code.
+test_every_aws_code() {
+	local lister=$REPO/test/unit/build/test_awscodes codes code sqlstate out n=0
+	make -C "$REPO/test/unit" -s build/test_awscodes >/dev/null
+	codes=$("$lister" --list)
+	expect_le "the table has the codes of the error table (at least 40)" "$(printf '%s\n' "$codes" | wc -l)" 40
+	while read -r code sqlstate; do
+		n=$((n + 1))
+		out=$(sql --verbose --capture -At -c "SET rds_copy.max_attempts = 1" -c "$(copy_sql "fault-$code" "it-code-$n")")
+		expect_match "$code: $sqlstate" "^ERROR:  $sqlstate: Amazon RDS CopyDBClusterSnapshot failed: $code\$" "$out"
+	done <<<"$codes"
+	expect_equal "... looped over every code of the table" "$(printf '%s\n' "$codes" | wc -l)" "$n"
+}
+
 # A fault, then a good call in the same backend.
 # (times on the server's clock, from before the fault to after the good call)
 fault_then_success() {
@@ -197,6 +213,7 @@ robustness_tests() {
 	run_test test_cancels
 	run_test test_one_session_per_target
 	run_test test_every_retried_code
+	run_test test_every_aws_code
 	run_test test_transport_faults
 	run_test test_load
 }

