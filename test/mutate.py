@@ -17,12 +17,15 @@ The signer has its own: make -C test/unit mutants.  Not part of test/run_all.sh.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# a suite still running after this long has hung on the mutant (counted as caught)
+SUITE_TIMEOUT = 900
 
 # (name, file, text, replacement, suites): a suite is "layer:NAME" (bash test/run_all.sh NAME)
 # or "suite:NAME" (bash test/integration/NAME.sh).
@@ -115,8 +118,18 @@ def run(mutant):
             kind, _, what = suite.partition(':')
             cmd = (['bash', f'{copy}/test/run_all.sh', what] if kind == 'layer'
                    else ['bash', f'{copy}/test/integration/{what}.sh'])
-            done = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                  text=True, errors='replace')
+            proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, errors='replace',
+                                    start_new_session=True)
+            try:
+                stdout, stderr = proc.communicate(timeout=SUITE_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                # the suite's own exit trap stops its servers on SIGTERM
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.communicate()
+                return 'killed', f'by {suite}: still running after {SUITE_TIMEOUT} s (a hang)'
+            done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
             if done.returncode != 0:
                 return 'killed', f'by {suite}: {first_failure(done.stderr + done.stdout)}'
         return 'SURVIVED', f'{" ".join(suites)} all passed'
