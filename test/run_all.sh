@@ -49,7 +49,7 @@ for layer in "${layers[@]}"; do
 done
 
 install_packages
-if [ "${RDS_COPY_SKIP_BUILD:-0}" != 1 ] && printf '%s\n' "${layers[@]}" | grep -qxE 'regress|integration'; then
+if [ "${RDS_COPY_SKIP_BUILD:-0}" != 1 ] && grep -qxE 'regress|integration' < <(printf '%s\n' "${layers[@]}"); then
 	build_and_install
 fi
 # the suites below are commands of their own: the packages and the build are done

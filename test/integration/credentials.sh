@@ -162,7 +162,7 @@ test_failing_sources() {
 	OUT=$(credential_source)
 	expect_match "a malformed credentials file: F0000 with file and line" \
 		"F0000: syntax error in AWS configuration file \"$WORK/broken-credentials\" at line 3" "$OUT"
-	if printf '%s' "$OUT" | grep -q wJalr; then fail "the error quoted the file"; else pass "the error does not quote the file"; fi
+	if grep -q wJalr <<<"$OUT"; then fail "the error quoted the file"; else pass "the error does not quote the file"; fi
 }
 
 # Container credentials that live $1 seconds.

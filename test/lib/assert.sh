@@ -4,7 +4,10 @@
 #   fail NAME: WHY                count a check that failed
 #   check NAME COMMAND...         pass when COMMAND succeeds, else fail
 #   expect_equal NAME EXPECTED GOT
-#   expect_match NAME REGEX TEXT  (grep -E, multi-line TEXT: any line)
+#   expect_match NAME REGEX TEXT  (grep -E, multi-line TEXT: any line; TEXT
+#                                 goes in as a here-string, never through a
+#                                 pipe: under pipefail, grep -q leaving early
+#                                 made printf's SIGPIPE a false "no match")
 #   expect_no_match NAME REGEX TEXT
 #   expect_le NAME LIMIT VALUE    integers; an empty or non-numeric VALUE fails
 #   run_test FUNCTION             run a test function in a subshell with
@@ -42,7 +45,7 @@ expect_equal() {
 
 expect_match() {
 	local name=$1 pattern=$2 text=$3
-	if printf '%s\n' "$text" | grep -qE -- "$pattern"; then
+	if grep -qE -- "$pattern" <<<"$text"; then
 		pass "$name"
 	else
 		fail "$name: expected /$pattern/, got: $text"
@@ -51,7 +54,7 @@ expect_match() {
 
 expect_no_match() {
 	local name=$1 pattern=$2 text=$3
-	if printf '%s\n' "$text" | grep -qE -- "$pattern"; then
+	if grep -qE -- "$pattern" <<<"$text"; then
 		fail "$name: /$pattern/ found in: $text"
 	else
 		pass "$name"
