@@ -2,7 +2,7 @@
 
 EXTENSION = rds_copy
 MODULE_big = rds_copy
-DATA = sql/rds_copy--1.0.sql
+DATA = sql/rds_copy--1.0.sql sql/rds_copy--1.1.sql sql/rds_copy--1.0--1.1.sql
 PGFILEDESC = "rds_copy - copy Amazon RDS DB cluster snapshots from SQL"
 
 # src/pure.mk lists the pure modules (no PostgreSQL headers) once, for the

@@ -9,7 +9,10 @@
  * rds_copy.log_requests.  The ring exists only when the library is in
  * shared_preload_libraries.  An entry holds who, when, what and how it
  * ended -- never a secret (requests carry none but their signature, which
- * is not kept).
+ * is not kept).  A queue worker's calls for a row are recorded in the name
+ * of the role that requested it.  A role sees its own entries only;
+ * members of rds_copy_admin (and superusers) see every entry
+ * (queue_access.c).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -29,6 +32,7 @@
 #include "utils/tuplestore.h"
 
 #include "audit.h"
+#include "queue_access.h"
 #include "settings.h"
 
 PG_FUNCTION_INFO_V1(rds_copy_recent_request_records);
@@ -63,6 +67,7 @@ typedef struct AuditRing
 
 static AuditRing *ring = NULL;
 static int64 current_queue_id = 0;
+static NameData current_queue_owner;	/* "" when no row */
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
@@ -110,9 +115,10 @@ RdsAuditRequestShmem(void)
 }
 
 void
-RdsAuditSetQueueId(int64 id)
+RdsAuditSetQueueRow(int64 id, const char *requested_by)
 {
 	current_queue_id = id;
+	namestrcpy(&current_queue_owner, requested_by ? requested_by : "");
 }
 
 static void
@@ -156,7 +162,9 @@ fill_names(AuditEntry *e)
 	static NameData cached_db_name;
 	char	   *user = NULL;
 
-	if (IsTransactionState())
+	if (NameStr(current_queue_owner)[0] != '\0')
+		user = NameStr(current_queue_owner);
+	else if (IsTransactionState())
 		user = GetUserNameFromId(GetUserId(), true);
 	namestrcpy(&e->username, user ? user : "");
 	if (cached_db != MyDatabaseId && IsTransactionState())
@@ -220,6 +228,8 @@ rds_copy_recent_request_records(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	AuditEntry *copy;
+	bool		all = RdsQueueCallerIsAdmin();
+	char	   *me = RdsQueueCallerName();
 	uint64		first;
 	uint64		n;
 	uint64		i;
@@ -245,8 +255,11 @@ rds_copy_recent_request_records(PG_FUNCTION_ARGS)
 		const AuditEntry *e = &copy[i];
 		Datum		values[16];
 		bool		nulls[16];
-		Interval   *latency = palloc0(sizeof(Interval));
+		Interval   *latency;
 
+		if (!all && strcmp(NameStr(e->username), me) != 0)
+			continue;
+		latency = palloc0(sizeof(Interval));
 		memset(nulls, 0, sizeof(nulls));
 		latency->time = e->latency_us;
 		values[0] = TimestampTzGetDatum(e->at);

@@ -27,8 +27,13 @@ typedef struct RdsAuditCall
 /* From _PG_init under shared_preload_libraries: ask for the ring. */
 extern void RdsAuditRequestShmem(void);
 
-/* The queue row a background worker is working on (0: none), for the record. */
-extern void RdsAuditSetQueueId(int64 id);
+/*
+ * The queue row a background worker is working on (0: none) and the role
+ * that requested it (NULL: none), for the record: the calls made for a
+ * row are recorded in that role's name, so that it sees them in
+ * recent_requests.  requested_by is copied.
+ */
+extern void RdsAuditSetQueueRow(int64 id, const char *requested_by);
 
 /*
  * Record a finished call in the ring (when there is one) and write its log

@@ -141,6 +141,23 @@ RdsReportWaitEnd(void)
 #endif
 }
 
+/*
+ * Every GUC, for the queue workers' check of the settings a connection
+ * brought (worker_settings.c).  PostgreSQL 16 made get_guc_variables()
+ * count them and return a palloc'd copy of the array.
+ */
+#include "utils/guc_tables.h"
+#if PG_VERSION_NUM >= 160000
+#define RdsGucVariables(n) get_guc_variables(n)
+#else
+static inline struct config_generic **
+RdsGucVariables(int *n)
+{
+	*n = GetNumConfigOptions();
+	return get_guc_variables();
+}
+#endif
+
 #endif							/* PG_VERSION_NUM */
 
 #endif

@@ -11,15 +11,19 @@
 #include "fmgr.h"
 #include "utils/palloc.h"
 
-#define RDS_QUEUE_TABLE "rds_copy.copy_request"
+#define RDS_QUEUE_SCHEMA "rds_copy"
+#define RDS_QUEUE_TABLE_NAME "copy_request"
+#define RDS_QUEUE_TABLE RDS_QUEUE_SCHEMA "." RDS_QUEUE_TABLE_NAME
 
 /* --- queue_steps.c: each runs transactions of its own, never inside one --- */
 
 /*
  * One step of work, orphans first, then a send, then a follow; false when
- * there was nothing to do.  cxt is reset before and after.
+ * there was nothing to do.  owner: work only rows requested_by that role
+ * (NULL: every row).  cxt is reset before and after.  The caller has
+ * pinned search_path (worker_settings.c).
  */
-extern bool RdsQueueStep(MemoryContext cxt);
+extern bool RdsQueueStep(MemoryContext cxt, const char *owner);
 
 /* Delete finished rows older than rds_copy.queue_retention. */
 extern void RdsQueuePrune(void);
@@ -33,11 +37,12 @@ extern bool RdsQueueInstalled(void);
 extern void RdsQueueRegisterWorkers(void);
 
 /*
- * process_queue's work: start helpers in this database as the current
- * role, let them take up to max_steps steps between them, wait for them
- * and return how many they took.  A helper's failure is raised (38000).
+ * process_queue's work: start helpers in this database, let them take up
+ * to max_steps steps between them on the rows of owner (NULL: every
+ * row), wait for them and return how many they took.  A helper's failure
+ * is raised (38000).
  */
-extern uint32 RdsQueueRunHelpers(int32 max_steps);
+extern uint32 RdsQueueRunHelpers(int32 max_steps, const char *owner);
 
 /* Background worker entry points (bgw_function_name). */
 extern PGDLLEXPORT void rds_copy_queue_worker_main(Datum arg);

@@ -32,6 +32,18 @@
  * Times are clock_timestamp(), not now(): a send may take minutes, and
  * its backoff counts from its end.  The AWS code of a failure comes back
  * from the action itself (RdsActionOutcome), zeroed for every step.
+ *
+ * A row that was sent before (sent_at is set: re-queued after a failure
+ * without a reply, or put back by retry_copy) may have started its copy:
+ * when its send meets DBClusterSnapshotAlreadyExistsFault, the target is
+ * described and adopted if it is that copy, as a direct call reconciles
+ * its own ambiguous attempts; it is never failed for finding itself.
+ *
+ * Every statement is schema-qualified (functions, operators, casts, the
+ * table), and the workers that run them pin search_path as well
+ * (worker_settings.c): they run as the bootstrap superuser in a database
+ * whose owner may be anyone.  A step may be limited to one role's rows
+ * (process_queue of a role that is not rds_copy_admin).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -53,6 +65,12 @@
 #include "settings.h"
 #include "snapshot.h"
 
+/* schema-qualified pieces of the steps' SQL */
+#define NOW "pg_catalog.clock_timestamp()"
+#define EQ " OPERATOR(pg_catalog.=) "
+#define PLUS " OPERATOR(pg_catalog.+) "
+#define INTERVAL "::pg_catalog.interval"
+
 /* advisory lock field4 of a row being sent (1 and 2 are SQL's own) */
 #define ROW_LOCK_KIND 3
 
@@ -62,6 +80,8 @@ typedef struct QueueRow
 	int64		id;
 	RdsCopyArgs copy;
 	const char *region;
+	const char *requested_by;
+	bool		sent_before;	/* sent_at was set when it was claimed */
 	int			attempts;		/* sends, counting the one a send step makes */
 	int			checks;			/* follows, counting this one */
 	bool		locked;			/* we hold its row lock */
@@ -79,7 +99,8 @@ typedef struct StepOutcome
 typedef struct StepKind
 {
 	const char *looking;		/* activity while looking for a row */
-	const char *rows;			/* WHERE ... ORDER BY ... LIMIT n of its rows */
+	const char *where;			/* which rows are its own */
+	const char *order;			/* ORDER BY ... LIMIT n */
 	bool		row_lock;		/* take the first row whose row lock is free */
 	bool		commit_claim;	/* claim and commit before the action (send) */
 	const char *activity;		/* while the action runs; %lld is the id */
@@ -208,21 +229,28 @@ read_row(HeapTuple tuple, TupleDesc desc, QueueRow *row, MemoryContext cxt)
 	row->region = column_text(tuple, desc, 8, cxt);
 	row->attempts = DatumGetInt32(SPI_getbinval(tuple, desc, 9, &isnull));
 	row->checks = DatumGetInt32(SPI_getbinval(tuple, desc, 10, &isnull)) + 1;
+	row->requested_by = column_text(tuple, desc, 11, cxt);
+	row->sent_before = !DatumGetBool(SPI_getbinval(tuple, desc, 12, &isnull));
 }
 
 /*
  * Claim a row of kind (in the current transaction): the first candidate,
- * or with row_lock the first whose row lock is free.  False when none.
+ * or with row_lock the first whose row lock is free; only owner's rows
+ * unless owner is NULL.  False when none.
  */
 static bool
-claim_row(const StepKind *kind, QueueRow *row, MemoryContext cxt)
+claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext cxt)
 {
 	uint64		i;
+	Datum		owner_datum = owner ? CStringGetTextDatum(owner) : (Datum) 0;
 
-	if (SPI_execute(psprintf("SELECT id, source, target, kms_key, copy_tags, tags, source_region,"
-							 " region, attempts, checks FROM " RDS_QUEUE_TABLE
-							 " WHERE %s FOR UPDATE SKIP LOCKED", kind->rows),
-					false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(psprintf("SELECT id, source, target, kms_key, copy_tags, tags, source_region,"
+									   " region, attempts, checks, requested_by, sent_at IS NULL"
+									   " FROM " RDS_QUEUE_TABLE " WHERE %s"
+									   " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)"
+									   " %s FOR UPDATE SKIP LOCKED", kind->where, kind->order),
+							  1, (Oid[]) {TEXTOID}, &owner_datum, owner ? " " : "n",
+							  false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -255,9 +283,9 @@ run_action(void *arg)
 	run->kind->action(run->row, &run->out->reply, &run->out->action);
 }
 
-/* One step of kind; false when it found no row. */
+/* One step of kind on owner's rows (NULL: any); false when it found no row. */
 static bool
-run_step(const StepKind *kind, MemoryContext cxt)
+run_step(const StepKind *kind, const char *owner, MemoryContext cxt)
 {
 	QueueRow	row;
 	StepOutcome out;
@@ -265,7 +293,7 @@ run_step(const StepKind *kind, MemoryContext cxt)
 	char	   *activity;
 
 	begin_step(kind->looking);
-	if (!claim_row(kind, &row, cxt))
+	if (!claim_row(kind, owner, &row, cxt))
 	{
 		end_step();
 		return false;
@@ -285,14 +313,14 @@ run_step(const StepKind *kind, MemoryContext cxt)
 	run.kind = kind;
 	run.row = &row;
 	run.out = &out;
-	RdsAuditSetQueueId(row.id);
+	RdsAuditSetQueueRow(row.id, row.requested_by);
 	PG_TRY();
 	{
 		out.error = RdsRunCatching(run_action, &run, cxt);
 	}
 	PG_FINALLY();
 	{
-		RdsAuditSetQueueId(0);
+		RdsAuditSetQueueRow(0, NULL);
 	}
 	PG_END_TRY();
 	if (out.error != NULL)
@@ -323,11 +351,11 @@ record_started(QueueRow *row, StepOutcome *out)
 	args[3] = RdsSnapshotValue(snap, "PercentProgress");
 	args[4] = backoff_interval(1);
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = $2, request_id = coalesce($3, request_id),"
-			   " snapshot_arn = $4, percent_progress = $5::integer, checks = 0,"
-			   " finished_at = CASE WHEN $2 = 'available' THEN clock_timestamp() END,"
-			   " next_check_at = CASE WHEN $2 = 'copying' THEN clock_timestamp() + $6::interval END,"
+			   " snapshot_arn = $4, percent_progress = $5::pg_catalog.int4, checks = 0,"
+			   " finished_at = CASE WHEN $2" EQ "'available' THEN " NOW " END,"
+			   " next_check_at = CASE WHEN $2" EQ "'copying' THEN " NOW PLUS "$6" INTERVAL " END,"
 			   " error_sqlstate = NULL, error_code = NULL, error_message = NULL,"
-			   " updated_at = clock_timestamp() WHERE id = $1",
+			   " updated_at = " NOW " WHERE id" EQ "$1",
 			   row->id, 5, args);
 }
 
@@ -345,9 +373,9 @@ record_failed(QueueRow *row, StepOutcome *out, bool retry, int attempts)
 	args[4] = backoff_interval(attempts);
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = $2, error_sqlstate = $3, error_code = $4,"
 			   " error_message = $5,"
-			   " finished_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() END,"
-			   " next_check_at = CASE WHEN $2 = 'queued' THEN clock_timestamp() + $6::interval END,"
-			   " updated_at = clock_timestamp() WHERE id = $1",
+			   " finished_at = CASE WHEN $2" EQ "'failed' THEN " NOW " END,"
+			   " next_check_at = CASE WHEN $2" EQ "'queued' THEN " NOW PLUS "$6" INTERVAL " END,"
+			   " updated_at = " NOW " WHERE id" EQ "$1",
 			   row->id, 5, args);
 }
 
@@ -358,10 +386,10 @@ record_look_again(QueueRow *row, int checks, bool count_check)
 	const char *args[1] = {backoff_interval(checks)};
 
 	update_row(count_check ?
-			   "UPDATE " RDS_QUEUE_TABLE " SET checks = checks + 1, updated_at = clock_timestamp(),"
-			   " next_check_at = clock_timestamp() + $2::interval WHERE id = $1" :
-			   "UPDATE " RDS_QUEUE_TABLE " SET next_check_at = clock_timestamp() + $2::interval,"
-			   " updated_at = clock_timestamp() WHERE id = $1",
+			   "UPDATE " RDS_QUEUE_TABLE " SET checks = checks" PLUS "1, updated_at = " NOW ","
+			   " next_check_at = " NOW PLUS "$2" INTERVAL " WHERE id" EQ "$1" :
+			   "UPDATE " RDS_QUEUE_TABLE " SET next_check_at = " NOW PLUS "$2" INTERVAL ","
+			   " updated_at = " NOW " WHERE id" EQ "$1",
 			   row->id, 1, args);
 }
 
@@ -383,10 +411,16 @@ orphan_claim(QueueRow *row)
 					row->id)));
 }
 
-static void
-orphan_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
+/*
+ * Did an earlier send of row start its copy?  Describe the target: true
+ * with *reply filled when it is that copy, false when it is not there;
+ * 42710 when it is another snapshot (action_copy.c's RdsReconcileCopy).
+ */
+static bool
+reconcile_row(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
 {
 	AwsQuery	params = AWS_QUERY_INIT;
+	volatile bool found = false;
 
 	PG_TRY();
 	{
@@ -397,16 +431,23 @@ orphan_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
 			AwsQueryAdd(&params, "KmsKeyId", row->copy.kms_key);
 		if (params.failed)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		if (!RdsReconcileCopy(row->region, &params, reply, outcome))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("target of the copy was not found")));
+		found = RdsReconcileCopy(row->region, &params, reply, outcome);
 	}
 	PG_FINALLY();
 	{
 		AwsQueryFree(&params);
 	}
 	PG_END_TRY();
+	return found;
+}
+
+static void
+orphan_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
+{
+	if (!reconcile_row(row, reply, outcome))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("target of the copy was not found")));
 }
 
 static void
@@ -417,7 +458,7 @@ orphan_record(QueueRow *row, StepOutcome *out)
 	else if (failed_with(out, "42704"))
 		/* the send never reached AWS: send it again */
 		update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'queued', next_check_at = NULL,"
-				   " updated_at = clock_timestamp() WHERE id = $1", row->id, 0, NULL);
+				   " updated_at = " NOW " WHERE id" EQ "$1", row->id, 0, NULL);
 	else if (failed_with(out, "42710"))
 		record_failed(row, out, false, 0);
 	else
@@ -427,8 +468,9 @@ orphan_record(QueueRow *row, StepOutcome *out)
 
 static const StepKind orphan_step = {
 	.looking = "rds_copy: looking for copy requests left in sending",
-	.rows = "state = 'sending' AND (next_check_at IS NULL OR next_check_at <= clock_timestamp())"
-	" ORDER BY id LIMIT 20",
+	.where = "state" EQ "'sending' AND (next_check_at IS NULL"
+	" OR next_check_at OPERATOR(pg_catalog.<=) " NOW ")",
+	.order = "ORDER BY id LIMIT 20",
 	.row_lock = true,
 	.commit_claim = false,
 	.activity = "rds_copy: checking whether the copy of request %lld started",
@@ -445,15 +487,74 @@ static void
 send_claim(QueueRow *row)
 {
 	row->attempts++;
-	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'sending', attempts = attempts + 1,"
-			   " sent_at = clock_timestamp(), next_check_at = NULL, updated_at = clock_timestamp()"
-			   " WHERE id = $1", row->id, 0, NULL);
+	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'sending', attempts = attempts" PLUS "1,"
+			   " sent_at = " NOW ", next_check_at = NULL, updated_at = " NOW
+			   " WHERE id" EQ "$1", row->id, 0, NULL);
+}
+
+/* RdsRunCatching's closure for a send's copy. */
+typedef struct SendRun
+{
+	QueueRow   *row;
+	RdsReply   *reply;
+	RdsActionOutcome *outcome;
+} SendRun;
+
+static void
+send_copy(void *arg)
+{
+	SendRun    *run = arg;
+
+	RdsCopySnapshot(run->row->region, &run->row->copy, run->reply, run->outcome);
 }
 
 static void
 send_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
 {
-	RdsCopySnapshot(row->region, &row->copy, reply, outcome);
+	SendRun		run = {row, reply, outcome};
+	RdsCaughtError *e;
+
+	if (!row->sent_before)
+	{
+		send_copy(&run);
+		return;
+	}
+
+	/*
+	 * An earlier send may have started this copy (its reply was lost, or
+	 * it timed out after AWS had taken it): AlreadyExists then means our
+	 * own copy, if the target is that copy.
+	 */
+	e = RdsRunCatching(send_copy, &run, CurrentMemoryContext);
+	if (e == NULL)
+		return;
+	if (strcmp(outcome->aws_code, "DBClusterSnapshotAlreadyExistsFault") == 0)
+	{
+		RdsActionOutcome refused = *outcome;
+		volatile bool ours = false;
+
+		/* the row keeps the refusal's AWS code, whatever the Describe says */
+		RdsReplyFree(reply);
+		PG_TRY();
+		{
+			ours = reconcile_row(row, reply, outcome);
+		}
+		PG_CATCH();
+		{
+			*outcome = refused;
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		if (ours)
+			return;
+		*outcome = refused;
+	}
+	ereport(ERROR,
+			(errcode(MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2],
+								   e->sqlstate[3], e->sqlstate[4])),
+			 errmsg_internal("%s", e->message),
+			 e->detail ? errdetail_internal("%s", e->detail) : 0,
+			 e->hint ? errhint("%s", e->hint) : 0));
 }
 
 static void
@@ -473,8 +574,9 @@ send_record(QueueRow *row, StepOutcome *out)
 
 static const StepKind send_step = {
 	.looking = "rds_copy: looking for queued copy requests",
-	.rows = "state = 'queued' AND (next_check_at IS NULL OR next_check_at <= clock_timestamp())"
-	" ORDER BY id LIMIT 1",
+	.where = "state" EQ "'queued' AND (next_check_at IS NULL"
+	" OR next_check_at OPERATOR(pg_catalog.<=) " NOW ")",
+	.order = "ORDER BY id LIMIT 1",
 	.row_lock = true,
 	.commit_claim = true,		/* 'sending' is durable before anything is sent */
 	.activity = "rds_copy: sending copy request %lld",
@@ -518,23 +620,24 @@ follow_record(QueueRow *row, StepOutcome *out)
 	args[3] = psprintf("DB cluster snapshot \"%s\" is %s and will not become available",
 					   row->copy.target, args[0]);
 	args[4] = final ? "true" : "false";
-	update_row("UPDATE " RDS_QUEUE_TABLE " SET checks = checks + 1, updated_at = clock_timestamp(),"
-			   " percent_progress = CASE WHEN $2 = 'available' THEN 100"
-			   "   ELSE coalesce($3::integer, percent_progress) END,"
-			   " state = CASE WHEN $2 = 'available' THEN 'available'"
-			   "   WHEN $6::boolean THEN 'failed' ELSE 'copying' END,"
-			   " finished_at = CASE WHEN $2 = 'available' OR $6::boolean THEN clock_timestamp() END,"
-			   " next_check_at = CASE WHEN $2 = 'available' OR $6::boolean THEN NULL"
-			   "   ELSE clock_timestamp() + $4::interval END,"
-			   " error_sqlstate = CASE WHEN $6::boolean THEN '55000' END,"
-			   " error_message = CASE WHEN $6::boolean THEN $5 END"
-			   " WHERE id = $1",
+	update_row("UPDATE " RDS_QUEUE_TABLE " SET checks = checks" PLUS "1, updated_at = " NOW ","
+			   " percent_progress = CASE WHEN $2" EQ "'available' THEN 100"
+			   "   ELSE coalesce($3::pg_catalog.int4, percent_progress) END,"
+			   " state = CASE WHEN $2" EQ "'available' THEN 'available'"
+			   "   WHEN $6::pg_catalog.bool THEN 'failed' ELSE 'copying' END,"
+			   " finished_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN " NOW " END,"
+			   " next_check_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN NULL"
+			   "   ELSE " NOW PLUS "$4" INTERVAL " END,"
+			   " error_sqlstate = CASE WHEN $6::pg_catalog.bool THEN '55000' END,"
+			   " error_message = CASE WHEN $6::pg_catalog.bool THEN $5 END"
+			   " WHERE id" EQ "$1",
 			   row->id, 5, args);
 }
 
 static const StepKind follow_step = {
 	.looking = "rds_copy: looking for copies to follow",
-	.rows = "state = 'copying' AND next_check_at <= clock_timestamp() ORDER BY next_check_at LIMIT 1",
+	.where = "state" EQ "'copying' AND next_check_at OPERATOR(pg_catalog.<=) " NOW,
+	.order = "ORDER BY next_check_at LIMIT 1",
 	.row_lock = false,
 	.commit_claim = false,
 	.activity = "rds_copy: describing the target of copy request %lld",
@@ -548,12 +651,13 @@ static const StepKind follow_step = {
  * --------------------------------------------------------------------- */
 
 bool
-RdsQueueStep(MemoryContext cxt)
+RdsQueueStep(MemoryContext cxt, const char *owner)
 {
 	bool		did;
 
 	MemoryContextReset(cxt);
-	did = run_step(&orphan_step, cxt) || run_step(&send_step, cxt) || run_step(&follow_step, cxt);
+	did = run_step(&orphan_step, owner, cxt) || run_step(&send_step, owner, cxt) ||
+		run_step(&follow_step, owner, cxt);
 	MemoryContextReset(cxt);
 	return did;
 }
@@ -567,8 +671,9 @@ RdsQueuePrune(void)
 		return;
 	begin_step("rds_copy: pruning finished copy requests");
 	if (SPI_execute_with_args("DELETE FROM " RDS_QUEUE_TABLE
-							  " WHERE state IN ('available', 'failed', 'cancelled')"
-							  " AND finished_at < clock_timestamp() - make_interval(mins => $1)",
+							  " WHERE state" EQ "ANY ('{available,failed,cancelled}'::pg_catalog.text[])"
+							  " AND finished_at OPERATOR(pg_catalog.<) (" NOW
+							  " OPERATOR(pg_catalog.-) pg_catalog.make_interval(mins => $1))",
 							  1, (Oid[]) {INT4OID}, &minutes, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not prune " RDS_QUEUE_TABLE);
 	if (SPI_processed > 0)
@@ -584,7 +689,7 @@ RdsQueueInstalled(void)
 	bool		installed;
 
 	begin_step("rds_copy: looking for the queue");
-	if (SPI_execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'rds_copy'",
+	if (SPI_execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname" EQ "'rds_copy'",
 					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_extension");
 	installed = SPI_processed == 1;

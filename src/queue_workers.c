@@ -4,11 +4,16 @@
  *		(rds_copy.queue_workers, under shared_preload_libraries) and the
  *		dynamic helpers that process_queue() starts.
  *
- * Both take steps from queue_steps.c.  The static workers serve
- * rds_copy.database_name as the bootstrap superuser, nap
- * rds_copy.queue_naptime between rounds and prune at most once a minute;
- * the helpers run in the caller's database as the caller's role, share a
- * step budget in a DSM segment and report the first failure back.
+ * Both take steps from queue_steps.c, connected as the bootstrap
+ * superuser with the server's settings and a pinned search_path
+ * (worker_settings.c).  The static workers serve rds_copy.database_name,
+ * nap rds_copy.queue_naptime between rounds and prune at most once a
+ * minute; the helpers run in the caller's database on the caller's rows
+ * (every row when the caller is an admin: queue_access.c), share a step
+ * budget in a DSM segment and report the first failure back.  A helper
+ * does not run as the caller: the caller may hold no privilege on the
+ * table, and its own settings (ALTER ROLE ... SET) must not change how
+ * copies are sent.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -21,6 +26,7 @@
 #include "storage/dsm.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -28,7 +34,9 @@
 
 #include "compat.h"
 #include "queue.h"
+#include "queue_access.h"
 #include "settings.h"
+#include "worker_settings.h"
 
 /* dynamic helpers process_queue starts at most */
 #define MAX_HELPERS 8
@@ -49,9 +57,12 @@ typedef struct HelperShared
 typedef struct HelperArgs
 {
 	Oid			database;
-	Oid			role;
 	dsm_handle	handle;
+	bool		all_rows;		/* the caller is an admin */
+	NameData	owner;			/* otherwise: the caller, whose rows it works */
 } HelperArgs;
+
+StaticAssertDecl(sizeof(HelperArgs) <= BGW_EXTRALEN, "HelperArgs must fit in bgw_extra");
 
 /* A worker of this library that connects to a database. */
 static void
@@ -120,7 +131,9 @@ rds_copy_queue_worker_main(Datum arg)
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
+	RdsWorkerSaveServerSettings();
 	BackgroundWorkerInitializeConnection(rds_copy_database_name, NULL, 0);
+	RdsWorkerUseServerSettings("rds_copy queue worker");
 	cxt = step_context();
 	ereport(LOG, (errmsg("rds_copy queue worker %d serving database \"%s\"",
 						 DatumGetInt32(arg), rds_copy_database_name)));
@@ -140,7 +153,7 @@ rds_copy_queue_worker_main(Datum arg)
 			continue;
 		}
 		told_missing = false;
-		while (RdsQueueStep(cxt))
+		while (RdsQueueStep(cxt, NULL))
 		{
 			CHECK_FOR_INTERRUPTS();
 			reload_if_asked();
@@ -181,7 +194,9 @@ rds_copy_queue_helper_main(Datum arg)
 	memcpy(&args, MyBgworkerEntry->bgw_extra, sizeof(args));
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(args.database, args.role, 0);
+	RdsWorkerSaveServerSettings();
+	BackgroundWorkerInitializeConnectionByOid(args.database, InvalidOid, 0);
+	RdsWorkerUseServerSettings("rds_copy queue helper");
 	seg = dsm_attach(args.handle);
 	if (seg == NULL)
 		ereport(ERROR,
@@ -197,7 +212,7 @@ rds_copy_queue_helper_main(Datum arg)
 		while (take_budget(shared))
 		{
 			CHECK_FOR_INTERRUPTS();
-			if (!RdsQueueStep(cxt))
+			if (!RdsQueueStep(cxt, args.all_rows ? NULL : NameStr(args.owner)))
 			{
 				pg_atomic_fetch_add_u32(&shared->budget, 1);
 				break;
@@ -250,7 +265,7 @@ postmaster_died(BgwHandleStatus status)
 }
 
 uint32
-RdsQueueRunHelpers(int32 max_steps)
+RdsQueueRunHelpers(int32 max_steps, const char *owner)
 {
 	int			nhelpers = Min(max_steps, Min(Max(rds_copy_queue_workers, 2), MAX_HELPERS));
 	int			started = 0;
@@ -268,9 +283,11 @@ RdsQueueRunHelpers(int32 max_steps)
 	pg_atomic_init_u32(&shared->pruned, 0);
 	pg_atomic_init_u32(&shared->failed, 0);
 	shared->error[0] = '\0';
+	memset(&args, 0, sizeof(args));
 	args.database = MyDatabaseId;
-	args.role = GetUserId();
 	args.handle = dsm_segment_handle(seg);
+	args.all_rows = owner == NULL;
+	namestrcpy(&args.owner, owner ? owner : "");
 
 	for (i = 0; i < nhelpers; i++)
 	{

@@ -14,10 +14,12 @@
 #   regress      pg_regress against a throwaway cluster and the stand-ins
 #                (test/regress.sh)
 #   integration  test/integration/{basic,credentials,robustness,workflow,
-#                nightly}.sh: real backends (credential sources, cancels,
-#                faults, two sessions on one target, load), the backup
-#                workflows (queue workers, crash recovery, retention, audit,
-#                pg_cron) and the README's nightly workflow as printed
+#                wait_events,nightly,roles}.sh: real backends (credential
+#                sources, cancels, faults, two sessions on one target, load),
+#                the backup workflows (queue workers, crash recovery,
+#                retention, audit, pg_cron), the README's nightly workflow as
+#                printed, and many roles in one database (row ownership, the
+#                database owner against the workers, the 1.0 -> 1.1 update)
 #   selftest     test/lib/selftest_runner.sh: the runner's own accounting on
 #                fake suites that pass, fail, crash or print nothing (2 s)
 #
@@ -34,7 +36,7 @@ source "$REPO/test/lib/runner.sh"
 trap 'rm -rf "$RUNNER_DIR"; if [ "${PG_TREE_MINE:-0}" = 1 ]; then rm -rf "$PG_TREE"; fi' EXIT
 
 ALL_LAYERS=(selftest unit fuzz standin regress integration)
-INTEGRATION_SUITES=(basic credentials robustness workflow wait_events nightly)
+INTEGRATION_SUITES=(basic credentials robustness workflow wait_events nightly roles)
 
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=("${ALL_LAYERS[@]}")
