@@ -42,7 +42,14 @@ const RdsAwsCode RdsAwsCodes[] = {
 	{"ExpiredTokenException", "28000", RDS_AWS_STALE_CREDENTIALS},
 	{"SignatureDoesNotMatch", "28000", RDS_AWS_CLOCK_SKEW},
 	{"RequestExpired", "28000", RDS_AWS_CLOCK_SKEW},
-	{"InvalidSignatureException", "38000", RDS_AWS_CLOCK_SKEW},
+	/*
+	 * AWS Common Errors (API reference of each service): "The request
+	 * signature does not conform to AWS standards" (400), and "The X.509
+	 * certificate or AWS access key ID provided does not exist in our
+	 * records" (403): authentication failures like their RDS twins.
+	 */
+	{"InvalidSignatureException", "28000", RDS_AWS_CLOCK_SKEW},
+	{"UnrecognizedClientException", "28000", RDS_AWS_STALE_CREDENTIALS},
 	{"IncompleteSignature", "28000", 0},
 	{"MissingAuthenticationToken", "28000", 0},
 	/* the request itself */

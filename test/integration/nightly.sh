@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# test/integration/nightly.sh: the README's nightly cross-region workflow,
-# run exactly as printed there (the SQL between the "nightly workflow"
-# markers) against the stand-in: automated snapshots of two clusters in
+# test/integration/nightly.sh: the nightly cross-region workflow of
+# docs/workflows.md, run exactly as printed there and as the roles it names
+# (the README's grants block for the backup role, the superuser's set-up
+# between the "nightly setup" markers, the backup role's SQL between the
+# "nightly workflow" markers) against the stand-in: automated snapshots of two clusters in
 # eu-west-1 (a region the other suites leave alone) are copied to
 # us-west-2 under date-stamped names through the queue, checked in the
 # morning, and DR copies past their retention are deleted.
@@ -15,10 +17,28 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
-# The README's SQL between <!-- nightly workflow: begin --> and end, without the fences.
-readme_nightly_sql() {
-	sed -n '/<!-- nightly workflow: begin -->/,/<!-- nightly workflow: end -->/p' "$REPO/README.md" |
+# The SQL of docs/workflows.md between <!-- $1: begin --> and end, without the fences.
+docs_sql() {
+	sed -n "/<!-- $1: begin -->/,/<!-- $1: end -->/p" "$REPO/docs/workflows.md" |
 		grep -vE '^(<!--|```)'
+}
+
+# The README's block that creates the backup role and grants it (the one
+# that starts with CREATE ROLE backup_job), without the fences.
+readme_grants_sql() {
+	awk '/^```sql$/ { inblock = 1; block = ""; next }
+	     /^```$/ && inblock { inblock = 0; if (block ~ /CREATE ROLE backup_job/) printf "%s", block; next }
+	     inblock { block = block $0 "\n" }' "$REPO/README.md"
+}
+
+# psql as the backup role (sql's own flags first)
+as_backup() {
+	local flags=(--verbose)
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do
+		flags+=("$1")
+		shift
+	done
+	sql "${flags[@]}" -U backup_job "$@"
 }
 
 # Successful journal lines (test/standin) of action $1 for target $2 in
@@ -29,13 +49,17 @@ nightly_journal_count() {
 
 run_nightly_tests() {
 	local sql out today n
-	sql=$(readme_nightly_sql)
+	sql=$(docs_sql "nightly workflow")
 	if [ "$(printf '%s\n' "$sql" | grep -c 'CREATE FUNCTION')" = 3 ]; then
-		pass "nightly: the README block holds the workflow's three functions"
+		pass "nightly: the docs block holds the workflow's three functions"
 	else
-		fail "nightly: README block not found or changed shape"
+		fail "nightly: docs block not found or changed shape"
 		return
 	fi
+	out=$(readme_grants_sql | sql --verbose -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the README's grants for backup_job run" ||
+		fail "nightly: the README's grants: $out"
+	out=$(docs_sql "nightly setup" | sql --verbose -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the superuser's set-up runs" ||
+		fail "nightly: the superuser's set-up: $out"
 	today=$(date -u +%Y%m%d)
 	# two clusters with automated snapshots in eu-west-1 (one still being created),
 	# an old DR copy and an unrelated manual snapshot in us-west-2
@@ -44,10 +68,10 @@ run_nightly_tests() {
 	ctl rds '{"identifiers": ["billing-auto-2"], "cluster": "billing", "snapshot_type": "automated", "status": "creating", "region": "eu-west-1"}' seed >/dev/null
 	ctl rds '{"identifiers": ["orders-dr-20200101", "keep-me"], "region": "us-west-2"}' seed >/dev/null
 
-	out=$(printf '%s\n' "$sql" | sql --verbose -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the README's functions are created" ||
-		fail "nightly: creating the README's functions: $out"
+	out=$(printf '%s\n' "$sql" | as_backup -v ON_ERROR_STOP=1 2>&1) && pass "nightly: backup_job creates the functions" ||
+		fail "nightly: creating the functions as backup_job: $out"
 
-	out=$(sql --verbose --capture -At -c "SELECT count(*) FROM public.enqueue_dr_copies('eu-west-1')")
+	out=$(as_backup --capture -At -c "SELECT count(*) FROM dr.enqueue_dr_copies('eu-west-1')")
 	expect_match "nightly: one copy enqueued per cluster" '^2$' "$out"
 	out=$(sql --verbose -At -c "SELECT string_agg(target || ' ' || region || ' ' || source_region, ',' ORDER BY target)
 	                       FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today'" 2>&1 || true)
@@ -61,7 +85,7 @@ run_nightly_tests() {
 		[ "$n" = 0 ] && break
 		sleep 0.2
 	done
-	out=$(sql --verbose --capture -At -c "SELECT public.check_dr_copies()")
+	out=$(as_backup --capture -At -c "SELECT dr.check_dr_copies()")
 	expect_match "nightly: the morning check sees both copies available" '^2$' "$out"
 	out=$(sql --verbose -At -c "SELECT string_agg(state || ' ' || (request_id IS NOT NULL)::text, ',')
 	                       FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today'" 2>&1 || true)
@@ -77,17 +101,17 @@ run_nightly_tests() {
 	# a failed copy makes the morning check fail, visibly
 	sql --verbose -q -c "UPDATE rds_copy.copy_request SET state = 'failed', error_sqlstate = '42501',
 	               error_message = 'injected' WHERE target = 'orders-dr-$today'" >/dev/null
-	out=$(sql --verbose --capture -At -c "SELECT public.check_dr_copies()")
+	out=$(as_backup --capture -At -c "SELECT dr.check_dr_copies()")
 	expect_match "nightly: the morning check raises for a failed copy" "DR copy orders-dr-$today is failed: 42501 injected" "$out"
 
 	# retention: only date-stamped DR copies older than keep_days go
-	out=$(sql --verbose --capture -At -c "SELECT * FROM public.prune_dr_copies(14)")
+	out=$(as_backup --capture -At -c "SELECT * FROM dr.prune_dr_copies(14)")
 	expect_match "nightly: prune deletes only the old DR copy" '^orders-dr-20200101$' "$out"
 	out=$(sql --verbose -At -c "SELECT count(*) FROM rds_copy.db_cluster_snapshots(region => 'us-west-2')
 	                      WHERE db_cluster_snapshot_identifier IN ('keep-me', 'orders-dr-$today', 'billing-dr-$today', 'orders-dr-20200101')" 2>&1 || true)
 	expect_match "nightly: today's copies and other snapshots are kept" '^3$' "$out"
 
-	sql --verbose -q -c "DROP FUNCTION public.enqueue_dr_copies(text), public.check_dr_copies(), public.prune_dr_copies(integer)" >/dev/null
+	sql --verbose -q -c "DROP SCHEMA dr CASCADE" >/dev/null
 }
 
 nightly_tests() {

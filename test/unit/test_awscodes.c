@@ -93,6 +93,10 @@ test_flags(void)
 	CHECK(RdsAwsCodeHas("RequestExpired", RDS_AWS_CLOCK_SKEW));
 	CHECK(RdsAwsCodeHas("SignatureDoesNotMatch", RDS_AWS_CLOCK_SKEW));
 	CHECK(RdsAwsCodeHas("InvalidSignatureException", RDS_AWS_CLOCK_SKEW));
+	/* authentication failures, not 38000 (they were before 1.1) */
+	CHECK_STREQ(RdsAwsCodeSqlState("InvalidSignatureException", 400), "28000");
+	CHECK_STREQ(RdsAwsCodeSqlState("UnrecognizedClientException", 403), "28000");
+	CHECK(RdsAwsCodeHas("UnrecognizedClientException", RDS_AWS_STALE_CREDENTIALS));
 	CHECK(!RdsAwsCodeHas(NULL, RDS_AWS_CLOCK_SKEW));
 	CHECK(RdsAwsCodeHas("Throttling", RDS_AWS_TRANSIENT | RDS_AWS_THROTTLING));
 	CHECK(!RdsAwsCodeHas("RequestTimeout", RDS_AWS_TRANSIENT | RDS_AWS_THROTTLING));
