@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  * test_regions.c
  *		Unit tests for src/regions.c (the built-in list of AWS regions and
- *		its lookup) and the DNS suffix endpoint.c takes from the list.
+ *		its lookup), the allow-list rules of src/validate.c
+ *		(RdsCheckRegionAllowed, RdsCheckRegionList) and the DNS suffix
+ *		endpoint.c takes from the list.
  *
  * The list itself is compared with botocore's data by check_regions.py;
  * here: its shape (sorted, unique, region names), the lookup of every
@@ -15,6 +17,7 @@
 #include "endpoint.h"
 #include "regions.h"
 #include "unit.h"
+#include "validate.h"
 
 /* Not regions of any partition: made up, or names AWS uses for other things. */
 static const char *const made_up[] = {
@@ -48,6 +51,9 @@ test_table(void)
 		CHECK(RdsRegionLookup(r->name) == r);
 		CHECK(strncmp(r->partition, "aws", 3) == 0);
 		CHECK(r->dns_suffix[0] != '\0' && strchr(r->dns_suffix, '.') != NULL);
+		/* every known region is allowed while the allow-list is empty */
+		CHECK(RdsCheckRegionAllowed(r->name, "") == NULL);
+		CHECK(RdsCheckRegionAllowed(r->name, NULL) == NULL);
 	}
 	UNIT_CONTEXT(NULL);
 }
@@ -112,6 +118,101 @@ test_lookup(void)
 }
 
 static void
+test_allowed(void)
+{
+	const char *unknown;
+	const char *unlisted;
+	size_t		i;
+
+	/* the empty list: exactly the known regions */
+	for (i = 0; i < sizeof(made_up) / sizeof(made_up[0]); i++)
+	{
+		UNIT_CONTEXT("region \"%s\"", made_up[i]);
+		CHECK(RdsCheckRegionAllowed(made_up[i], "") != NULL);
+		CHECK(RdsCheckRegionAllowed(made_up[i], "  ") != NULL);
+		CHECK(RdsCheckRegionAllowed(made_up[i], NULL) != NULL);
+	}
+	UNIT_CONTEXT(NULL);
+	unknown = RdsCheckRegionAllowed("mars-north-1", "");
+	CHECK(unknown != NULL && strstr(unknown, "rds_copy.allowed_regions") != NULL);
+	/* not region-shaped: the shape's sentence, whatever the list */
+	CHECK_STREQ(RdsCheckRegionAllowed("us-east-1.evil.com", ""), RdsCheckRegion("x y"));
+	CHECK_STREQ(RdsCheckRegionAllowed("us-east-1.evil.com", "us-east-1.evil.com"),
+				RdsCheckRegion("x y"));
+	CHECK_STREQ(RdsCheckRegionAllowed("", ""), RdsCheckRegion("x y"));
+	CHECK_STREQ(RdsCheckRegionAllowed(NULL, ""), RdsCheckRegion("x y"));
+
+	/* a list narrows: a known region it does not name is refused */
+	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east-1,eu-west-1") == NULL);
+	CHECK(RdsCheckRegionAllowed("eu-west-1", "us-east-1,eu-west-1") == NULL);
+	unlisted = RdsCheckRegionAllowed("us-west-2", "us-east-1,eu-west-1");
+	CHECK(unlisted != NULL && strstr(unlisted, "not listed") != NULL);
+	CHECK(unlisted != unknown);
+	CHECK(RdsCheckRegionAllowed("us-west-2", "us-west-1") != NULL);
+	/* ... and extends: a region-shaped name it names is allowed */
+	CHECK(RdsCheckRegionAllowed("xx-newland-1", "us-east-1, xx-newland-1") == NULL);
+	CHECK(RdsCheckRegionAllowed("mars-north-1", "mars-north-1") == NULL);
+	CHECK(RdsCheckRegionAllowed("mars-north-2", "mars-north-1") != NULL);
+	/* whole entries only: no prefix, suffix or substring matches */
+	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east-10") != NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-10", "us-east-1") != NULL);
+	CHECK(RdsCheckRegionAllowed("east-1", "us-east-1") != NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east-1x,eu-west-1") != NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1", "xus-east-1") != NULL);
+	/* blanks around entries do not count; inside they do */
+	CHECK(RdsCheckRegionAllowed("eu-west-1", " us-east-1 ,\teu-west-1\t") == NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1", " us-east-1 ,\teu-west-1\t") == NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east- 1") != NULL);
+	/* the last and the first entries */
+	CHECK(RdsCheckRegionAllowed("ap-south-1", "us-east-1,eu-west-1,ap-south-1") == NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east-1") == NULL);
+}
+
+static void
+test_list_syntax(void)
+{
+	char		bad[16];
+	static const char *const good[] = {
+		"", " ", "\t", "us-east-1", "us-east-1,eu-west-1", "us-east-1, eu-west-1",
+		" us-east-1 , eu-west-1 ", "xx-newland-1", "mars-north-1,us-east-1",
+		"aaaaaaaaaa-bbbbbbbbbb-cccccccccc-ddddddd",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	{
+		UNIT_CONTEXT("list \"%s\"", good[i]);
+		CHECK(RdsCheckRegionList(good[i], bad, sizeof(bad)) == NULL);
+	}
+	UNIT_CONTEXT(NULL);
+	CHECK(RdsCheckRegionList(NULL, bad, sizeof(bad)) == NULL);
+
+	/* each bad list names its first bad entry */
+	memset(bad, 'x', sizeof(bad));
+	CHECK(RdsCheckRegionList("us-east-1,US-WEST-2,eu-west-1", bad, sizeof(bad)) != NULL);
+	CHECK_STREQ(bad, "US-WEST-2");
+	CHECK(RdsCheckRegionList("us-east-1.evil.com", bad, sizeof(bad)) != NULL);
+	CHECK_STREQ(bad, "us-east-1.evil.");	/* truncated to the buffer */
+	CHECK(RdsCheckRegionList("us-east-1 eu-west-1", bad, sizeof(bad)) != NULL);
+	CHECK_STREQ(bad, "us-east-1 eu-we");
+	CHECK(RdsCheckRegionList("us-east-1;eu-west-1", bad, sizeof(bad)) != NULL);
+	CHECK(RdsCheckRegionList("\"us-east-1\"", bad, sizeof(bad)) != NULL);
+	CHECK_STREQ(RdsCheckRegionList("x", bad, sizeof(bad)), RdsCheckRegion("x y"));
+	CHECK_STREQ(bad, "x");
+	CHECK(RdsCheckRegionList("aaaaaaaaaa-bbbbbbbbbb-cccccccccc-dddddddd", bad, sizeof(bad)) != NULL);
+	/* empty entries */
+	CHECK(RdsCheckRegionList("us-east-1,", bad, sizeof(bad)) != NULL);
+	CHECK_STREQ(bad, "");
+	CHECK(RdsCheckRegionList(",us-east-1", bad, sizeof(bad)) != NULL);
+	CHECK(RdsCheckRegionList("us-east-1,,eu-west-1", bad, sizeof(bad)) != NULL);
+	CHECK(RdsCheckRegionList("us-east-1, ,eu-west-1", bad, sizeof(bad)) != NULL);
+	CHECK(RdsCheckRegionList(",", bad, sizeof(bad)) != NULL);
+	CHECK(RdsCheckRegionList(",", bad, sizeof(bad)) != RdsCheckRegion("x y"));
+	/* no room for the entry: only the sentence */
+	CHECK(RdsCheckRegionList("BAD", bad, 0) != NULL);
+}
+
+static void
 test_endpoint_suffix(void)
 {
 	RdsEndpoint ep;
@@ -160,6 +261,8 @@ main(void)
 {
 	test_table();
 	test_lookup();
+	test_allowed();
+	test_list_syntax();
 	test_endpoint_suffix();
 	return UnitSummary();
 }
