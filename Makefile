@@ -14,7 +14,7 @@ OBJS = $(SRCS:.c=.o)
 PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags libcurl libxml-2.0 libcrypto)
 SHLIB_LINK = $(shell pkg-config --libs libcurl libxml-2.0 libcrypto)
 
-REGRESS = setup copy faults input retries credentials security workflow
+REGRESS = setup copy faults input retries credentials security workflow regions
 REGRESS_OPTS = --inputdir=test
 
 PG_CONFIG ?= pg_config

@@ -192,6 +192,15 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 	RdsAuditCall audit;
 	volatile int sent = 0;
 
+	/*
+	 * The gate of regions: every action, direct, companion or queued, comes
+	 * through here, and nothing is signed or sent for a region (or a
+	 * source_region) that is not allowed.  An endpoint override does not
+	 * lift it: the region still goes into the signature's scope.
+	 */
+	RdsRequireAllowedRegion(region, region_in ? "region" : "rds_copy.region");
+	if (source_region != NULL)
+		RdsRequireAllowedRegion(source_region, "source_region");
 	RdsResolveServiceEndpoint(RDS_SERVICE, region, rds_copy_endpoint_url, &endpoint);
 	memset(&call, 0, sizeof(call));
 	memset(reply, 0, sizeof(*reply));

@@ -38,7 +38,9 @@ typedef bool (*RdsReconcileFunc) (const char *region, const AwsQuery *params,
  * Run params's action (params starts with Action and Version) on the RDS
  * endpoint of region (NULL: the configured region).  When source_region
  * is not NULL, a PreSignedUrl for that region is built from params plus
- * DestinationRegion and appended.  Retryable failures are retried (the
+ * DestinationRegion and appended.  Both regions must be allowed
+ * (settings.h, RdsRequireAllowedRegion): else 22023, raised before
+ * anything is signed, sent or recorded.  Retryable failures are retried (the
  * SDKs' standard mode, rds_copy.max_attempts in all); reconcile (may be
  * NULL) settles a conflict that a retry may have caused.  An answer that
  * says cached credentials are stale drops them and tries once more with
@@ -46,8 +48,8 @@ typedef bool (*RdsReconcileFunc) (const char *region, const AwsQuery *params,
  * endpoint's time.  On success *reply holds the parsed reply (kind
  * RDS_REPLY_OK; the caller frees it with RdsReplyFree); every failure is
  * raised as an SQL error with nothing left allocated.  outcome (may be
- * NULL) is filled in both cases.  Every action, whatever its result, is
- * recorded by audit.c.
+ * NULL) is filled in both cases.  Every action past the region and
+ * endpoint checks, whatever its result, is recorded by audit.c.
  */
 extern void RdsActionRun(const char *region, const AwsQuery *params,
 						 const char *source_region, RdsReconcileFunc reconcile,

@@ -7,7 +7,9 @@
  *
  * The rules themselves (identifier shapes, tag characters, regions,
  * snapshot types) are validate.c's pure checks; this file applies them to
- * fmgr arguments and jsonb, and raises.
+ * fmgr arguments and jsonb, and raises.  Region arguments are also held
+ * to the allow-list here (settings.c's RdsRequireAllowedRegion), so that
+ * enqueue_copy refuses what the send would.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -18,6 +20,7 @@
 #include "utils/timestamp.h"
 
 #include "arguments.h"
+#include "settings.h"
 #include "validate.h"
 
 char *
@@ -220,6 +223,7 @@ RdsBuildCopyRequest(const RdsCopyArgs *args, AwsQuery *params)
 	{
 		if ((why = RdsCheckRegion(args->source_region)) != NULL)
 			RdsRejectArgument("source_region", args->source_region, why);
+		RdsRequireAllowedRegion(args->source_region, "source_region");
 		if ((why = RdsCheckSourceArnRegion(args->source, args->source_region)) != NULL)
 			RdsRejectArgument("source snapshot identifier", args->source, why);
 	}
@@ -272,7 +276,11 @@ checked_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname,
 char *
 RdsRegionArg(FunctionCallInfo fcinfo, int argno)
 {
-	return checked_text_arg(fcinfo, argno, "region", RdsCheckRegion);
+	char	   *region = checked_text_arg(fcinfo, argno, "region", RdsCheckRegion);
+
+	if (region != NULL)
+		RdsRequireAllowedRegion(region, "region");
+	return region;
 }
 
 int64

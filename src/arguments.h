@@ -42,7 +42,10 @@ extern char *RdsTextArg(FunctionCallInfo fcinfo, int argno, const char *argname)
 /* A DB cluster snapshot identifier or ARN ("identifier"; not NULL). */
 extern char *RdsSnapshotIdArg(FunctionCallInfo fcinfo, int argno);
 
-/* An optional region argument ("region"): NULL means rds_copy.region. */
+/*
+ * An optional region argument ("region"): NULL means rds_copy.region.
+ * 22023 when it is not region-shaped or not allowed.
+ */
 extern char *RdsRegionArg(FunctionCallInfo fcinfo, int argno);
 
 /* A non-negative interval argument in microseconds (a month counts 30 days). */

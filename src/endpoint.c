@@ -2,9 +2,13 @@
  * endpoint.c
  *		Map a region to its RDS endpoint and check endpoint overrides.
  *
- * Partitions: aws (amazonaws.com), aws-cn (cn-*: amazonaws.com.cn),
- * aws-iso (us-iso-*: c2s.ic.gov), aws-iso-b (us-isob-*: sc2s.sgov.gov).
- * Nothing is sent from here.  No PostgreSQL.
+ * The DNS suffix of a region is its partition's, from the built-in list
+ * (regions.h, botocore's endpoint data); a region the list does not name
+ * (one rds_copy.allowed_regions adds) gets it by prefix: aws-cn (cn-*:
+ * amazonaws.com.cn), aws-iso (us-iso-*: c2s.ic.gov), aws-iso-b (us-isob-*:
+ * sc2s.sgov.gov), else aws (amazonaws.com).  Whether a region is allowed
+ * is not decided here (validate.c).  Nothing is sent from here.  No
+ * PostgreSQL.
  *-------------------------------------------------------------------------
  */
 #include <arpa/inet.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include "endpoint.h"
+#include "regions.h"
 
 #define RDS_REGION_MAX 40
 
@@ -46,6 +51,10 @@ RdsRegionIsValid(const char *region)
 static const char *
 dns_suffix(const char *region)
 {
+	const RdsKnownRegion *known = RdsRegionLookup(region);
+
+	if (known != NULL)
+		return known->dns_suffix;
 	if (strncmp(region, "cn-", 3) == 0)
 		return "amazonaws.com.cn";
 	if (strncmp(region, "us-isob-", 8) == 0)

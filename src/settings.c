@@ -3,10 +3,14 @@
  *		Define and check every rds_copy.* setting; reserve the prefix.
  *
  * Settings that change where requests go or which credentials are used
- * (region, endpoint_url, ca_file, profile, role_*, max_response_size)
- * are superuser-only.  No setting holds a secret.  Defaults that come from
- * the server's environment (AWS_REGION / AWS_DEFAULT_REGION,
- * AWS_CA_BUNDLE) are read once, when the library loads.
+ * (region, allowed_regions, endpoint_url, ca_file, profile, role_*,
+ * max_response_size) are superuser-only.  No setting holds a secret.
+ * Defaults that come from the server's environment (AWS_REGION /
+ * AWS_DEFAULT_REGION, AWS_CA_BUNDLE) are read once, when the library
+ * loads.  RdsRequireAllowedRegion raises for a region that
+ * rds_copy.allowed_regions (or, when it is empty, the built-in list) does
+ * not allow; action.c calls it for every action before anything is signed
+ * (DESIGN.md, Regions).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -23,6 +27,7 @@
 #include "validate.h"
 
 char	   *rds_copy_region = NULL;
+char	   *rds_copy_allowed_regions = NULL;
 char	   *rds_copy_endpoint_url = NULL;
 char	   *rds_copy_ca_file = NULL;
 char	   *rds_copy_profile = NULL;
@@ -65,6 +70,21 @@ check_region(char **newval, void **extra, GucSource source)
 	if (*newval == NULL || (*newval)[0] == '\0' || (why = RdsCheckRegion(*newval)) == NULL)
 		return true;
 	GUC_check_errdetail("%s", why);
+	return false;
+}
+
+static bool
+check_allowed_regions(char **newval, void **extra, GucSource source)
+{
+	char		bad[64];
+	const char *why;
+
+	if (*newval == NULL || (why = RdsCheckRegionList(*newval, bad, sizeof(bad))) == NULL)
+		return true;
+	if (bad[0] != '\0')
+		GUC_check_errdetail("\"%s\" is not a region name. %s", bad, why);
+	else
+		GUC_check_errdetail("%s", why);
 	return false;
 }
 
@@ -167,6 +187,14 @@ RdsDefineSettings(void)
 							   region_from_environment(),
 							   PGC_SUSET, 0,
 							   check_region, NULL, NULL);
+
+	DefineCustomStringVariable("rds_copy.allowed_regions",
+							   "Regions requests may go to, separated by commas.",
+							   "Empty means every region of the AWS partitions rds_copy knows; a list allows exactly the regions it names.",
+							   &rds_copy_allowed_regions,
+							   "",
+							   PGC_SUSET, GUC_LIST_INPUT,
+							   check_allowed_regions, NULL, NULL);
 
 	DefineCustomStringVariable("rds_copy.endpoint_url",
 							   "Overrides the RDS endpoint URL (https; http only to loopback).",
@@ -330,5 +358,19 @@ RdsResolveRegion(void)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no AWS region is configured"),
 				 errhint("Set rds_copy.region or the server's AWS_REGION.")));
+	RdsRequireAllowedRegion(rds_copy_region, "rds_copy.region");
 	return rds_copy_region;
+}
+
+void
+RdsRequireAllowedRegion(const char *region, const char *what)
+{
+	const char *why = RdsCheckRegionAllowed(region, rds_copy_allowed_regions);
+
+	if (why != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%s\" is not allowed", what, region),
+				 errdetail("%s", why),
+				 errhint("A superuser can list the regions requests may go to in rds_copy.allowed_regions.")));
 }

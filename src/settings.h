@@ -7,6 +7,7 @@
 #define RDS_SETTINGS_H
 
 extern char *rds_copy_region;
+extern char *rds_copy_allowed_regions;
 extern char *rds_copy_endpoint_url;
 extern char *rds_copy_ca_file;
 extern char *rds_copy_profile;
@@ -28,7 +29,18 @@ extern int	rds_copy_queue_max_sends;
 
 extern void RdsDefineSettings(void);
 
-/* The region requests go to (rds_copy.region); raises 22023 with a hint when none is set. */
+/*
+ * The region requests go to (rds_copy.region); raises 22023 with a hint
+ * when none is set, or when it is not allowed (RdsRequireAllowedRegion).
+ */
 extern const char *RdsResolveRegion(void);
+
+/*
+ * Raise 22023 "<what> "<region>" is not allowed" unless region is a
+ * region of the built-in list or, when rds_copy.allowed_regions is not
+ * empty, one it lists.  what names where the region came from ("region",
+ * "source_region", "rds_copy.region").  Returns only when it is allowed.
+ */
+extern void RdsRequireAllowedRegion(const char *region, const char *what);
 
 #endif

@@ -8,7 +8,9 @@
  * space and _ . : / = + - @, and keys may not start with "aws:" or "rds:".  Letters
  * and digits outside ASCII are accepted as any valid UTF-8 character that
  * is not a control character (we have no Unicode tables here; AWS makes
- * the final call).  No PostgreSQL here.
+ * the final call).  Regions must have a region's shape, and be in the
+ * built-in list of AWS's regions (regions.h) or in the allow-list
+ * rds_copy.allowed_regions (given as a string).  No PostgreSQL here.
  *-------------------------------------------------------------------------
  */
 #include <stdbool.h>
@@ -17,11 +19,13 @@
 #include <strings.h>
 
 #include "endpoint.h"
+#include "regions.h"
 #include "validate.h"
 
 #define RDS_IDENTIFIER_MAX 63
 #define RDS_SOURCE_MAX 1024
 #define RDS_KMS_KEY_MAX 2048
+#define RDS_REGION_NAME_MAX 40	/* endpoint.c's longest region name */
 
 static bool
 is_ascii_alpha(char c)
@@ -219,6 +223,117 @@ RdsCheckRegion(const char *region)
 	if (region != NULL && RdsRegionIsValid(region))
 		return NULL;
 	return "A region looks like \"us-west-2\": lower-case letters, digits and single hyphens.";
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A walk over the entries of a comma-separated list. */
+typedef struct ListCursor
+{
+	const char *next;
+	bool		done;
+} ListCursor;
+
+static void
+list_start(ListCursor *cursor, const char *list)
+{
+	const char *p = list ? list : "";
+
+	while (is_blank(*p))
+		p++;
+	cursor->next = p;
+	cursor->done = (*p == '\0');	/* a blank list has no entries */
+}
+
+/*
+ * The next entry, without the blanks around it: *start and *len (0 for an
+ * empty entry, as between two commas).  False when there are no more.
+ */
+static bool
+list_next(ListCursor *cursor, const char **start, size_t *len)
+{
+	const char *p = cursor->next;
+	const char *end;
+
+	if (cursor->done)
+		return false;
+	while (is_blank(*p))
+		p++;
+	end = p + strcspn(p, ",");
+	cursor->done = (*end == '\0');
+	cursor->next = cursor->done ? end : end + 1;
+	*start = p;
+	while (end > p && is_blank(end[-1]))
+		end--;
+	*len = (size_t) (end - p);
+	return true;
+}
+
+/* Is the entry start[0..len) region-shaped? */
+static bool
+entry_is_region(const char *start, size_t len)
+{
+	char		name[RDS_REGION_NAME_MAX + 1];
+
+	if (len == 0 || len > RDS_REGION_NAME_MAX)
+		return false;
+	memcpy(name, start, len);
+	name[len] = '\0';
+	return RdsRegionIsValid(name);
+}
+
+const char *
+RdsCheckRegionList(const char *list, char *bad, size_t badsize)
+{
+	ListCursor	cursor;
+	const char *start;
+	size_t		len;
+
+	list_start(&cursor, list);
+	while (list_next(&cursor, &start, &len))
+	{
+		if (entry_is_region(start, len))
+			continue;
+		if (badsize > 0)
+		{
+			size_t		n = len < badsize - 1 ? len : badsize - 1;
+
+			memcpy(bad, start, n);
+			bad[n] = '\0';
+		}
+		if (len == 0)
+			return "The list has an empty entry: region names are separated by single commas.";
+		return RdsCheckRegion("");
+	}
+	return NULL;
+}
+
+const char *
+RdsCheckRegionAllowed(const char *region, const char *allowed)
+{
+	ListCursor	cursor;
+	const char *start;
+	size_t		len;
+	bool		empty = true;
+
+	if (RdsCheckRegion(region) != NULL)
+		return RdsCheckRegion(region);
+	list_start(&cursor, allowed);
+	while (list_next(&cursor, &start, &len))
+	{
+		empty = false;
+		if (len == strlen(region) && memcmp(start, region, len) == 0)
+			return NULL;
+	}
+	if (!empty)
+		return "It is not listed in rds_copy.allowed_regions.";
+	if (RdsRegionLookup(region) != NULL)
+		return NULL;
+	return "It is not a region of the AWS partitions rds_copy knows, and rds_copy.allowed_regions is empty.";
 }
 
 const char *

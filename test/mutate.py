@@ -70,6 +70,13 @@ MUTANTS = [
      '\tstatic char last_code[64];\n\n\tif (out->action.aws_code[0])\n'
      '\t\tstrlcpy(last_code, out->action.aws_code, sizeof(last_code));\n'
      '\targs[2] = last_code[0] ? last_code : NULL;', ['suite:workflow']),
+    ('region-gate-off', 'src/action.c',
+     '\tRdsRequireAllowedRegion(region, region_in ? "region" : "rds_copy.region");\n', '',
+     ['layer:regress']),
+    ('allowed-regions-do-not-narrow', 'src/validate.c',
+     '\tif (!empty)\n\t\treturn "It is not listed in rds_copy.allowed_regions.";',
+     '\tif (false)\n\t\treturn "It is not listed in rds_copy.allowed_regions.";',
+     ['layer:regress']),
 ]
 
 
