@@ -11,8 +11,8 @@ include src/pure.mk
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:.c=.o)
 
-PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags libcurl libxml-2.0 libcrypto)
-SHLIB_LINK = $(shell pkg-config --libs libcurl libxml-2.0 libcrypto)
+PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags libcurl libxml-2.0 libssl libcrypto)
+SHLIB_LINK = $(shell pkg-config --libs libcurl libxml-2.0 libssl libcrypto)
 
 REGRESS = setup copy faults input retries credentials security workflow regions
 REGRESS_OPTS = --inputdir=test

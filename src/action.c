@@ -191,6 +191,7 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 	AwsQuery	params = AWS_QUERY_INIT;
 	RdsAuditCall audit;
 	volatile int sent = 0;
+	RdsCredentials creds;		/* clear secrets, for one attempt's signature */
 
 	/*
 	 * The gate of regions: every action, direct, companion or queued, comes
@@ -202,6 +203,7 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 	if (source_region != NULL)
 		RdsRequireAllowedRegion(source_region, "source_region");
 	RdsResolveServiceEndpoint(RDS_SERVICE, region, rds_copy_endpoint_url, &endpoint);
+	memset(&creds, 0, sizeof(creds));
 	memset(&call, 0, sizeof(call));
 	memset(reply, 0, sizeof(*reply));
 	if (outcome != NULL)
@@ -219,16 +221,19 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 		for (;;)
 		{
 			bool		from_cache;
-			const RdsCredentials *creds = RdsCredentialsGet(&from_cache);
-			SigV4Credentials sc = RdsCredentialsForSigning(creds);
+			SigV4Credentials sc;
 			const char *code;
 
+			RdsCredentialsGetClear(&creds, &from_cache);
+			sc = RdsCredentialsForSigning(&creds);
 			attempt++;
 			sent++;
 			AwsQueryCopy(&params, params_in);
 			if (source_region != NULL)
 				add_presigned_url(&params, &sc, region, source_region);
 			RdsRequestSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
+			/* signed and sent: the clear secrets go now, not at the end */
+			RdsCredentialsWipe(&creds);
 			AwsQueryFree(&params);
 			call.site.attempts = sent;
 			if (call.status == RDS_REQUEST_OK)
@@ -307,6 +312,7 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 		audit.request_id = call.reply.request_id;
 		audit.attempts = sent;
 		RdsAuditRecord(&audit);
+		RdsCredentialsWipe(&creds);
 		AwsQueryFree(&params);
 		RdsRequestFree(&call);
 		PG_RE_THROW();

@@ -6,7 +6,8 @@
  * quote_plus, as botocore uses: unreserved A-Za-z0-9-_.~ kept, space as
  * '+', everything else %XX of the UTF-8 bytes) and the RFC 3986 encoding
  * SigV4 uses for query strings (the same, but space as %20).  Signing
- * itself lives in sigv4.c.  No PostgreSQL here.
+ * itself lives in sigv4.c.  No PostgreSQL here.  Values are wiped when
+ * the list is freed.
  *-------------------------------------------------------------------------
  */
 #include <stdio.h>
@@ -152,10 +153,11 @@ AwsQueryFree(AwsQuery *query)
 {
 	int			i;
 
+	/* a value may be a secret (a web identity token, a pre-signed URL) */
 	for (i = 0; i < query->count; i++)
 	{
-		free(query->params[i].name);
-		free(query->params[i].value);
+		RdsStrWipe(&query->params[i].name);
+		RdsStrWipe(&query->params[i].value);
 	}
 	free(query->params);
 	query->params = NULL;

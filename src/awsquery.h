@@ -3,7 +3,7 @@
  *		AWS Query protocol: ordered parameter lists and their encodings.
  *
  * Pure code (no PostgreSQL).  An AwsQuery owns malloc'd copies of every
- * name and value; AwsQueryFree releases them.
+ * name and value; AwsQueryFree wipes and releases them.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_AWSQUERY_H

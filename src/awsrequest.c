@@ -8,13 +8,17 @@
  * call; the caller looks at the status (to retry, to fall through to
  * another credential source) and raises with RdsRequestRaise.  Everything
  * the pure modules, libcurl and libxml2 allocate is freed here or in
- * RdsRequestFree, and no secret outlives the send.
+ * RdsRequestFree, and no secret outlives the send.  Replies are redacted
+ * (every form of the caller's secrets blanked) before they are parsed;
+ * the proxy is chosen here from the server's environment, as botocore
+ * chooses it (endpoint.c), never by libcurl.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "utils/xml.h"
 
@@ -24,6 +28,8 @@
 
 #define RDS_CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 #define CLOCK_SKEW_LIMIT_SECONDS (4 * 60)
+
+extern char **environ;
 
 /* seconds to add to this server's clock to get AWS's (per backend) */
 static long signing_clock_offset = 0;
@@ -80,25 +86,69 @@ RdsResolveServiceEndpoint(const char *service, const char *region,
 	}
 }
 
-/*
- * Overwrite every copy of secret in buf with '*'.  AWS echoes the signed
- * headers, the session token among them, in SignatureDoesNotMatch
- * messages; that text must not reach an error or a log.
- */
-static void
-redact(RdsBuf *buf, const char *secret)
+/* Overwrite every copy of the n bytes s in buf with '*'; true if there was one. */
+static bool
+redact_form(RdsBuf *buf, const char *s, size_t n)
 {
-	size_t		n;
-	char	   *p;
+	char	   *p = buf->data;
+	bool		found = false;
 
-	if (secret == NULL || (n = strlen(secret)) == 0 || buf->data == NULL)
-		return;
-	p = buf->data;
-	while ((p = memmem(p, buf->len - (p - buf->data), secret, n)) != NULL)
+	if (n == 0)
+		return false;
+	while ((p = memmem(p, buf->len - (p - buf->data), s, n)) != NULL)
 	{
 		memset(p, '*', n);
 		p += n;
+		found = true;
 	}
+	return found;
+}
+
+/*
+ * Overwrite every copy of secret in buf with '*', as it is and in the
+ * percent-encoded forms the requests carry it in: SigV4's URI encoding
+ * (sigv4.c, awsquery.c: the X-Amz-Security-Token of a pre-signed URL),
+ * the same with lower-case hex digits, and encoded twice (the pre-signed
+ * URL inside the form body).  AWS echoes the signed headers, the session
+ * token among them, in SignatureDoesNotMatch messages, and an endpoint
+ * may echo the request; that text must not reach an error or a log.
+ * Returns true when something was overwritten.  Raises out of memory.
+ */
+static bool
+redact(RdsBuf *buf, const char *secret)
+{
+	RdsBuf		once = RDS_BUF_INIT;
+	RdsBuf		lower = RDS_BUF_INIT;
+	RdsBuf		twice = RDS_BUF_INIT;
+	bool		found;
+	size_t		i;
+
+	if (secret == NULL || secret[0] == '\0' || buf->data == NULL)
+		return false;
+	found = redact_form(buf, secret, strlen(secret));
+	AwsUriEncode(&once, secret, strlen(secret));
+	AwsUriEncode(&twice, RdsBufStr(&once), once.len);
+	RdsBufAppend(&lower, RdsBufStr(&once), once.len);
+	if (RdsBufFailed(&once) || RdsBufFailed(&twice) || RdsBufFailed(&lower))
+	{
+		RdsBufWipe(&once);
+		RdsBufWipe(&twice);
+		RdsBufWipe(&lower);
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	for (i = 0; i + 2 < lower.len; i++)
+		if (lower.data[i] == '%')
+		{
+			lower.data[i + 1] = pg_ascii_tolower((unsigned char) lower.data[i + 1]);
+			lower.data[i + 2] = pg_ascii_tolower((unsigned char) lower.data[i + 2]);
+		}
+	found |= redact_form(buf, once.data, once.len);
+	found |= redact_form(buf, lower.data, lower.len);
+	found |= redact_form(buf, twice.data, twice.len);
+	RdsBufWipe(&once);
+	RdsBufWipe(&twice);
+	RdsBufWipe(&lower);
+	return found;
 }
 
 static RdsRequestStatus
@@ -150,8 +200,16 @@ RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 	RdsHttpRequest req;
 	char		amz_date[SIGV4_AMZ_DATE_LEN + 1];
 	char		date_header[64];
+	char		proxy[RDS_PROXY_MAX];
 	bool		ok;
+	bool		echoed = false;
 
+	/* the proxy botocore would use, from the server's environment */
+	if (!RdsProxyForEndpoint(environ, endpoint, proxy, sizeof(proxy)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the proxy URL for %s in the server's environment is too long",
+						endpoint->url)));
 	strlcpy(call->action, params->params[0].value, sizeof(call->action));
 	strlcpy(call->region, region, sizeof(call->region));
 	strlcpy(call->endpoint_url, endpoint->url, sizeof(call->endpoint_url));
@@ -203,6 +261,9 @@ RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 	req.max_response = rds_copy_max_response_size;
 	req.ca_file = rds_copy_ca_file;
 	req.allow_http = strcmp(endpoint->scheme, "http") == 0;
+	req.proxy = proxy;
+	/* STS replies hold credentials: a handle of their own, wiped after */
+	req.secret_reply = strcmp(service, "sts") == 0;
 
 	/*
 	 * The buffers hold secrets (the token, a body that may carry a
@@ -222,9 +283,14 @@ RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 
 	if (creds != NULL)
 	{
-		redact(&call->resp.body, creds->session_token);
-		redact(&call->resp.body, creds->secret_access_key);
+		echoed |= redact(&call->resp.body, creds->session_token);
+		echoed |= redact(&call->resp.body, creds->secret_access_key);
 	}
+	/* an unsigned call's secret is a parameter (AssumeRoleWithWebIdentity) */
+	echoed |= redact(&call->resp.body, AwsQueryGet(params, "WebIdentityToken"));
+	/* libcurl's receive buffer of the kept handle still holds the echo */
+	if (echoed && !req.secret_reply)
+		RdsHttpDropHandle();
 	if (message_level_is_interesting(DEBUG1))
 		ereport(DEBUG1,
 				(errmsg_internal("rds_copy: %s to %s: HTTP %ld, %zu bytes in %.1f ms, %ld new connection(s)",

@@ -6,6 +6,8 @@
  * build strings in an RdsBuf.  Allocation failure is sticky: the buffer
  * records it and every later append is a no-op, so callers check once at
  * the end with RdsBufFailed().  The data is always NUL-terminated.
+ * Buffers are wiped (explicit_bzero) before their memory is freed or
+ * left behind by growth, so any of them may hold a secret.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_BUF_H
@@ -35,5 +37,17 @@ extern const char *RdsBufStr(const RdsBuf *buf);
 
 /* Zero and free a malloc'd string that held a secret; set *s to NULL. */
 extern void RdsStrWipe(char **s);
+
+/*
+ * An allocator whose free wipes the block's whole usable size first and
+ * whose realloc is malloc-copy-wipe-free; for libraries that take
+ * allocation hooks (http.c: libcurl; xmlreply.c: libxml2).  Any block
+ * plain malloc allocated may be freed or grown through it.
+ */
+extern void *RdsWipingMalloc(size_t size);
+extern void RdsWipingFree(void *p);
+extern void *RdsWipingRealloc(void *p, size_t size);
+extern void *RdsWipingCalloc(size_t n, size_t size);
+extern char *RdsWipingStrdup(const char *s);
 
 #endif

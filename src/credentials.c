@@ -19,11 +19,15 @@
  * and past that, if a refresh fails while more than 10 minutes remain,
  * the cached ones are kept.  Parsing is credfile.c's and credjson.c's;
  * network sources are credfetch.c's.  Secrets are wiped when dropped and
- * never logged or put in an error.
+ * never logged or put in an error; in the cache they are masked (see
+ * MaskedSecret), and a caller that signs gets a clear copy that it wipes
+ * as soon as it has signed (RdsCredentialsGetClear).  The files are read
+ * with read(2) into memory that is wiped after parsing.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -72,8 +76,25 @@ typedef struct SharedFiles
 	size_t		config_len;
 } SharedFiles;
 
-/* The per-backend cache. */
+/*
+ * A secret of the cache, masked: XORed in place with random bytes of its
+ * own length (pg_strong_random), kept in another block.  Between calls the
+ * process's memory holds no secret in clear, only this.  It is not
+ * encryption against someone who can read the whole memory (the pad is
+ * there too); it keeps the secrets out of a search of the memory, a core
+ * file or swap, which find them in clear otherwise.
+ */
+typedef struct MaskedSecret
+{
+	unsigned char *data;		/* malloc'd: secret XOR pad; NULL: none */
+	unsigned char *pad;			/* malloc'd, len random bytes */
+	size_t		len;
+} MaskedSecret;
+
+/* The per-backend cache; its secret_access_key and session_token stay NULL. */
 static RdsCredentials cache;
+static MaskedSecret cache_secret;
+static MaskedSecret cache_token;
 static bool cache_valid = false;
 static char cache_key[1024];
 static bool cache_uses_files = false;
@@ -116,32 +137,47 @@ file_path(const char *env_name, const char *default_name, FileStamp *stamp)
 		snprintf(stamp->path, sizeof(stamp->path), "%s/.aws/%s", home_directory(), default_name);
 }
 
-/* Read the file at stamp->path (if any) into palloc'd memory; stamp it. */
+/*
+ * Read the file at stamp->path (if any) into palloc'd memory; stamp it.
+ * read(2), not stdio: stdio's buffer would keep a copy of the secrets in
+ * freed memory.  The caller wipes the copy (free_shared_files).
+ */
 static char *
 read_stamped_file(FileStamp *stamp, size_t *len)
 {
-	FILE	   *f;
+	int			fd;
 	char	   *data;
+	size_t		want;
 
 	*len = 0;
 	stamp->exists = false;
-	f = AllocateFile(stamp->path, "r");
-	if (f == NULL)
+	fd = OpenTransientFile(stamp->path, O_RDONLY | PG_BINARY);
+	if (fd < 0)
 		return NULL;
-	if (fstat(fileno(f), &stamp->st) != 0 || !S_ISREG(stamp->st.st_mode) ||
+	if (fstat(fd, &stamp->st) != 0 || !S_ISREG(stamp->st.st_mode) ||
 		stamp->st.st_size > CONFIG_FILE_MAX)
 	{
-		FreeFile(f);
+		CloseTransientFile(fd);
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIG_FILE_ERROR),
 				 errmsg("AWS configuration file \"%s\" is not a regular file of at most 1 MB",
 						stamp->path)));
 	}
 	stamp->exists = true;
-	data = palloc(stamp->st.st_size + 1);
-	*len = fread(data, 1, stamp->st.st_size, f);
+	want = stamp->st.st_size;
+	data = palloc(want + 1);
+	while (*len < want)
+	{
+		ssize_t		r = read(fd, data + *len, want - *len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		*len += r;
+	}
 	data[*len] = '\0';
-	FreeFile(f);
+	CloseTransientFile(fd);
 	return data;
 }
 
@@ -562,6 +598,69 @@ stamp_unchanged(const FileStamp *stamp)
 		 st.st_mtim.tv_nsec == stamp->st.st_mtim.tv_nsec);
 }
 
+static void
+masked_wipe(MaskedSecret *m)
+{
+	if (m->data != NULL)
+	{
+		explicit_bzero(m->data, m->len);
+		free(m->data);
+	}
+	if (m->pad != NULL)
+	{
+		explicit_bzero(m->pad, m->len);
+		free(m->pad);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Mask the malloc'd string *secret in place into *m (which takes it: *secret
+ * is set to NULL).  NULL stays none.  Raises out of memory, or when no
+ * random bytes can be had; *secret is left to the caller then.
+ */
+static void
+mask_secret(char **secret, MaskedSecret *m)
+{
+	size_t		i;
+
+	memset(m, 0, sizeof(*m));
+	if (*secret == NULL)
+		return;
+	m->len = strlen(*secret);
+	m->pad = malloc(m->len ? m->len : 1);
+	if (m->pad == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (!pg_strong_random(m->pad, m->len))
+	{
+		free(m->pad);
+		m->pad = NULL;
+		elog(ERROR, "could not generate random bytes to mask AWS credentials");
+	}
+	m->data = (unsigned char *) *secret;
+	for (i = 0; i < m->len; i++)
+		m->data[i] ^= m->pad[i];
+	*secret = NULL;
+}
+
+/* A malloc'd clear copy of m, or NULL for none; raises out of memory. */
+static char *
+unmask_secret(const MaskedSecret *m)
+{
+	char	   *clear;
+	size_t		i;
+
+	if (m->data == NULL)
+		return NULL;
+	clear = malloc(m->len + 1);
+	if (clear == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	for (i = 0; i < m->len; i++)
+		clear[i] = (char) (m->data[i] ^ m->pad[i]);
+	clear[m->len] = '\0';
+	return clear;
+}
+
 /* Run the chain and put the result in the cache (which is dropped first). */
 static void
 refill_cache(const char *key)
@@ -569,20 +668,33 @@ refill_cache(const char *key)
 	RdsCredentials fresh;
 	SharedFiles files;
 	bool		uses_files;
+	MaskedSecret secret;
+	MaskedSecret token;
 
 	memset(&fresh, 0, sizeof(fresh));
 	memset(&files, 0, sizeof(files));
+	memset(&secret, 0, sizeof(secret));
+	memset(&token, 0, sizeof(token));
 	PG_TRY();
 	{
 		resolve_chain(&fresh, &files, &uses_files);
+		/* masked before they stay: the clear strings become the masked ones */
+		mask_secret(&fresh.secret_access_key, &secret);
+		mask_secret(&fresh.session_token, &token);
 	}
 	PG_CATCH();
 	{
 		RdsCredentialsWipe(&fresh);
+		masked_wipe(&secret);
+		masked_wipe(&token);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	RdsCredentialsMove(&cache, &fresh);
+	masked_wipe(&cache_secret);
+	masked_wipe(&cache_token);
+	cache_secret = secret;
+	cache_token = token;
 	strlcpy(cache_key, key, sizeof(cache_key));
 	cache_uses_files = uses_files;
 	cache_creds_file = files.creds_file;
@@ -662,10 +774,24 @@ RdsCredentialsGet(bool *from_cache)
 }
 
 void
+RdsCredentialsGetClear(RdsCredentials *out, bool *from_cache)
+{
+	const RdsCredentials *creds = RdsCredentialsGet(from_cache);
+
+	out->access_key_id = RdsStrdupOrRaise(creds->access_key_id);
+	out->secret_access_key = unmask_secret(&cache_secret);
+	out->session_token = unmask_secret(&cache_token);
+	out->expiration = creds->expiration;
+	strlcpy(out->source, creds->source, sizeof(out->source));
+}
+
+void
 RdsCredentialsInvalidate(void)
 {
 	SigV4ForgetKeys();
 	RdsCredentialsWipe(&cache);
+	masked_wipe(&cache_secret);
+	masked_wipe(&cache_token);
 	cache_valid = false;
 	cache_files_checked = 0;
 }

@@ -15,13 +15,16 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "storage/fd.h"
 
 #include "compat.h"
 #include "credfetch.h"
 #include "credjson.h"
+#include "credurl.h"
 #include "settings.h"
 #include "http.h"
 #include "awsrequest.h"
@@ -30,7 +33,6 @@
 #define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000
 #define IMDS_TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"
-#define CONTAINER_DEFAULT_HOST "http://169.254.170.2"
 #define CONTAINER_TIMEOUT_MS 2000
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
@@ -54,20 +56,30 @@ fail_source(const char *source, const char *detail)
 static char *
 read_token_file(const char *path, const char *source)
 {
-	FILE	   *f = AllocateFile(path, "r");
+	/* read(2), not stdio: stdio's buffer would keep a copy when freed */
+	int			fd = OpenTransientFile(path, O_RDONLY | PG_BINARY);
 	char	   *data;
-	size_t		n;
+	size_t		n = 0;
 
-	if (f == NULL)
+	if (fd < 0)
 		fail_source(source, psprintf("The token file \"%s\" cannot be read: %m.", path));
 	data = malloc(TOKEN_FILE_MAX + 1);
 	if (data == NULL)
 	{
-		FreeFile(f);
+		CloseTransientFile(fd);
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
-	n = fread(data, 1, TOKEN_FILE_MAX + 1, f);
-	FreeFile(f);
+	while (n < TOKEN_FILE_MAX + 1)
+	{
+		ssize_t		r = read(fd, data + n, TOKEN_FILE_MAX + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	CloseTransientFile(fd);
 	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r' || data[n - 1] == ' '))
 		n--;
 	data[Min(n, TOKEN_FILE_MAX)] = '\0';
@@ -206,7 +218,14 @@ RdsFetchAssumeRole(const RdsCredentials *base, const char *role_arn,
 	snprintf(out->source, sizeof(out->source), "assume-role:%s via %s", role_arn, base->source);
 }
 
-/* GET or PUT url with headers; the caller frees resp. */
+/*
+ * GET or PUT url with headers; the caller frees resp.  The reply holds
+ * credentials (a handle of its own, wiped).  Never through a proxy: the
+ * container endpoint and IMDS are answered on the host or link, and a
+ * proxy in the server's environment (http_proxy, ALL_PROXY) would see the
+ * authorization token and the credentials in clear.  (botocore leaves
+ * proxies out for the container endpoint but honours them for IMDS.)
+ */
 static void
 http_fetch(RdsHttpMethod method, const char *url, const char **headers, int nheaders,
 		   long timeout_ms, RdsHttpResponse *resp)
@@ -224,6 +243,8 @@ http_fetch(RdsHttpMethod method, const char *url, const char **headers, int nhea
 	req.max_response = CREDENTIALS_DOC_MAX;
 	req.ca_file = rds_copy_ca_file;
 	req.allow_http = strncmp(url, "http://", 7) == 0;
+	/* never through a proxy (req.proxy NULL), whatever the environment says */
+	req.secret_reply = true;
 	RdsHttpSend(&req, resp);
 }
 
@@ -252,29 +273,6 @@ take_json_credentials(const RdsHttpResponse *resp, const char *source, RdsCreden
 	RdsJsonCredentialsWipe(&doc);
 }
 
-/*
- * FULL_URI may be https to any host, or http to a loopback address or one
- * of the addresses ECS and EKS use (as botocore allows).
- */
-static bool
-container_url_allowed(const char *url)
-{
-	static const char *const http_hosts[] = {
-		"http://127.", "http://localhost/", "http://localhost:", "http://[::1]",
-		"http://169.254.170.2/", "http://169.254.170.2:",
-		"http://169.254.170.23/", "http://169.254.170.23:", "http://[fd00:ec2::23]",
-	};
-	int			i;
-
-	if (strncmp(url, "https://", 8) == 0)
-		return true;
-	for (i = 0; i < lengthof(http_hosts); i++)
-		if (strncmp(url, http_hosts[i], strlen(http_hosts[i])) == 0)
-			return strncmp(http_hosts[i], "http://127.", 11) != 0 ||
-				strspn(url + 11, "0123456789.") > 0;
-	return false;
-}
-
 bool
 RdsContainerConfigured(void)
 {
@@ -290,6 +288,8 @@ RdsFetchContainer(RdsCredentials *out)
 	const char *token_file = RdsNonEmptyEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char *token_env = RdsNonEmptyEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	char	   *url;
+	char	   *checked;
+	const char *problem;
 	char	   *token = NULL;
 	RdsBuf		auth = RDS_BUF_INIT;
 	const char *headers[2];
@@ -297,10 +297,12 @@ RdsFetchContainer(RdsCredentials *out)
 	RdsHttpResponse resp;
 
 	memset(&resp, 0, sizeof(resp));
-	url = relative ? psprintf("%s%s", CONTAINER_DEFAULT_HOST, relative) : pstrdup(full);
-	if (!relative && !container_url_allowed(url))
-		fail_source("the container credentials endpoint",
-					"AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback or ECS/EKS address.");
+	/* the SDKs' rule (credurl.c), and the URL as libcurl parses it */
+	problem = RdsContainerUrl(relative, full, &checked);
+	if (problem != NULL)
+		fail_source("the container credentials endpoint", problem);
+	url = pstrdup(checked);
+	free(checked);
 	headers[nheaders++] = "Accept: application/json";
 	if (token_file != NULL)
 		token = read_token_file(token_file, "the container credentials endpoint");

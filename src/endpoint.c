@@ -7,7 +7,9 @@
  * (one rds_copy.allowed_regions adds) gets it by prefix: aws-cn (cn-*:
  * amazonaws.com.cn), aws-iso (us-iso-*: c2s.ic.gov), aws-iso-b (us-isob-*:
  * sc2s.sgov.gov), else aws (amazonaws.com).  Whether a region is allowed
- * is not decided here (validate.c).  Nothing is sent from here.  No
+ * is not decided here (validate.c).  Also which proxy a request to an
+ * endpoint goes through, from the environment, as botocore decides it.
+ * Nothing is sent from here.  No
  * PostgreSQL.
  *-------------------------------------------------------------------------
  */
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "endpoint.h"
 #include "regions.h"
@@ -280,4 +283,143 @@ RdsEndpointResolve(const char *service, const char *region, const char *setting_
 		parsed_url_valid = true;
 	}
 	return RDS_ENDPOINT_RESOLVED;
+}
+
+/* --- proxies ------------------------------------------------------------ */
+
+/*
+ * The value urllib's getproxies_environment() gives for key ("https",
+ * "http", "no"), or NULL: a first pass over the environment takes any
+ * <key>_proxy whatever its case with a non-empty value (the last one
+ * wins), then drops "http" when REQUEST_METHOD is set (CVE-2016-1000110);
+ * a second pass takes the names ending in lower-case "_proxy", where an
+ * empty value removes the entry.
+ */
+static const char *
+environ_proxy(char *const *envp, const char *key)
+{
+	size_t		klen = strlen(key);
+	const char *found = NULL;
+	bool		cgi = false;
+	char *const *e;
+
+	for (e = envp; *e != NULL; e++)
+	{
+		const char *eq = strchr(*e, '=');
+		size_t		nlen = eq ? (size_t) (eq - *e) : 0;
+
+		if (eq == NULL)
+			continue;
+		if (nlen == 14 && strncmp(*e, "REQUEST_METHOD", 14) == 0)
+			cgi = true;
+		if (nlen == klen + 6 && strncasecmp(*e, key, klen) == 0 &&
+			strncasecmp(*e + klen, "_proxy", 6) == 0 && eq[1] != '\0')
+			found = eq + 1;
+	}
+	if (cgi && strcmp(key, "http") == 0)
+		found = NULL;
+	for (e = envp; *e != NULL; e++)
+	{
+		const char *eq = strchr(*e, '=');
+		size_t		nlen = eq ? (size_t) (eq - *e) : 0;
+
+		if (eq != NULL && nlen == klen + 6 && strncasecmp(*e, key, klen) == 0 &&
+			strncmp(*e + klen, "_proxy", 6) == 0)
+			found = eq[1] != '\0' ? eq + 1 : NULL;
+	}
+	return found;
+}
+
+static bool
+ends_with(const char *s, size_t slen, const char *suffix, size_t n)
+{
+	return slen >= n && memcmp(s + slen - n, suffix, n) == 0;
+}
+
+/*
+ * urllib's proxy_bypass_environment(netloc): netloc is host[:port] in lower
+ * case ("hostonly" without the port); no_proxy's names, stripped of
+ * white space and leading dots, lower-cased, match the whole host or a DNS
+ * suffix of it.
+ */
+static bool
+bypass_proxy(const char *no_proxy, const char *netloc)
+{
+	size_t		hlen = strlen(netloc);
+	size_t		olen = hlen;
+	const char *colon = strrchr(netloc, ':');
+	const char *p = no_proxy;
+
+	if (strcmp(no_proxy, "*") == 0)
+		return true;
+	/* _splitport: the port is the digits after the last ':' */
+	if (colon != NULL && strspn(colon + 1, "0123456789") == strlen(colon + 1))
+		olen = colon - netloc;
+	while (*p != '\0')
+	{
+		const char *end = strchr(p, ',');
+		size_t		n = end ? (size_t) (end - p) : strlen(p);
+		char		name[RDS_HOST_MAX + 2];
+		size_t		i;
+
+		/* Python's str.strip(): white space both ends; then lstrip('.') */
+		while (n > 0 && isspace((unsigned char) *p))
+			p++, n--;
+		while (n > 0 && isspace((unsigned char) p[n - 1]))
+			n--;
+		if (n > 0 && n <= RDS_HOST_MAX)
+		{
+			const char *q = p;
+			size_t		m = n;
+
+			while (m > 0 && *q == '.')
+				q++, m--;
+			name[0] = '.';
+			for (i = 0; i < m; i++)
+				name[i + 1] = (char) tolower((unsigned char) q[i]);
+			name[m + 1] = '\0';
+			if ((m == olen && memcmp(name + 1, netloc, m) == 0) ||
+				(m == hlen && memcmp(name + 1, netloc, m) == 0) ||
+				ends_with(netloc, olen, name, m + 1) ||
+				ends_with(netloc, hlen, name, m + 1))
+				return true;
+		}
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+bool
+RdsProxyForEndpoint(char *const *envp, const RdsEndpoint *endpoint, char *proxy, size_t len)
+{
+	const char *value = environ_proxy(envp, endpoint->scheme);
+	const char *no_proxy;
+	char		netloc[sizeof(endpoint->host_header)];
+	size_t		i;
+	int			n;
+
+	proxy[0] = '\0';
+	if (value == NULL)
+		return true;
+	for (i = 0; endpoint->host_header[i] != '\0' && i + 1 < sizeof(netloc); i++)
+		netloc[i] = (char) tolower((unsigned char) endpoint->host_header[i]);
+	netloc[i] = '\0';
+	no_proxy = environ_proxy(envp, "no");
+	if (no_proxy != NULL && bypass_proxy(no_proxy, netloc))
+		return true;
+	/* botocore's _fix_proxy_url */
+	if (strncmp(value, "http:", 5) == 0 || strncmp(value, "https:", 6) == 0)
+		n = snprintf(proxy, len, "%s", value);
+	else if (strncmp(value, "//", 2) == 0)
+		n = snprintf(proxy, len, "http:%s", value);
+	else
+		n = snprintf(proxy, len, "http://%s", value);
+	if (n < 0 || (size_t) n >= len)
+	{
+		proxy[0] = '\0';
+		return false;
+	}
+	return true;
 }

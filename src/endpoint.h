@@ -9,6 +9,7 @@
 #define RDS_ENDPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define RDS_HOST_MAX 256
 #define RDS_URL_MAX 320
@@ -55,5 +56,24 @@ typedef enum RdsEndpointStatus
 extern RdsEndpointStatus RdsEndpointResolve(const char *service, const char *region,
 											const char *setting_url, RdsEndpoint *endpoint,
 											const char **origin, const char **why);
+
+/* room for a proxy URL of the environment */
+#define RDS_PROXY_MAX 1024
+
+/*
+ * The proxy botocore would use for endpoint, from the environment envp
+ * (environ; botocore.utils.get_environ_proxies, which is urllib's
+ * getproxies_environment and proxy_bypass_environment): the <scheme>_proxy
+ * variable for the endpoint's scheme (https_proxy / HTTPS_PROXY for https,
+ * http_proxy / HTTP_PROXY for http; never ALL_PROXY), the lower-case name
+ * winning (an empty lower-case one means none), HTTP_PROXY ignored when
+ * REQUEST_METHOD is set; none when no_proxy / NO_PROXY is "*" or one of
+ * its comma-separated names is the host (with or without the port) or a
+ * DNS suffix of it.  A proxy without a scheme gets "http://" (botocore's
+ * _fix_proxy_url).  Writes the proxy URL into proxy (len bytes), "" for
+ * none; returns false when it does not fit.
+ */
+extern bool RdsProxyForEndpoint(char *const *envp, const RdsEndpoint *endpoint,
+								char *proxy, size_t len);
 
 #endif

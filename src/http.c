@@ -12,11 +12,22 @@
  * happened and return an abort code, and this file raises (a cancel via
  * CHECK_FOR_INTERRUPTS) only after libcurl has returned and its objects
  * are freed.  Replies are not parsed here.
+ *
+ * Secrets: libcurl allocates through buf.c's wiping allocator
+ * (curl_global_init_mem), so its request buffers and header lists are
+ * wiped when freed; OpenSSL cleanses decrypted records
+ * (SSL_OP_CLEANSE_PLAINTEXT); a reply that holds credentials (STS,
+ * container, IMDS) runs on a handle of its own, cleaned up right after, so
+ * that libcurl's receive buffer does not keep it.  Proxies: exactly the
+ * one the caller names (CURLOPT_PROXY, CURLOPT_NOPROXY set every time), so
+ * libcurl never reads the proxy variables of the environment itself.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <strings.h>
+
+#include <openssl/ssl.h>
 
 #include "miscadmin.h"
 #include "storage/ipc.h"
@@ -47,6 +58,7 @@ typedef struct HandleConfig
 	size_t		max_response;
 	char		url[RDS_HTTP_MAX_URL];
 	char		ca_file[RDS_HTTP_MAX_PATH];
+	char		proxy[RDS_HTTP_MAX_URL];
 } HandleConfig;
 
 static HandleConfig rds_curl_config;
@@ -74,6 +86,33 @@ release_curl(int code, Datum arg)
 	}
 }
 
+/*
+ * libcurl's global set-up, once per process, with the wiping allocator.
+ * (If another library of the process initialised libcurl first, libcurl
+ * keeps its allocator; the wiping then rests on the other measures.)
+ */
+static bool
+global_init(void)
+{
+	static bool done = false;
+
+	if (!done)
+	{
+		if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, RdsWipingMalloc, RdsWipingFree,
+								 RdsWipingRealloc, RdsWipingStrdup,
+								 RdsWipingCalloc) != CURLE_OK)
+			return false;
+		done = true;
+	}
+	return true;
+}
+
+void
+RdsHttpDropHandle(void)
+{
+	release_curl(0, (Datum) 0);
+}
+
 static CURL *
 get_handle(void)
 {
@@ -81,7 +120,7 @@ get_handle(void)
 	{
 		static bool registered = false;
 
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		if (!global_init())
 			return NULL;
 		rds_curl = curl_easy_init();
 		rds_curl_config.valid = false;
@@ -166,6 +205,18 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * Each new TLS context (libcurl makes one per connection): cleanse
+ * decrypted application data once libcurl has read it, and when the
+ * connection is freed (OpenSSL 3.0's SSL_OP_CLEANSE_PLAINTEXT).
+ */
+static CURLcode
+on_ssl_ctx(CURL *h, void *ssl_ctx, void *arg)
+{
+	SSL_CTX_set_options((SSL_CTX *) ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+	return CURLE_OK;
+}
+
 /* Called by libcurl at least once a second: abort on cancel or termination. */
 static int
 on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
@@ -214,34 +265,42 @@ classify(CURLcode rc, const TransferState *st)
 	}
 }
 
-/* Is the handle configured for req already? */
+/* Is the kept handle configured for req already? */
 static bool
 config_matches(const RdsHttpRequest *req)
 {
 	const HandleConfig *c = &rds_curl_config;
 	const char *ca_file = req->ca_file ? req->ca_file : "";
+	const char *proxy = req->proxy ? req->proxy : "";
 
 	return c->valid && c->method == req->method && c->allow_http == req->allow_http &&
 		c->connect_timeout_ms == req->connect_timeout_ms &&
 		c->timeout_ms == req->timeout_ms && c->max_response == req->max_response &&
-		strcmp(c->url, req->url) == 0 && strcmp(c->ca_file, ca_file) == 0;
+		strcmp(c->url, req->url) == 0 && strcmp(c->ca_file, ca_file) == 0 &&
+		strcmp(c->proxy, proxy) == 0;
 }
 
 /*
  * Reset the handle and set every option that does not change from one
- * request to the next; remember them when they fit (a URL or CA path too
- * long to remember means the handle is configured afresh every time).
+ * request to the next; for the kept handle (c not NULL), remember them
+ * when they fit (a URL, CA path or proxy too long to remember means the
+ * handle is configured afresh every time).
  */
 static bool
-set_config(CURL *h, const RdsHttpRequest *req)
+set_config(CURL *h, const RdsHttpRequest *req, HandleConfig *c)
 {
-	HandleConfig *c = &rds_curl_config;
 	bool		ok = true;
+	const char *proxy = req->proxy ? req->proxy : "";
 
-	c->valid = false;
+	if (c != NULL)
+		c->valid = false;
 	curl_easy_reset(h);
 #define SETOPT(opt, val) ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK
 	SETOPT(CURLOPT_URL, req->url);
+	/* the proxy, or none; "*": no host is proxied, whatever the environment */
+	SETOPT(CURLOPT_PROXY, proxy);
+	SETOPT(CURLOPT_NOPROXY, proxy[0] != '\0' ? "" : "*");
+	SETOPT(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
 	SETOPT(CURLOPT_NOSIGNAL, 1L);
 	ok = ok && RDS_CURL_SET_PROTOCOLS(h, req->allow_http) == CURLE_OK;
 	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
@@ -275,8 +334,11 @@ set_config(CURL *h, const RdsHttpRequest *req)
 	SETOPT(CURLOPT_NOPROGRESS, 0L);
 	SETOPT(CURLOPT_PREREQFUNCTION, on_prereq);
 #undef SETOPT
-	if (ok && strlen(req->url) < sizeof(c->url) &&
-		(req->ca_file == NULL || strlen(req->ca_file) < sizeof(c->ca_file)))
+	/* OpenSSL only: another TLS backend has no SSL_CTX (and no such option) */
+	(void) curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	if (ok && c != NULL && strlen(req->url) < sizeof(c->url) &&
+		(req->ca_file == NULL || strlen(req->ca_file) < sizeof(c->ca_file)) &&
+		strlen(proxy) < sizeof(c->proxy))
 	{
 		c->method = req->method;
 		c->allow_http = req->allow_http;
@@ -285,6 +347,7 @@ set_config(CURL *h, const RdsHttpRequest *req)
 		c->max_response = req->max_response;
 		strlcpy(c->url, req->url, sizeof(c->url));
 		strlcpy(c->ca_file, req->ca_file ? req->ca_file : "", sizeof(c->ca_file));
+		strlcpy(c->proxy, proxy, sizeof(c->proxy));
 		c->valid = true;
 	}
 	return ok;
@@ -292,10 +355,11 @@ set_config(CURL *h, const RdsHttpRequest *req)
 
 /* The options of this request alone: its body, headers and state. */
 static bool
-set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
+set_options(CURL *h, bool kept, const RdsHttpRequest *req, struct curl_slist *headers,
 			TransferState *st, char *errbuf)
 {
-	bool		ok = config_matches(req) || set_config(h, req);
+	bool		ok = kept ? (config_matches(req) || set_config(h, req, &rds_curl_config))
+		: set_config(h, req, NULL);
 
 #define SETOPT(opt, val) ok = ok && curl_easy_setopt(h, opt, val) == CURLE_OK
 	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
@@ -318,7 +382,7 @@ set_options(CURL *h, const RdsHttpRequest *req, struct curl_slist *headers,
 	SETOPT(CURLOPT_XFERINFODATA, st);
 	SETOPT(CURLOPT_PREREQDATA, st);
 #undef SETOPT
-	if (!ok)
+	if (!ok && kept)
 		rds_curl_config.valid = false;
 	return ok;
 }
@@ -332,6 +396,7 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 	char		errbuf[CURL_ERROR_SIZE];
 	CURLcode	rc = CURLE_FAILED_INIT;
 	int			i;
+	bool		kept = !req->secret_reply;
 
 	memset(resp, 0, sizeof(*resp));
 	memset(&st, 0, sizeof(st));
@@ -339,7 +404,8 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 	st.resp = resp;
 	st.max_response = req->max_response;
 
-	h = get_handle();
+	/* a reply with credentials: a handle of its own, cleaned up below */
+	h = kept ? get_handle() : (global_init() ? curl_easy_init() : NULL);
 	for (i = 0; h != NULL && i < req->nheaders; i++)
 	{
 		struct curl_slist *next = curl_slist_append(headers, req->headers[i]);
@@ -359,7 +425,7 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 		if (next != NULL)
 		{
 			headers = next;
-			if (set_options(h, req, headers, &st, errbuf))
+			if (set_options(h, kept, req, headers, &st, errbuf))
 			{
 				RdsReportWaitStart(RDS_WAIT_HTTP_REQUEST);
 				rc = curl_easy_perform(h);
@@ -388,6 +454,8 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 		curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
 		curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
 		curl_easy_setopt(h, CURLOPT_PREREQDATA, NULL);
+		if (!kept)
+			curl_easy_cleanup(h);	/* its connection and buffers, wiped */
 	}
 	curl_slist_free_all(headers);
 

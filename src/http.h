@@ -1,6 +1,7 @@
 /*-------------------------------------------------------------------------
  * http.h
- *		HTTPS transport on libcurl: one reused handle per backend.
+ *		HTTPS transport on libcurl: one reused handle per backend, and a
+ *		handle of its own for each reply that holds credentials.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_HTTP_H
@@ -34,6 +35,10 @@ typedef struct RdsHttpRequest
 	size_t		max_response;	/* bytes of body accepted */
 	const char *ca_file;		/* NULL or "" for the system store */
 	bool		allow_http;		/* plain http permitted (loopback only) */
+	const char *proxy;			/* proxy URL; NULL or "" for none (the
+								 * environment is never read here) */
+	bool		secret_reply;	/* the reply holds credentials: use a handle
+								 * of its own, cleaned up (wiped) at once */
 } RdsHttpRequest;
 
 typedef enum RdsHttpFailure
@@ -68,6 +73,12 @@ typedef struct RdsHttpResponse
  */
 extern void RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp);
 extern void RdsHttpResponseFree(RdsHttpResponse *resp);
+
+/*
+ * Drop the kept handle and its connections (libcurl's buffers are wiped as
+ * they are freed): after a reply that echoed a secret.
+ */
+extern void RdsHttpDropHandle(void);
 
 /* The time resp's Date header gives, or -1 when it has none that parses. */
 extern time_t RdsHttpResponseDate(const RdsHttpResponse *resp);

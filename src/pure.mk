@@ -4,5 +4,5 @@
 # targets (test/fuzz) and the benchmark (test/bench).  A file named here
 # must not include postgres.h.
 RDS_PURE_SRCS := buf.c awsquery.c sigv4.c awscodes.c snapshot.c \
-	endpoint.c validate.c credfile.c credjson.c xmlreply.c \
+	endpoint.c validate.c credfile.c credjson.c credurl.c xmlreply.c \
 	regions.c regions_data.c

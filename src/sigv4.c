@@ -10,7 +10,9 @@
  * Speed: the SHA-256 and HMAC implementations are fetched once and their
  * contexts reused, and the derived signing key is cached per secret, day,
  * region and service (one entry: a backend signs with one identity), so a
- * signature costs two SHA-256 and one HMAC.  Needs OpenSSL 3.
+ * signature costs three SHA-256 (one of the secret, to match the cache)
+ * and one HMAC.  Every buffer that held a secret or a canonical request
+ * (which holds the session token) is wiped (buf.c).  Needs OpenSSL 3.
  *-------------------------------------------------------------------------
  */
 #include <stdio.h>
@@ -34,11 +36,16 @@ static EVP_MD *sha256_md = NULL;
 static EVP_MD_CTX *sha256_ctx = NULL;
 static EVP_MAC_CTX *hmac_ctx = NULL;
 
-/* The last derived signing key and what it was derived from. */
+/*
+ * The last derived signing key and what it was derived from.  The secret
+ * itself is not kept: only its SHA-256, to tell whether the next
+ * signature uses the same one (credentials.c keeps the secret masked
+ * between calls, and the process's memory must not hold it in clear).
+ */
 static struct
 {
 	bool		valid;
-	char		secret[128];
+	unsigned char secret_hash[SHA256_LEN];
 	char		date8[9];
 	char		region[64];
 	char		service[32];
@@ -121,24 +128,36 @@ hmac_sha256(const void *key, size_t keylen, const char *msg, size_t msglen,
 		EVP_MAC_final(hmac_ctx, out, &outlen, SHA256_LEN) && outlen == SHA256_LEN;
 }
 
+/* SHA-256 of a secret (the key cache's identity of it) into out */
 static bool
-key_cache_hit(const char *secret, const char *date8, const char *region,
+secret_hash(const char *secret, unsigned char *out)
+{
+	unsigned int mdlen = 0;
+
+	return crypto_ready() &&
+		EVP_DigestInit_ex2(sha256_ctx, sha256_md, NULL) &&
+		EVP_DigestUpdate(sha256_ctx, secret, strlen(secret)) &&
+		EVP_DigestFinal_ex(sha256_ctx, out, &mdlen) && mdlen == SHA256_LEN;
+}
+
+static bool
+key_cache_hit(const unsigned char *hash, const char *date8, const char *region,
 			  const char *service)
 {
-	return key_cache.valid && strcmp(key_cache.secret, secret) == 0 &&
+	return key_cache.valid && memcmp(key_cache.secret_hash, hash, SHA256_LEN) == 0 &&
 		strcmp(key_cache.date8, date8) == 0 && strcmp(key_cache.region, region) == 0 &&
 		strcmp(key_cache.service, service) == 0;
 }
 
 static void
-key_cache_store(const char *secret, const char *date8, const char *region,
+key_cache_store(const unsigned char *hash, const char *date8, const char *region,
 				const char *service, const unsigned char *key)
 {
 	SigV4ForgetKeys();
-	if (strlen(secret) >= sizeof(key_cache.secret) || strlen(region) >= sizeof(key_cache.region) ||
+	if (strlen(region) >= sizeof(key_cache.region) ||
 		strlen(service) >= sizeof(key_cache.service))
 		return;
-	strcpy(key_cache.secret, secret);
+	memcpy(key_cache.secret_hash, hash, SHA256_LEN);
 	strcpy(key_cache.date8, date8);
 	strcpy(key_cache.region, region);
 	strcpy(key_cache.service, service);
@@ -154,9 +173,12 @@ derive_signing_key(const char *secret, const char *date8, const char *region,
 	RdsBuf		k = RDS_BUF_INIT;
 	unsigned char a[SHA256_LEN];
 	unsigned char b[SHA256_LEN];
+	unsigned char hash[SHA256_LEN];
 	bool		ok;
 
-	if (key_cache_hit(secret, date8, region, service))
+	if (!secret_hash(secret, hash))
+		return false;
+	if (key_cache_hit(hash, date8, region, service))
 	{
 		memcpy(key, key_cache.key, SHA256_LEN);
 		return true;
@@ -169,7 +191,7 @@ derive_signing_key(const char *secret, const char *date8, const char *region,
 		hmac_sha256(b, SHA256_LEN, service, strlen(service), a) &&
 		hmac_sha256(a, SHA256_LEN, "aws4_request", 12, key);
 	if (ok)
-		key_cache_store(secret, date8, region, service, key);
+		key_cache_store(hash, date8, region, service, key);
 	RdsBufWipe(&k);
 	explicit_bzero(a, sizeof(a));
 	explicit_bzero(b, sizeof(b));
@@ -378,10 +400,11 @@ append_canonical_query(RdsBuf *out, const AwsQuery *all)
 			RdsBufAppendStr(out, pairs[i].value);
 		}
 	}
+	/* the encoded X-Amz-Security-Token is among them */
 	for (i = 0; i < all->count; i++)
 	{
-		free(pairs[i].name);
-		free(pairs[i].value);
+		RdsStrWipe(&pairs[i].name);
+		RdsStrWipe(&pairs[i].value);
 	}
 	free(pairs);
 	return ok && !RdsBufFailed(out);

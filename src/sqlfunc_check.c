@@ -194,20 +194,24 @@ step_signed_call(void *arg, StringInfo detail)
 	AwsQuery	params = AWS_QUERY_INIT;
 	RdsRequest		call;
 	RdsAuditCall audit;
+	RdsCredentials creds;		/* clear secrets, wiped once signed */
 
 	memset(&call, 0, sizeof(call));
 	memset(&audit, 0, sizeof(audit));
+	memset(&creds, 0, sizeof(creds));
 	PG_TRY();
 	{
 		bool		from_cache;
-		const RdsCredentials *creds = RdsCredentialsGet(&from_cache);
-		SigV4Credentials sc = RdsCredentialsForSigning(creds);
+		SigV4Credentials sc;
 		const char *code;
 
+		RdsCredentialsGetClear(&creds, &from_cache);
+		sc = RdsCredentialsForSigning(&creds);
 		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
 		AwsQueryAdd(&params, "MaxRecords", "20");
 		audit.started = GetCurrentTimestamp();
 		RdsRequestSend(&call, "rds", region, endpoint, &params, &sc);
+		RdsCredentialsWipe(&creds);
 		code = RdsRequestErrorCode(&call);
 		record_call(&audit, &call, region);
 		if (call.status == RDS_REQUEST_OK)
@@ -229,6 +233,7 @@ step_signed_call(void *arg, StringInfo detail)
 	}
 	PG_FINALLY();
 	{
+		RdsCredentialsWipe(&creds);
 		AwsQueryFree(&params);
 		RdsRequestFree(&call);
 	}

@@ -9,7 +9,10 @@
  * ignored because AWS adds members over time.  Replies are untrusted: a
  * DOCTYPE is refused before parsing, entities are never substituted,
  * nothing is fetched, every value is length-checked and typed.  The
- * network and PostgreSQL are not touched here.
+ * network and PostgreSQL are not touched here.  STS replies carry
+ * secrets: the text buffer is wiped after every reply, libxml2 allocates
+ * through buf.c's wiping allocator, and its copy of the reply is released
+ * as soon as the reply is parsed.
  *-------------------------------------------------------------------------
  */
 #ifndef _GNU_SOURCE
@@ -166,7 +169,8 @@ tree_text(XmlTree *t, const xmlChar *data, int len)
 
 		while (cap < need)
 			cap *= 2;
-		text = realloc(t->text, cap);
+		/* the text may be an STS reply's secrets: grow by copy and wipe */
+		text = RdsWipingRealloc(t->text, cap);
 		if (text == NULL)
 		{
 			t->failed = "Out of memory while parsing the reply.";
@@ -326,6 +330,32 @@ static const xmlSAXHandler sax_handler = {
 static xmlParserCtxtPtr parser_ctxt = NULL;
 static XmlTree parser_tree;
 
+/*
+ * libxml2 copies the reply into its input buffer (and STS replies hold
+ * secrets), so it allocates through buf.c's wiping allocator: everything it
+ * frees is wiped first.  Installed once, before our first parser, and only
+ * over libxml2's default malloc/free (PostgreSQL does not replace them
+ * unless built with USE_LIBXMLCONTEXT; another library that did is left
+ * alone).  The hooks are compatible with blocks malloc allocated before.
+ */
+static void
+use_wiping_allocator(void)
+{
+	static bool done = false;
+	xmlFreeFunc free_fn;
+	xmlMallocFunc malloc_fn;
+	xmlReallocFunc realloc_fn;
+	xmlStrdupFunc strdup_fn;
+
+	if (done)
+		return;
+	done = true;
+	if (xmlMemGet(&free_fn, &malloc_fn, &realloc_fn, &strdup_fn) == 0 &&
+		free_fn == free && malloc_fn == malloc && realloc_fn == realloc)
+		(void) xmlMemSetup(RdsWipingFree, RdsWipingMalloc, RdsWipingRealloc,
+						   RdsWipingStrdup);
+}
+
 static void
 drop_parser(void)
 {
@@ -347,6 +377,8 @@ release_tree(XmlTree *t)
 {
 	if (t->drop_parser)
 		drop_parser();
+	else if (parser_ctxt != NULL)
+		xmlCtxtReset(parser_ctxt);	/* frees (and so wipes) its copy of the reply */
 	t->drop_parser = false;
 	if (t->cap > RDS_XML_KEEP_ELEMS)
 	{
@@ -354,9 +386,12 @@ release_tree(XmlTree *t)
 		t->elems = NULL;
 		t->cap = 0;
 	}
+	/* the text of an STS reply holds its secrets */
+	if (t->text != NULL)
+		explicit_bzero(t->text, t->text_len + 1 <= t->text_cap ? t->text_len + 1 : t->text_cap);
 	if (t->text_cap > RDS_XML_KEEP_TEXT)
 	{
-		free(t->text);
+		RdsWipingFree(t->text);
 		t->text = NULL;
 		t->text_cap = 0;
 	}
@@ -379,6 +414,7 @@ build_tree(const char *body, int len, const char *ns_prefix)
 	t->drop_parser = false;
 	if (parser_ctxt == NULL)
 	{
+		use_wiping_allocator();
 		parser_ctxt = xmlNewParserCtxt();
 		if (parser_ctxt == NULL)
 			return "Out of memory while parsing the reply.";
@@ -944,6 +980,7 @@ RdsReplyFree(RdsReply *reply)
 	free(reply->request_id);
 	free(reply->error_type);
 	free(reply->error_code);
-	free(reply->error_message);
+	/* an error message may quote what the caller sent */
+	RdsStrWipe(&reply->error_message);
 	memset(reply, 0, sizeof(*reply));
 }

@@ -266,7 +266,7 @@ timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$FLOOR" "$BENCH_DIR/floo
 MICRO=$WORK/micro
 # shellcheck disable=SC2046
 timeout "$STEP_TIMEOUT" gcc -O2 -Wall -I"$REPO/src" -o "$MICRO" "$BENCH_DIR/micro.c" \
-	"${PURE_SRCS[@]}" $(pkg-config --cflags --libs libxml-2.0 libcrypto)
+	"${PURE_SRCS[@]}" $(pkg-config --cflags --libs libcurl libxml-2.0 libcrypto)
 
 # ---------------------------------------------------------------------------------------------
 # 3. the cluster

@@ -62,13 +62,14 @@ SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1
 SELECT :'state' AS state, :'detail' ~ 'x-amz-security-token:\*{26}' AS token_blanked,
        :'detail' ~ 'FAKESESSIONTOKEN' AS detail_shows_token;
 -- an endpoint that echoes the caller's secret access key and session token
--- (a broken proxy, a hostile endpoint; the stand-in's fault-echo-secret):
--- both are blanked out before the text reaches an error; positive control:
--- the blanks, of the secrets' lengths, are where the stand-in put them
+-- (a broken proxy, a hostile endpoint; the stand-in's fault-echo-secret),
+-- as they are, percent-encoded as in a pre-signed URL, and encoded twice:
+-- all are blanked out before the text reaches an error; positive control:
+-- the blanks, of each form's length, are where the stand-in put them
 SET rds_copy.profile = 'session';
 SELECT (try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('fault-echo-secret', 'sec-5')$$)).* \gset
 SELECT :'state' AS state,
-       :'detail' ~ 'secret access key \*{25} session token \*{26} end' AS both_blanked,
+       :'detail' ~ 'secret access key \*{25} session token \*{26} encoded secret \*{29} encoded token \*{34} encoded twice \*{42} end' AS all_blanked,
        :'detail' ~ :'secrets' AS detail_shows_secret;
 RESET rds_copy.profile;
 

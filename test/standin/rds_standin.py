@@ -29,7 +29,8 @@ comes along is verified, as for any source).
   fault-redirect            302 to http://169.254.169.254/latest/meta-data/
   fault-slow                FaultSlow (400) after slow_seconds; stops waiting when the client leaves
   fault-echo-secret         InvalidParameterValue (400) whose message holds the caller's secret access
-                            key and session token (a hostile endpoint; no AWS endpoint does this)
+                            key and session token, as they are, percent-encoded (as in a PreSignedUrl)
+                            and encoded twice (a hostile endpoint; no AWS endpoint does this)
   fault-drip                200 and headers (Content-Length of a whole valid reply), then one byte of
                             the body every 2 s (the first at once); stops when the client leaves
   fault-reset-mid-body      200, headers with Content-Length, half the body, then a TCP RST
@@ -165,6 +166,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 from collections import namedtuple
@@ -722,7 +724,8 @@ HTML_500 = b'<html><body>Internal Server Error</body></html>'
 def fault_echo_secret(call, config):
     """An error whose message holds the caller's secret access key and session token.
 
-    No AWS endpoint is known to do this; a broken proxy or a hostile endpoint could. It tests
+    No AWS endpoint is known to do this; a broken proxy or a hostile endpoint could (an endpoint
+    that echoes the request echoes the pre-signed URL's encoded token). It tests
     the client's defence in depth: whatever of its secrets comes back in a reply is blanked out
     before it reaches an error or a log (AWS itself echoes the session token in the canonical
     request of SignatureDoesNotMatch, which is tested through a wrong secret instead).
@@ -730,8 +733,14 @@ def fault_echo_secret(call, config):
     credential = awsfake.known_credential(call.access_key)
     secret = credential.secret if credential else ''
     token = (credential.token or '') if credential else ''
+    def encoded(value):
+        # SigV4's URI encoding (botocore's percent_encode, the pre-signed URL's form)
+        return urllib.parse.quote(value, safe='-_.~')
+
     error = RdsError('InvalidParameterValue',
-                     f'Injected echo: secret access key {secret} session token {token} end.')
+                     f'Injected echo: secret access key {secret} session token {token}'
+                     f' encoded secret {encoded(secret)} encoded token {encoded(token)}'
+                     f' encoded twice {encoded(encoded(token))} end.')
     return error_reply(error, call.request_id)
 
 SPECIAL_FAULTS = {

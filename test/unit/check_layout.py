@@ -7,8 +7,10 @@
    "a.c includes b.h" is an edge a -> b).
 2. The pure modules (src/pure.mk) include no PostgreSQL header and no
    glue module's header.
-3. libcurl is used only by http.c (and compat.h's version checks), libxml2
-   only by xmlreply.c and awsrequest.c's pg_xml_init wrapper.
+3. libcurl is used only by http.c (and compat.h's version checks) and by
+   credurl.c, which may use its URL API only (curl_url*, curl_free: no
+   transfer, no global set-up); libxml2 only by xmlreply.c and
+   awsrequest.c's pg_xml_init wrapper.
 4. Every source file opens with a banner comment naming the file.
 Prints one line per rule and "N passed, M failed" last; --graph prints the
 graph (module: includes) first.
@@ -94,7 +96,13 @@ def main():
     # 3. libraries
     curl = sorted(m for m in modules if any(i.startswith('curl/') for i in system[m]))
     xml = sorted(m for m in modules if any(i.startswith('libxml/') for i in system[m]))
-    report(set(curl) <= {'http', 'compat'}, f'libcurl only in http.c and compat.h (found in {", ".join(curl)})')
+    report(set(curl) <= {'http', 'compat', 'credurl'},
+           f'libcurl only in http.c, compat.h and credurl.c (found in {", ".join(curl)})')
+    # credurl.c: the URL API and nothing else of libcurl
+    calls = set(re.findall(r'\b(curl_\w+)\s*\(', read('credurl.c'))) if 'credurl' in modules else set()
+    other = sorted(c for c in calls if not c.startswith('curl_url') and c != 'curl_free')
+    report(not other, 'credurl.c uses only libcurl\'s URL API' + (': not ' + ' '.join(other) if other else
+                                                                    f' ({", ".join(sorted(calls))})'))
     report(set(xml) <= {'xmlreply'}, f'libxml2 only in xmlreply.c (found in {", ".join(xml)})')
     # 4. banners
     nobanner = [f for f in files if not re.match(r'/\*-+\n \* ' + re.escape(f) + r'\n', read(f))]

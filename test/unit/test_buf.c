@@ -209,6 +209,51 @@ test_wipe(void)
 	RdsBufFree(&b);
 }
 
+/*
+ * The wiping allocator (libcurl's and libxml2's hooks): realloc keeps the
+ * contents (of blocks plain malloc made too), shrinks and grows, and free
+ * takes NULL.  That the freed block is wiped is not observable from a
+ * conforming program; test/integration/secrets.sh searches a backend's
+ * memory instead.
+ */
+static void
+test_wiping_allocator(void)
+{
+	char	   *p = malloc(10);
+	char	   *q;
+	size_t		i;
+
+	memcpy(p, "0123456789", 10);
+	q = RdsWipingRealloc(p, 100000);
+	if (CHECK(q != NULL))
+	{
+		CHECK_MEMEQ(q, 10, "0123456789", 10);
+		memset(q + 10, 'x', 100000 - 10);
+		p = RdsWipingRealloc(q, 4);
+		if (CHECK(p != NULL))
+			CHECK_MEMEQ(p, 4, "0123", 4);
+		RdsWipingFree(p);
+	}
+	p = RdsWipingRealloc(NULL, 16);
+	CHECK(p != NULL);
+	RdsWipingFree(p);
+	RdsWipingFree(NULL);
+	p = RdsWipingStrdup("secret");
+	CHECK_STREQ(p, "secret");
+	RdsWipingFree(p);
+	p = RdsWipingCalloc(4, 8);
+	if (CHECK(p != NULL))
+	{
+		for (i = 0; i < 32 && p[i] == 0; i++)
+			;
+		CHECK_INTEQ(i, 32);
+	}
+	RdsWipingFree(p);
+	p = RdsWipingMalloc(3);
+	CHECK(p != NULL);
+	RdsWipingFree(p);
+}
+
 int
 main(void)
 {
@@ -220,5 +265,6 @@ main(void)
 	test_failure_sticky();
 	test_overflow_guard();
 	test_wipe();
+	test_wiping_allocator();
 	return UnitSummary();
 }

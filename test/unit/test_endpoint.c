@@ -3,7 +3,8 @@
  *		Unit tests for src/endpoint.c: region names, the endpoint of each
  *		partition, and the endpoint-override URL parser (https, http only
  *		to loopback, IPv6 in brackets, ports, no userinfo/query/fragment/
- *		path, default ports dropped).
+ *		path, default ports dropped), and the proxy of an endpoint
+ *		from the environment (botocore's rule).
  *
  * Partition suffixes as botocore 1.29.27 and 1.43.11 resolve them
  * (copied from the project's reference notes, §7).
@@ -476,6 +477,96 @@ test_loopback(void)
 	CHECK(!RdsEndpointIsLoopback(&ep));
 }
 
+/* The proxy for endpoint url (parsed with RdsEndpointParse, or a region's) under env. */
+static const char *
+proxy_for(char *const *env, const char *url)
+{
+	static char proxy[RDS_PROXY_MAX];
+	RdsEndpoint ep;
+	const char *why;
+
+	if (strncmp(url, "region:", 7) == 0)
+		CHECK(RdsEndpointForRegion("rds", url + 7, &ep));
+	else
+		CHECK(RdsEndpointParse(url, &ep, &why));
+	if (!CHECK(RdsProxyForEndpoint(env, &ep, proxy, sizeof(proxy))))
+		return "(too long)";
+	return proxy;
+}
+
+/*
+ * Which proxy, as botocore (get_environ_proxies: urllib's
+ * getproxies_environment and proxy_bypass_environment) decides; every
+ * expectation here is what Python 3.11's urllib gives for the same
+ * environment and netloc.
+ */
+static void
+test_proxies(void)
+{
+	char	   *none[] = {"PATH=/usr/bin", NULL};
+	char	   *all_https[] = {"http_proxy=http://p1:3128", "HTTP_PROXY=http://p2:3128",
+		"ALL_PROXY=http://p3:3128", "all_proxy=socks5://p4", "HTTPS_PROXY=http://p5:3128", NULL};
+	char	   *only_all[] = {"ALL_PROXY=http://p3:3128", "all_proxy=http://p4:3128",
+		"http_proxy=http://p1:3128", NULL};
+	char	   *lower_wins[] = {"https_proxy=http://lower:1", "HTTPS_PROXY=http://upper:2", NULL};
+	char	   *lower_wins2[] = {"HTTPS_PROXY=http://upper:2", "https_proxy=http://lower:1", NULL};
+	char	   *lower_empty[] = {"HTTPS_PROXY=http://upper:2", "https_proxy=", NULL};
+	char	   *upper_empty[] = {"HTTPS_PROXY=", "https_proxy=http://lower:1", NULL};
+	char	   *mixed_case[] = {"Https_Proxy=http://mixed:1", NULL};
+	char	   *no_scheme[] = {"HTTPS_PROXY=proxy.internal:3128", NULL};
+	char	   *slashes[] = {"HTTPS_PROXY=//proxy.internal:3128", NULL};
+	char	   *https_proxy[] = {"HTTPS_PROXY=https://proxy.internal:443", NULL};
+	char	   *no_all[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=*", NULL};
+	char	   *no_list[] = {"HTTPS_PROXY=http://p:1", "no_proxy=example.com, .amazonaws.com ,127.0.0.1", NULL};
+	char	   *no_suffix[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=us-east-1.amazonaws.com", NULL};
+	char	   *no_not_label[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=east-1.amazonaws.com", NULL};
+	char	   *no_partial[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=zonaws.com,us-east-1", NULL};
+	char	   *no_port[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=127.0.0.1:8443", NULL};
+	char	   *no_other_port[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=127.0.0.1:9999", NULL};
+	char	   *no_case[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=RDS.US-EAST-1.AMAZONAWS.COM", NULL};
+	char	   *no_lower_empty[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=*", "no_proxy=", NULL};
+	char	   *no_cidr[] = {"HTTPS_PROXY=http://p:1", "NO_PROXY=127.0.0.0/8", NULL};
+	char	   *http_only[] = {"http_proxy=http://p1:1", NULL};
+	char	   *cgi[] = {"HTTP_PROXY=http://p2:1", "REQUEST_METHOD=GET", NULL};
+	char	   *cgi_lower[] = {"http_proxy=http://p1:1", "REQUEST_METHOD=GET", NULL};
+
+	CHECK_STREQ(proxy_for(none, "region:us-east-1"), "");
+	/* https: HTTPS_PROXY only, never ALL_PROXY or http_proxy */
+	CHECK_STREQ(proxy_for(all_https, "region:us-east-1"), "http://p5:3128");
+	CHECK_STREQ(proxy_for(all_https, "https://127.0.0.1:8443/"), "http://p5:3128");
+	CHECK_STREQ(proxy_for(only_all, "region:us-east-1"), "");
+	/* the lower-case name wins, in any order; empty means none */
+	CHECK_STREQ(proxy_for(lower_wins, "region:us-east-1"), "http://lower:1");
+	CHECK_STREQ(proxy_for(lower_wins2, "region:us-east-1"), "http://lower:1");
+	CHECK_STREQ(proxy_for(lower_empty, "region:us-east-1"), "");
+	CHECK_STREQ(proxy_for(upper_empty, "region:us-east-1"), "http://lower:1");
+	CHECK_STREQ(proxy_for(mixed_case, "region:us-east-1"), "http://mixed:1");
+	/* _fix_proxy_url */
+	CHECK_STREQ(proxy_for(no_scheme, "region:us-east-1"), "http://proxy.internal:3128");
+	CHECK_STREQ(proxy_for(slashes, "region:us-east-1"), "http://proxy.internal:3128");
+	CHECK_STREQ(proxy_for(https_proxy, "region:us-east-1"), "https://proxy.internal:443");
+	/* NO_PROXY */
+	CHECK_STREQ(proxy_for(no_all, "region:us-east-1"), "");
+	CHECK_STREQ(proxy_for(no_list, "region:us-east-1"), "");
+	CHECK_STREQ(proxy_for(no_list, "https://127.0.0.1:8443/"), "");
+	CHECK_STREQ(proxy_for(no_list, "region:cn-north-1"), "http://p:1");
+	CHECK_STREQ(proxy_for(no_suffix, "region:us-east-1"), "");
+	CHECK_STREQ(proxy_for(no_suffix, "region:us-west-1"), "http://p:1");
+	/* a DNS suffix starts at a dot: "-east-1..." is not one */
+	CHECK_STREQ(proxy_for(no_not_label, "region:us-east-1"), "http://p:1");
+	CHECK_STREQ(proxy_for(no_partial, "region:us-east-1"), "http://p:1");
+	CHECK_STREQ(proxy_for(no_port, "https://127.0.0.1:8443/"), "");
+	CHECK_STREQ(proxy_for(no_other_port, "https://127.0.0.1:8443/"), "http://p:1");
+	CHECK_STREQ(proxy_for(no_case, "region:us-east-1"), "");
+	CHECK_STREQ(proxy_for(no_lower_empty, "region:us-east-1"), "http://p:1");
+	CHECK_STREQ(proxy_for(no_cidr, "https://127.0.0.1:8443/"), "http://p:1");
+	/* http endpoints (loopback only): http_proxy, HTTP_PROXY unless CGI */
+	CHECK_STREQ(proxy_for(http_only, "http://127.0.0.1:8080/"), "http://p1:1");
+	CHECK_STREQ(proxy_for(http_only, "https://127.0.0.1:8443/"), "");
+	CHECK_STREQ(proxy_for(cgi, "http://127.0.0.1:8080/"), "");
+	CHECK_STREQ(proxy_for(cgi_lower, "http://127.0.0.1:8080/"), "http://p1:1");
+}
+
 int
 main(void)
 {
@@ -486,5 +577,6 @@ main(void)
 	test_loopback_is_an_address();
 	test_strict_syntax();
 	test_loopback();
+	test_proxies();
 	return UnitSummary();
 }
