@@ -408,13 +408,15 @@ SELECT call, t.state, t.message
   ]) AS call, LATERAL try(call) AS t;
 RESET ROLE;
 SELECT standin_requests() - :before AS requests_sent;
--- what the README grants a backup role is enough for a queued copy
+-- the queue's part of what the README grants a backup role (its whole
+-- grants block runs in test/integration/docs.sh) is enough for a queued
+-- copy: no privilege on the table but SELECT
 GRANT USAGE ON SCHEMA rds_copy TO rds_copy_wf_backup;
 GRANT EXECUTE ON FUNCTION rds_copy.describe_db_cluster_snapshot(text, text),
     rds_copy.enqueue_copy(text, text, text, boolean, jsonb, text), rds_copy.process_queue(integer),
-    rds_copy.cancel_copy(bigint), rds_copy.recent_request_records() TO rds_copy_wf_backup;
-GRANT SELECT, INSERT, UPDATE, DELETE ON rds_copy.copy_request TO rds_copy_wf_backup;
-GRANT SELECT ON rds_copy.recent_requests TO rds_copy_wf_backup;
+    rds_copy.cancel_copy(bigint), rds_copy.retry_copy(bigint),
+    rds_copy.recent_request_records() TO rds_copy_wf_backup;
+GRANT SELECT ON rds_copy.copy_request, rds_copy.recent_requests TO rds_copy_wf_backup;
 SET ROLE rds_copy_wf_backup;
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-by-backup') AS qb \gset
 SELECT requested_by FROM rds_copy.copy_request WHERE id = :qb;
