@@ -166,3 +166,15 @@ RdsRunCatching(RdsCatchable fn, void *arg, MemoryContext cxt)
 	CurrentResourceOwner = oldowner;
 	return caught;
 }
+
+void
+RdsRaiseCaught(const RdsCaughtError *e)
+{
+	ereport(ERROR,
+			(errcode(MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2],
+								   e->sqlstate[3], e->sqlstate[4])),
+			 errmsg_internal("%s", e->message),
+			 e->detail ? errdetail_internal("%s", e->detail) : 0,
+			 e->hint ? errhint("%s", e->hint) : 0));
+	pg_unreachable();
+}

@@ -64,4 +64,7 @@ typedef void (*RdsCatchable) (void *arg);
  */
 extern RdsCaughtError *RdsRunCatching(RdsCatchable fn, void *arg, MemoryContext cxt);
 
+/* Raise a caught error again: its SQLSTATE, message, detail and hint. */
+extern RDS_NORETURN void RdsRaiseCaught(const RdsCaughtError *e);
+
 #endif

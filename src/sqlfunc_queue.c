@@ -202,12 +202,7 @@ rds_copy_cancel_copy(PG_FUNCTION_ARGS)
 
 		/* already gone: nothing left to cancel */
 		if (e != NULL && strcmp(e->sqlstate, "42704") != 0)
-			ereport(ERROR,
-					(errcode(MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2],
-										   e->sqlstate[3], e->sqlstate[4])),
-					 errmsg_internal("%s", e->message),
-					 e->detail ? errdetail_internal("%s", e->detail) : 0,
-					 e->hint ? errhint("%s", e->hint) : 0));
+			RdsRaiseCaught(e);
 	}
 	PG_RETURN_DATUM(update_and_return("UPDATE " RDS_QUEUE_TABLE
 									  " SET state = 'cancelled', finished_at = " NOW ","
