@@ -2,15 +2,22 @@
  * credentials.c
  *		The credential provider chain and the per-backend cache.
  *
- * Order (the first source that yields credentials wins):
+ * Order, botocore's (create_credential_resolver; the first source that
+ * yields credentials wins):
  *	1. the server's environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
- *	   AWS_SECURITY_TOKEN / AWS_SESSION_TOKEN;
- *	2. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or
- *	   web_identity_token_file + role_arn in the profile;
- *	3. the shared credentials and config files: static keys, or role_arn
- *	   with source_profile / credential_source;
- *	4. the container credentials endpoint (ECS, EKS Pod Identity);
- *	5. the EC2 instance metadata service (IMDSv2).
+ *	   AWS_SECURITY_TOKEN / AWS_SESSION_TOKEN (skipped when rds_copy.profile
+ *	   names the profile, as botocore skips it for Session(profile=...));
+ *	2. the profile's role: role_arn with source_profile (whose static keys,
+ *	   web identity, credential_process or own role are the source) or
+ *	   credential_source;
+ *	3. web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN (each
+ *	   falling back to the profile's web_identity_token_file, role_arn);
+ *	   (SSO would come here: not built yet);
+ *	4. static keys of the profile in the shared credentials file;
+ *	5. the profile's credential_process;
+ *	6. static keys of the profile in the config file;
+ *	7. the container credentials endpoint (ECS, EKS Pod Identity);
+ *	8. the EC2 instance metadata service (IMDSv2).
  * rds_copy.role_arn then assumes a role with whatever answered.
  *
  * Credentials are cached per backend.  Static ones stay cached while the
@@ -27,54 +34,23 @@
  */
 #include "postgres.h"
 
-#include <fcntl.h>
-#include <pwd.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "storage/fd.h"
 #include "utils/memutils.h"
 
+#include "compat.h"
+
+#include "awsfiles.h"
 #include "credentials.h"
 #include "credvalue.h"
 #include "credfetch.h"
 #include "credfile.h"
 #include "settings.h"
 
-#define CONFIG_FILE_MAX (1024 * 1024)
 #define REFRESH_ADVISORY_SECONDS (15 * 60)
 #define REFRESH_MANDATORY_SECONDS (10 * 60)
 #define MAX_PROFILE_CHAIN 5
-
-/* Identity of a file, to notice that it changed. */
-typedef struct FileStamp
-{
-	char		path[MAXPGPATH];
-	bool		exists;
-	struct stat st;
-} FileStamp;
-
-/* The shared credentials and config files' sections for one profile. */
-typedef struct Profile
-{
-	const char *name;
-	RdsIniSection creds;		/* [name] of the credentials file */
-	RdsIniSection config;		/* [profile name] / [default] of the config file */
-	bool		found;
-} Profile;
-
-/* What the files say, and their stamps. */
-typedef struct SharedFiles
-{
-	FileStamp	creds_file;
-	FileStamp	config_file;
-	char	   *creds_text;		/* palloc'd; wiped after use */
-	size_t		creds_len;
-	char	   *config_text;
-	size_t		config_len;
-} SharedFiles;
 
 /*
  * A secret of the cache, masked: XORed in place with random bytes of its
@@ -98,8 +74,8 @@ static MaskedSecret cache_token;
 static bool cache_valid = false;
 static char cache_key[1024];
 static bool cache_uses_files = false;
-static FileStamp cache_creds_file;
-static FileStamp cache_config_file;
+static RdsFileStamp cache_creds_file;
+static RdsFileStamp cache_config_file;
 /* the second in which the files were last found unchanged (0: never) */
 static time_t cache_files_checked = 0;
 
@@ -112,187 +88,31 @@ set_static(RdsCredentials *out, const char *akid, const char *secret, const char
 	out->expiration = 0;
 }
 
-/* --- files ------------------------------------------------------------- */
-
-static const char *
-home_directory(void)
-{
-	const char *home = RdsNonEmptyEnv("HOME");
-	struct passwd *pw;
-
-	if (home != NULL)
-		return home;
-	pw = getpwuid(geteuid());
-	return pw ? pw->pw_dir : "";
-}
-
-static void
-file_path(const char *env_name, const char *default_name, FileStamp *stamp)
-{
-	const char *env = RdsNonEmptyEnv(env_name);
-
-	if (env != NULL)
-		strlcpy(stamp->path, env, sizeof(stamp->path));
-	else
-		snprintf(stamp->path, sizeof(stamp->path), "%s/.aws/%s", home_directory(), default_name);
-}
+/* --- the chain --------------------------------------------------------- */
 
 /*
- * Read the file at stamp->path (if any) into palloc'd memory; stamp it.
- * read(2), not stdio: stdio's buffer would keep a copy of the secrets in
- * freed memory.  The caller wipes the copy (free_shared_files).
+ * The profile: rds_copy.profile, then AWS_PROFILE, then "default".  *named
+ * when one is given; *explicit when it is rds_copy.profile, which is
+ * botocore's Session(profile=...): the environment's keys and web identity
+ * variables are then not used (botocore's disable_env_vars).
  */
-static char *
-read_stamped_file(FileStamp *stamp, size_t *len)
-{
-	int			fd;
-	char	   *data;
-	size_t		want;
-
-	*len = 0;
-	stamp->exists = false;
-	fd = OpenTransientFile(stamp->path, O_RDONLY | PG_BINARY);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &stamp->st) != 0 || !S_ISREG(stamp->st.st_mode) ||
-		stamp->st.st_size > CONFIG_FILE_MAX)
-	{
-		CloseTransientFile(fd);
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIG_FILE_ERROR),
-				 errmsg("AWS configuration file \"%s\" is not a regular file of at most 1 MB",
-						stamp->path)));
-	}
-	stamp->exists = true;
-	want = stamp->st.st_size;
-	data = palloc(want + 1);
-	while (*len < want)
-	{
-		ssize_t		r = read(fd, data + *len, want - *len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		*len += r;
-	}
-	data[*len] = '\0';
-	CloseTransientFile(fd);
-	return data;
-}
-
-static void
-load_shared_files(SharedFiles *files)
-{
-	memset(files, 0, sizeof(*files));
-	file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", &files->creds_file);
-	file_path("AWS_CONFIG_FILE", "config", &files->config_file);
-	files->creds_text = read_stamped_file(&files->creds_file, &files->creds_len);
-	files->config_text = read_stamped_file(&files->config_file, &files->config_len);
-}
-
-static void
-free_shared_files(SharedFiles *files)
-{
-	if (files->creds_text)
-	{
-		explicit_bzero(files->creds_text, files->creds_len);
-		pfree(files->creds_text);
-		files->creds_text = NULL;
-	}
-	if (files->config_text)
-	{
-		explicit_bzero(files->config_text, files->config_len);
-		pfree(files->config_text);
-		files->config_text = NULL;
-	}
-}
-
-static bool
-read_section(const char *text, size_t len, const char *path, const char *section,
-			 RdsIniSection *out)
-{
-	int			bad_line;
-	RdsCredFileStatus status;
-
-	memset(out, 0, sizeof(*out));
-	if (text == NULL)
-		return false;
-	status = RdsIniReadSection(text, len, section, out, &bad_line);
-	if (status == RDS_CREDFILE_MALFORMED)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIG_FILE_ERROR),
-				 errmsg("syntax error in AWS configuration file \"%s\" at line %d",
-						path, bad_line)));
-	if (status == RDS_CREDFILE_NO_MEMORY)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	return status == RDS_CREDFILE_FOUND;
-}
-
-static void
-free_profile(Profile *p)
-{
-	RdsIniSectionWipe(&p->creds);
-	RdsIniSectionWipe(&p->config);
-}
-
-/* The sections of profile name in both files. */
-static void
-load_profile(const SharedFiles *files, const char *name, Profile *p)
-{
-	char		section[300];
-
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->found = read_section(files->creds_text, files->creds_len,
-							files->creds_file.path, name, &p->creds);
-	snprintf(section, sizeof(section), "profile %s", name);
-	/* a malformed config file must not leak what the credentials file gave */
-	PG_TRY();
-	{
-		if (read_section(files->config_text, files->config_len,
-						 files->config_file.path, section, &p->config))
-			p->found = true;
-		else if (strcmp(name, "default") == 0 &&
-				 read_section(files->config_text, files->config_len,
-							  files->config_file.path, "default", &p->config))
-			p->found = true;
-	}
-	PG_CATCH();
-	{
-		free_profile(p);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-}
-
-/* A key of the profile: the credentials file first, then the config file. */
 static const char *
-profile_get(const Profile *p, const char *key)
-{
-	const char *v = RdsIniGet(&p->creds, key);
-
-	if (v == NULL || v[0] == '\0')
-		v = RdsIniGet(&p->config, key);
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-/* rds_copy.profile, then AWS_PROFILE, then "default"; *named when given. */
-static const char *
-profile_name(bool *named)
+profile_name(bool *named, bool *explicit)
 {
 	const char *env = RdsNonEmptyEnv("AWS_PROFILE");
 
 	*named = true;
+	*explicit = false;
 	if (rds_copy_profile != NULL && rds_copy_profile[0] != '\0')
+	{
+		*explicit = true;
 		return rds_copy_profile;
+	}
 	if (env != NULL)
 		return env;
 	*named = false;
 	return "default";
 }
-
-/* --- the chain --------------------------------------------------------- */
 
 static bool
 from_environment(RdsCredentials *out)
@@ -312,9 +132,9 @@ from_environment(RdsCredentials *out)
 }
 
 static int
-duration_seconds(const Profile *p)
+duration_seconds(const RdsProfile *p)
 {
-	const char *v = profile_get(p, "duration_seconds");
+	const char *v = RdsProfileGet(p, "duration_seconds");
 	char	   *end;
 	long		d;
 
@@ -329,12 +149,37 @@ duration_seconds(const Profile *p)
 	return (int) d;
 }
 
-static void from_profile(const SharedFiles *files, const char *name, int depth,
-						 RdsCredentials *out);
+/* botocore's _has_assume_role_config_vars: role_arn without web identity */
+static bool
+has_assume_role(const RdsProfile *p)
+{
+	return RdsProfileGet(p, "role_arn") != NULL &&
+		RdsProfileGet(p, "web_identity_token_file") == NULL;
+}
+
+/* botocore's _has_static_credentials: either key */
+static bool
+has_static(const RdsProfile *p)
+{
+	return RdsProfileGet(p, "aws_access_key_id") != NULL ||
+		RdsProfileGet(p, "aws_secret_access_key") != NULL;
+}
+
+static RDS_NORETURN void profile_not_found(const RdsSharedFiles *files, const char *name);
+
+static void
+profile_not_found(const RdsSharedFiles *files, const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("AWS credentials profile \"%s\" not found in \"%s\" or \"%s\"",
+					name, files->creds_file.path, files->config_file.path)));
+	pg_unreachable();
+}
 
 /* credential_source = Environment | Ec2InstanceMetadata | EcsContainer */
 static void
-from_credential_source(const Profile *p, const char *kind, RdsCredentials *out)
+from_credential_source(const RdsProfile *p, const char *kind, RdsCredentials *out)
 {
 	bool		ok = false;
 
@@ -359,14 +204,181 @@ from_credential_source(const Profile *p, const char *kind, RdsCredentials *out)
 						kind, p->name)));
 }
 
-/* role_arn with source_profile or credential_source: assume the role. */
-static void
-assume_profile_role(const SharedFiles *files, const Profile *p, int depth,
+/*
+ * Web identity (botocore's AssumeRoleWithWebIdentityProvider): each of the
+ * token file, role and session name from the environment (unless use_env
+ * is false: an explicit profile, or a source profile), else from the
+ * profile.  False when no token file is configured.
+ */
+static bool
+from_web_identity(const RdsProfile *p, bool use_env, RdsCredentials *out)
+{
+	const char *token_file = use_env ? RdsNonEmptyEnv("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+	const char *role_arn = use_env ? RdsNonEmptyEnv("AWS_ROLE_ARN") : NULL;
+	const char *session = use_env ? RdsNonEmptyEnv("AWS_ROLE_SESSION_NAME") : NULL;
+
+	if (token_file == NULL)
+		token_file = RdsProfileGet(p, "web_identity_token_file");
+	if (token_file == NULL)
+		return false;
+	if (role_arn == NULL)
+		role_arn = RdsProfileGet(p, "role_arn");
+	if (session == NULL)
+		session = RdsProfileGet(p, "role_session_name");
+	if (role_arn == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("web identity of AWS profile \"%s\" has a token file but no role",
+						p->name),
+				 errhint("Set role_arn in the profile or the server's AWS_ROLE_ARN.")));
+	RdsFetchWebIdentity(token_file, role_arn, session, out);
+	return true;
+}
+
+/* Static keys of one file's section, when it has aws_access_key_id. */
+static bool
+from_static_section(const RdsSharedFiles *files, const RdsProfile *p, bool creds_file,
 					RdsCredentials *out)
 {
-	const char *role_arn = profile_get(p, "role_arn");
-	const char *source_profile = profile_get(p, "source_profile");
-	const char *credential_source = profile_get(p, "credential_source");
+	const RdsIniSection *sec = creds_file ? &p->creds : &p->config;
+	const char *akid = RdsIniGet(sec, "aws_access_key_id");
+	const char *secret = RdsIniGet(sec, "aws_secret_access_key");
+	const char *token = RdsIniGet(sec, "aws_security_token");
+
+	if (akid == NULL)
+		return false;
+	if (token == NULL)
+		token = RdsIniGet(sec, "aws_session_token");
+	if (akid[0] == '\0' || secret == NULL || secret[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("AWS credentials profile \"%s\" lacks aws_access_key_id or aws_secret_access_key",
+						p->name),
+				 errdetail("Files read: \"%s\", \"%s\".",
+						   files->creds_file.path, files->config_file.path)));
+	set_static(out, akid, secret, token);
+	snprintf(out->source, sizeof(out->source), "%s:%s [%s]",
+			 creds_file ? "shared-credentials-file" : "config-file",
+			 creds_file ? files->creds_file.path : files->config_file.path, p->name);
+	return true;
+}
+
+/*
+ * botocore's profile providers, in its order: web identity, (SSO: not
+ * built yet), the shared credentials file, credential_process, the config
+ * file.  False when none of them is configured in the profile.
+ * *uses_files when the credentials are the files' (or a process's
+ * without an expiration): they stay cached while the files are unchanged.
+ */
+static bool
+from_profile_providers(const RdsSharedFiles *files, const RdsProfile *p, bool use_env,
+					   RdsCredentials *out, bool *uses_files)
+{
+	const char *process;
+
+	*uses_files = false;
+	if (from_web_identity(p, use_env, out))
+		return true;
+	if (from_static_section(files, p, true, out))
+	{
+		*uses_files = true;
+		return true;
+	}
+	process = RdsProfileGet(p, "credential_process");
+	if (process != NULL)
+	{
+		RdsFetchProcess(p->name, process, out);
+		*uses_files = out->expiration == 0;
+		return true;
+	}
+	if (from_static_section(files, p, false, out))
+	{
+		*uses_files = true;
+		return true;
+	}
+	return false;
+}
+
+/* The profiles an assume-role chain has visited (botocore's loop check). */
+typedef struct Visited
+{
+	const char *names[MAX_PROFILE_CHAIN + 1];
+	int			count;
+} Visited;
+
+static void assume_profile_role(const RdsSharedFiles *files, const RdsProfile *p,
+								Visited *visited, RdsCredentials *out);
+
+static RDS_NORETURN void chain_loops(const char *name);
+
+static void
+chain_loops(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CONFIG_FILE_ERROR),
+			 errmsg("AWS profile \"%s\": source_profile chain is longer than %d or loops",
+					name, MAX_PROFILE_CHAIN)));
+	pg_unreachable();
+}
+
+/*
+ * The source credentials of source_profile name (botocore's
+ * _resolve_credentials_from_profile): a profile with static keys, or
+ * without a role to assume, answers with its profile providers (never the
+ * environment); else its own role is assumed, recursively.
+ */
+static void
+from_source_profile(const RdsSharedFiles *files, const char *parent, const char *name,
+					Visited *visited, RdsCredentials *out)
+{
+	RdsProfile	sp;
+	int			i;
+	bool		seen = false;
+
+	for (i = 0; i < visited->count; i++)
+		seen |= strcmp(visited->names[i], name) == 0;
+	RdsProfileLoad(files, name, &sp);
+	PG_TRY();
+	{
+		bool		uses_files;
+
+		if (!sp.found)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
+					 errmsg("source_profile \"%s\" of AWS profile \"%s\" does not exist",
+							name, parent)));
+		/* a profile may name itself, to use its own static keys */
+		if (seen && (strcmp(name, parent) != 0 || !has_static(&sp)))
+			chain_loops(parent);
+		if (visited->count >= MAX_PROFILE_CHAIN)
+			chain_loops(parent);
+		visited->names[visited->count++] = name;
+		if (has_static(&sp) || !has_assume_role(&sp))
+		{
+			if (!from_profile_providers(files, &sp, false, out, &uses_files))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+						 errmsg("source_profile \"%s\" of AWS profile \"%s\" has no credentials",
+								name, parent)));
+		}
+		else
+			assume_profile_role(files, &sp, visited, out);
+	}
+	PG_FINALLY();
+	{
+		RdsProfileFree(&sp);
+	}
+	PG_END_TRY();
+}
+
+/* role_arn with source_profile or credential_source: assume the role. */
+static void
+assume_profile_role(const RdsSharedFiles *files, const RdsProfile *p, Visited *visited,
+					RdsCredentials *out)
+{
+	const char *role_arn = RdsProfileGet(p, "role_arn");
+	const char *source_profile = RdsProfileGet(p, "source_profile");
+	const char *credential_source = RdsProfileGet(p, "credential_source");
 	RdsCredentials base;
 
 	if ((source_profile != NULL) == (credential_source != NULL))
@@ -378,18 +390,11 @@ assume_profile_role(const SharedFiles *files, const Profile *p, int depth,
 	PG_TRY();
 	{
 		if (source_profile != NULL)
-		{
-			if (depth >= MAX_PROFILE_CHAIN)
-				ereport(ERROR,
-						(errcode(ERRCODE_CONFIG_FILE_ERROR),
-						 errmsg("AWS profile \"%s\": source_profile chain is longer than %d or loops",
-								p->name, MAX_PROFILE_CHAIN)));
-			from_profile(files, source_profile, depth + 1, &base);
-		}
+			from_source_profile(files, p->name, source_profile, visited, &base);
 		else
 			from_credential_source(p, credential_source, &base);
-		RdsFetchAssumeRole(&base, role_arn, profile_get(p, "external_id"),
-						   profile_get(p, "role_session_name"), duration_seconds(p), out);
+		RdsFetchAssumeRole(&base, role_arn, RdsProfileGet(p, "external_id"),
+						   RdsProfileGet(p, "role_session_name"), duration_seconds(p), out);
 	}
 	PG_FINALLY();
 	{
@@ -399,134 +404,48 @@ assume_profile_role(const SharedFiles *files, const Profile *p, int depth,
 }
 
 /*
- * Credentials of profile name from the files: a role to assume, or static
- * keys.  Raises when the profile is missing or has neither.
+ * botocore's chain (create_credential_resolver): the environment (not
+ * with an explicit profile), the profile's role (role_arn with
+ * source_profile or credential_source), the profile providers (web
+ * identity, shared credentials file, credential_process, config file),
+ * the container endpoint, instance metadata.  *uses_files when the
+ * credentials stay valid while the files are unchanged.
  */
 static void
-from_profile(const SharedFiles *files, const char *name, int depth, RdsCredentials *out)
-{
-	Profile		p;
-
-	load_profile(files, name, &p);
-	PG_TRY();
-	{
-		const char *akid = profile_get(&p, "aws_access_key_id");
-		const char *secret = profile_get(&p, "aws_secret_access_key");
-		const char *token = profile_get(&p, "aws_security_token");
-
-		if (token == NULL)
-			token = profile_get(&p, "aws_session_token");
-		if (!p.found)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-					 errmsg("AWS credentials profile \"%s\" not found in \"%s\" or \"%s\"",
-							name, files->creds_file.path, files->config_file.path)));
-		if (profile_get(&p, "role_arn") != NULL)
-			assume_profile_role(files, &p, depth, out);
-		else if (akid != NULL && secret != NULL)
-		{
-			set_static(out, akid, secret, token);
-			snprintf(out->source, sizeof(out->source), "%s:%s [%s]",
-					 RdsIniGet(&p.creds, "aws_access_key_id") ? "shared-credentials-file" : "config-file",
-					 RdsIniGet(&p.creds, "aws_access_key_id") ? files->creds_file.path
-					 : files->config_file.path, name);
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-					 errmsg("AWS credentials profile \"%s\" lacks aws_access_key_id or aws_secret_access_key",
-							name),
-					 errdetail("Files read: \"%s\", \"%s\".",
-							   files->creds_file.path, files->config_file.path)));
-	}
-	PG_FINALLY();
-	{
-		free_profile(&p);
-	}
-	PG_END_TRY();
-}
-
-/* Web identity from the environment, or from the profile. */
-static bool
-from_web_identity(const SharedFiles *files, const char *profile, RdsCredentials *out)
-{
-	const char *token_file = RdsNonEmptyEnv("AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *role_arn = RdsNonEmptyEnv("AWS_ROLE_ARN");
-	Profile		p;
-	bool		found = false;
-
-	if (token_file != NULL && role_arn != NULL)
-	{
-		RdsFetchWebIdentity(token_file, role_arn, RdsNonEmptyEnv("AWS_ROLE_SESSION_NAME"), out);
-		return true;
-	}
-	load_profile(files, profile, &p);
-	PG_TRY();
-	{
-		token_file = profile_get(&p, "web_identity_token_file");
-		role_arn = profile_get(&p, "role_arn");
-		if (token_file != NULL && role_arn != NULL &&
-			profile_get(&p, "source_profile") == NULL &&
-			profile_get(&p, "credential_source") == NULL)
-		{
-			RdsFetchWebIdentity(token_file, role_arn, profile_get(&p, "role_session_name"), out);
-			found = true;
-		}
-	}
-	PG_FINALLY();
-	{
-		free_profile(&p);
-	}
-	PG_END_TRY();
-	return found;
-}
-
-/*
- * Does the profile hold credentials (keys or a role)?  A named profile
- * that does not exist is an error; one that exists without credentials
- * (say, only a region) lets the chain go on, as in botocore.
- */
-static bool
-profile_has_credentials(const SharedFiles *files, const char *name, bool named)
-{
-	Profile		p;
-	bool		has;
-
-	load_profile(files, name, &p);
-	has = profile_get(&p, "aws_access_key_id") != NULL ||
-		profile_get(&p, "aws_secret_access_key") != NULL ||
-		profile_get(&p, "role_arn") != NULL;
-	if (named && !p.found)
-	{
-		free_profile(&p);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("AWS credentials profile \"%s\" not found in \"%s\" or \"%s\"",
-						name, files->creds_file.path, files->config_file.path)));
-	}
-	free_profile(&p);
-	return has;
-}
-
-/* Steps 1-5 of the chain; *uses_files when static keys came from the files. */
-static void
-resolve_base(SharedFiles *files, RdsCredentials *out, bool *uses_files)
+resolve_base(RdsSharedFiles *files, RdsCredentials *out, bool *uses_files)
 {
 	bool		named;
-	const char *profile = profile_name(&named);
+	bool		explicit;
+	const char *profile = profile_name(&named, &explicit);
+	RdsProfile	p;
+	volatile bool found = false;
 
 	*uses_files = false;
-	if (from_environment(out))
+	if (!explicit && from_environment(out))
 		return;
-	load_shared_files(files);
-	if (from_web_identity(files, profile, out))
-		return;
-	if (profile_has_credentials(files, profile, named))
+	RdsSharedFilesLoad(files);
+	RdsProfileLoad(files, profile, &p);
+	PG_TRY();
 	{
-		from_profile(files, profile, 0, out);
-		*uses_files = out->expiration == 0;
-		return;
+		if (named && !p.found)
+			profile_not_found(files, profile);
+		if (has_assume_role(&p))
+		{
+			Visited		visited = {{profile}, 1};
+
+			assume_profile_role(files, &p, &visited, out);
+			found = true;
+		}
+		else
+			found = from_profile_providers(files, &p, !explicit, out, uses_files);
 	}
+	PG_FINALLY();
+	{
+		RdsProfileFree(&p);
+	}
+	PG_END_TRY();
+	if (found)
+		return;
 	if (RdsContainerConfigured())
 	{
 		RdsFetchContainer(out);
@@ -537,7 +456,8 @@ resolve_base(SharedFiles *files, RdsCredentials *out, bool *uses_files)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 			 errmsg("no AWS credentials found"),
-			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), profile \"%s\" of the shared credentials file \"%s\" and the config file \"%s\", the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI), and the EC2 instance metadata service%s.",
+			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)%s, profile \"%s\" (role_arn, web identity, the shared credentials file \"%s\", credential_process, the config file \"%s\"), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI), and the EC2 instance metadata service%s.",
+					 explicit ? " (not with rds_copy.profile set)" : "",
 					 profile, files->creds_file.path, files->config_file.path,
 					 RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED") &&
 					 pg_strcasecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0
@@ -546,7 +466,7 @@ resolve_base(SharedFiles *files, RdsCredentials *out, bool *uses_files)
 
 /* The whole chain, then rds_copy.role_arn on top. */
 static void
-resolve_chain(RdsCredentials *out, SharedFiles *files, bool *uses_files)
+resolve_chain(RdsCredentials *out, RdsSharedFiles *files, bool *uses_files)
 {
 	RdsCredentials base;
 
@@ -566,7 +486,7 @@ resolve_chain(RdsCredentials *out, SharedFiles *files, bool *uses_files)
 	PG_FINALLY();
 	{
 		RdsCredentialsWipe(&base);
-		free_shared_files(files);
+		RdsSharedFilesFree(files);
 	}
 	PG_END_TRY();
 }
@@ -584,19 +504,6 @@ settings_key(char *key, size_t len)
 			 rds_copy_role_session_name ? rds_copy_role_session_name : "");
 }
 
-static bool
-stamp_unchanged(const FileStamp *stamp)
-{
-	struct stat st;
-	bool		exists = stat(stamp->path, &st) == 0;
-
-	if (exists != stamp->exists)
-		return false;
-	return !exists ||
-		(st.st_ino == stamp->st.st_ino && st.st_size == stamp->st.st_size &&
-		 st.st_mtim.tv_sec == stamp->st.st_mtim.tv_sec &&
-		 st.st_mtim.tv_nsec == stamp->st.st_mtim.tv_nsec);
-}
 
 static void
 masked_wipe(MaskedSecret *m)
@@ -666,7 +573,7 @@ static void
 refill_cache(const char *key)
 {
 	RdsCredentials fresh;
-	SharedFiles files;
+	RdsSharedFiles files;
 	bool		uses_files;
 	MaskedSecret secret;
 	MaskedSecret token;
@@ -757,7 +664,7 @@ RdsCredentialsGet(bool *from_cache)
 	 */
 	if (cache_valid && strcmp(key, cache_key) == 0 &&
 		(!cache_uses_files || now == cache_files_checked ||
-		 (stamp_unchanged(&cache_creds_file) && stamp_unchanged(&cache_config_file))))
+		 (!RdsFileStampChanged(&cache_creds_file) && !RdsFileStampChanged(&cache_config_file))))
 	{
 		cache_files_checked = now;
 		if (cache.expiration == 0 || now < cache.expiration - REFRESH_ADVISORY_SECONDS)

@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  * credfetch.c
- *		Fetch temporary credentials: STS AssumeRole and
+ *		Fetch credentials from outside: STS AssumeRole and
  *		AssumeRoleWithWebIdentity (through awsrequest.c), the container
- *		credentials endpoint and the EC2 instance metadata service (IMDSv2
- *		only; IMDSv1 is never used).
+ *		credentials endpoint, the EC2 instance metadata service (IMDSv2
+ *		only; IMDSv1 is never used) and a credential_process program.
  *
  * The order of sources and the cache are credentials.c's; documents are
  * parsed by credjson.c and xmlreply.c.  Every failure of a configured source
@@ -15,14 +15,21 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "storage/fd.h"
 
 #include "compat.h"
 #include "credfetch.h"
+#include "credfile.h"
 #include "credjson.h"
 #include "credurl.h"
 #include "settings.h"
@@ -36,6 +43,8 @@
 #define CONTAINER_TIMEOUT_MS 2000
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
+#define PROCESS_OUTPUT_MAX (64 * 1024)
+#define PROCESS_POLL_MS 100
 
 static RDS_NORETURN void fail_source(const char *source, const char *detail);
 
@@ -407,4 +416,186 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 	if (found)
 		strlcpy(out->source, "instance-metadata", sizeof(out->source));
 	return found;
+}
+
+/* --- credential_process -------------------------------------------------- */
+
+/*
+ * In the child, between fork and exec: only async-signal-safe calls.
+ * stdin and stderr are /dev/null (stderr is never read, so never logged),
+ * stdout is the pipe; every other descriptor of the backend is closed;
+ * signals back to their defaults.
+ */
+static void
+exec_child(int out_fd, char **argv)
+{
+	sigset_t	none;
+	int			devnull = open("/dev/null", O_RDWR);
+	int			sig;
+
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(127);
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
+#endif
+	{
+		int			fd;
+
+		for (fd = 3; fd < 65536; fd++)
+			close(fd);
+	}
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* Stop the child (if still running) and reap it; its exit status, or -1. */
+static int
+reap_child(pid_t pid, bool kill_it)
+{
+	int			status;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0)
+	{
+		if (errno != EINTR)
+			return -1;
+	}
+	return status;
+}
+
+static RDS_NORETURN void fail_process(const char *profile, const char *detail);
+
+static void
+fail_process(const char *profile, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("credential_process of AWS profile \"%s\" did not give credentials", profile),
+			 errdetail_internal("%s", detail)));
+	pg_unreachable();
+}
+
+void
+RdsFetchProcess(const char *profile, const char *command, RdsCredentials *out)
+{
+	char	  **argv = NULL;
+	int			argc;
+	const char *problem = RdsShellSplit(command, &argv, &argc);
+	int			fds[2] = {-1, -1};
+	volatile pid_t pid = -1;
+	volatile int status = -1;
+	volatile bool timed_out = false;
+	volatile bool too_long = false;
+	RdsBuf		output = RDS_BUF_INIT;	/* holds the secrets: wiped */
+	RdsJsonCredentials doc;
+	sigset_t	all;
+	sigset_t	old_mask;
+
+	memset(&doc, 0, sizeof(doc));
+	if (problem != NULL)
+		fail_process(profile, psprintf("Its command line cannot be split into words: %s", problem));
+	if (pipe2(fds, O_CLOEXEC) != 0)
+	{
+		RdsShellSplitFree(argv);
+		fail_process(profile, psprintf("No pipe could be made: %m."));
+	}
+	fflush(NULL);
+	/* no PostgreSQL signal handler may run in the child before exec */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old_mask);
+	pid = fork();
+	if (pid == 0)
+		exec_child(fds[1], argv);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	close(fds[1]);
+	RdsShellSplitFree(argv);
+	if (pid < 0)
+	{
+		close(fds[0]);
+		fail_process(profile, psprintf("It could not be started: %m."));
+	}
+	PG_TRY();
+	{
+		instr_time	start;
+		char		chunk[4096];
+
+		INSTR_TIME_SET_CURRENT(start);
+		for (;;)
+		{
+			struct pollfd pfd = {fds[0], POLLIN, 0};
+			instr_time	now;
+			int			r;
+			ssize_t		n;
+
+			CHECK_FOR_INTERRUPTS();
+			INSTR_TIME_SET_CURRENT(now);
+			INSTR_TIME_SUBTRACT(now, start);
+			if (INSTR_TIME_GET_MILLISEC(now) >= rds_copy_request_timeout)
+			{
+				timed_out = true;
+				break;
+			}
+			r = poll(&pfd, 1, PROCESS_POLL_MS);
+			if (r < 0 && errno != EINTR)
+				break;
+			if (r <= 0)
+				continue;
+			n = read(fds[0], chunk, sizeof(chunk));
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0)
+				break;			/* end of output */
+			if (output.len + n > PROCESS_OUTPUT_MAX)
+			{
+				too_long = true;
+				explicit_bzero(chunk, sizeof(chunk));
+				break;
+			}
+			RdsBufAppend(&output, chunk, n);
+			explicit_bzero(chunk, n);
+			if (RdsBufFailed(&output))
+				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		}
+		status = reap_child(pid, timed_out || too_long);
+		pid = -1;
+		if (timed_out)
+			fail_process(profile, psprintf("It did not finish within rds_copy.request_timeout (%d ms) and was stopped.",
+										   rds_copy_request_timeout));
+		if (too_long)
+			fail_process(profile, "Its output is larger than 64 kB.");
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			fail_process(profile, "It could not be run (exit status 127).");
+		if (!WIFEXITED(status))
+			fail_process(profile, psprintf("It was ended by signal %d.",
+										   WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+		if (WEXITSTATUS(status) != 0)
+			fail_process(profile, psprintf("It exited with status %d.", WEXITSTATUS(status)));
+		problem = RdsJsonProcessCredentialsParse(RdsBufStr(&output), output.len, &doc);
+		if (problem != NULL)
+			fail_process(profile, problem);
+		if (doc.expiration != NULL && !RdsIsoTimestampToTime(doc.expiration, &out->expiration))
+			fail_process(profile, "Its Expiration is not a valid timestamp.");
+		if (doc.expiration == NULL)
+			out->expiration = 0;
+		out->access_key_id = doc.access_key_id;
+		out->secret_access_key = doc.secret_access_key;
+		out->session_token = doc.token;
+		doc.access_key_id = doc.secret_access_key = doc.token = NULL;
+	}
+	PG_FINALLY();
+	{
+		/* a cancel or an error: the child is killed, never left running */
+		if (pid > 0)
+			reap_child(pid, true);
+		close(fds[0]);
+		RdsBufWipe(&output);
+		RdsJsonCredentialsWipe(&doc);
+	}
+	PG_END_TRY();
+	snprintf(out->source, sizeof(out->source), "credential-process [%s]", profile);
 }

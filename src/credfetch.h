@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  * credfetch.h
- *		Credential sources that answer over the network: STS
- *		(AssumeRole, AssumeRoleWithWebIdentity), the container credentials
- *		endpoint and the EC2 instance metadata service.
+ *		Credential sources outside the files: STS (AssumeRole,
+ *		AssumeRoleWithWebIdentity), the container credentials endpoint,
+ *		the EC2 instance metadata service and credential_process.
  *-------------------------------------------------------------------------
  */
 #ifndef RDS_CREDFETCH_H
@@ -34,5 +34,15 @@ extern void RdsFetchContainer(RdsCredentials *out);
  * does not answer within a second; raises 28000 when it answers wrongly.
  */
 extern bool RdsFetchInstanceMetadata(RdsCredentials *out);
+
+/*
+ * credential_process of the profile: run command (split into words as
+ * botocore does, no shell) as the server's OS user, stdin and stderr
+ * /dev/null, and take its JSON (Version 1; Expiration optional: without
+ * it out->expiration is 0).  Cancellable (the child is killed), stopped
+ * after rds_copy.request_timeout; raises 28000 naming the profile and
+ * never the output.
+ */
+extern void RdsFetchProcess(const char *profile, const char *command, RdsCredentials *out);
 
 #endif

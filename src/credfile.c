@@ -243,3 +243,119 @@ RdsCredFileEntryWipe(RdsCredFileEntry *entry)
 	RdsStrWipe(&entry->secret_access_key);
 	RdsStrWipe(&entry->session_token);
 }
+
+/* Append c to the word being built; false when out of memory. */
+static bool
+word_add(RdsBuf *word, char c)
+{
+	RdsBufAppendChar(word, c);
+	return !RdsBufFailed(word);
+}
+
+/* Take the word built so far into argv; false when out of memory. */
+static bool
+word_take(RdsBuf *word, char ***argv, int *argc)
+{
+	char	  **grown = realloc(*argv, sizeof(char *) * (*argc + 2));
+	char	   *copy = strdup(RdsBufStr(word));
+
+	if (grown != NULL)
+		*argv = grown;
+	if (grown == NULL || copy == NULL)
+	{
+		free(copy);
+		return false;
+	}
+	(*argv)[(*argc)++] = copy;
+	(*argv)[*argc] = NULL;
+	RdsBufReset(word);
+	return true;
+}
+
+const char *
+RdsShellSplit(const char *s, char ***argv_out, int *argc_out)
+{
+	RdsBuf		word = RDS_BUF_INIT;
+	char	  **argv = NULL;
+	int			argc = 0;
+	bool		in_word = false;
+	const char *problem = NULL;
+	bool		ok = true;
+
+	*argv_out = NULL;
+	*argc_out = 0;
+	while (*s && ok && problem == NULL)
+	{
+		char		c = *s++;
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		{
+			if (in_word)
+				ok = word_take(&word, &argv, &argc);
+			in_word = false;
+		}
+		else if (c == '\\')
+		{
+			if (*s == '\0')
+				problem = "It ends with an escape character.";
+			else
+				ok = word_add(&word, *s++);
+			in_word = true;
+		}
+		else if (c == '\'')
+		{
+			while (*s && *s != '\'' && ok)
+				ok = word_add(&word, *s++);
+			if (*s == '\0')
+				problem = "It has no closing quotation.";
+			else
+				s++;
+			in_word = true;
+		}
+		else if (c == '"')
+		{
+			while (*s && *s != '"' && ok)
+			{
+				/* as shlex: inside "", a backslash escapes only " and \ */
+				if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+					s++;
+				ok = word_add(&word, *s++);
+			}
+			if (*s == '\0')
+				problem = "It has no closing quotation.";
+			else
+				s++;
+			in_word = true;
+		}
+		else
+		{
+			ok = word_add(&word, c);
+			in_word = true;
+		}
+	}
+	if (ok && problem == NULL && in_word)
+		ok = word_take(&word, &argv, &argc);
+	if (ok && problem == NULL && argc == 0)
+		problem = "It is empty.";
+	if (!ok)
+		problem = "Out of memory.";
+	RdsBufWipe(&word);
+	if (problem != NULL)
+	{
+		RdsShellSplitFree(argv);
+		return problem;
+	}
+	*argv_out = argv;
+	*argc_out = argc;
+	return NULL;
+}
+
+void
+RdsShellSplitFree(char **argv)
+{
+	int			i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		RdsStrWipe(&argv[i]);
+	free(argv);
+}

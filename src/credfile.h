@@ -67,6 +67,17 @@ extern RdsCredFileStatus RdsCredFileParse(const char *text, size_t len,
 										  const char *profile,
 										  RdsCredFileEntry *out, int *bad_line);
 
+/*
+ * Split a credential_process command line into words as botocore does
+ * (Python's shlex.split, POSIX mode, no shell): blanks separate words;
+ * '...' is literal; "..." is literal but for \" and \\; a backslash
+ * outside quotes escapes the next character.  On success returns NULL and
+ * a malloc'd, NULL-terminated *argv of *argc >= 1 words (free with
+ * RdsShellSplitFree); else a static sentence (never quoting the line).
+ */
+extern const char *RdsShellSplit(const char *s, char ***argv, int *argc);
+extern void RdsShellSplitFree(char **argv);
+
 /* Zero and free every secret of entry. */
 extern void RdsCredFileEntryWipe(RdsCredFileEntry *entry);
 

@@ -23,6 +23,7 @@ typedef struct Reader
 	const char *p;
 	const char *end;
 	const char *problem;
+	bool		process;		/* credential_process output: SessionToken, Version */
 } Reader;
 
 static void
@@ -293,8 +294,15 @@ read_value(Reader *r, int depth)
 
 /* The member slot for a key we keep, or NULL. */
 static char **
-slot_for(RdsJsonCredentials *out, const char *key)
+slot_for(RdsJsonCredentials *out, const char *key, bool process)
 {
+	if (process)
+	{
+		if (strcmp(key, "SessionToken") == 0)
+			return &out->token;
+		if (strcmp(key, "Token") == 0 || strcmp(key, "Code") == 0)
+			return NULL;
+	}
 	if (strcmp(key, "AccessKeyId") == 0)
 		return &out->access_key_id;
 	if (strcmp(key, "SecretAccessKey") == 0)
@@ -325,6 +333,7 @@ read_object(Reader *r, RdsJsonCredentials *out)
 	{
 		RdsBuf		key = RDS_BUF_INIT;
 		char	  **slot;
+		bool		is_version;
 
 		skip_space(r);
 		if (r->p >= r->end || *r->p != '"' || !read_string(r, &key))
@@ -332,13 +341,23 @@ read_object(Reader *r, RdsJsonCredentials *out)
 			RdsBufFree(&key);
 			return fail(r, "The document is not valid JSON.");
 		}
-		slot = slot_for(out, RdsBufStr(&key));
+		slot = slot_for(out, RdsBufStr(&key), r->process);
+		is_version = r->process && strcmp(RdsBufStr(&key), "Version") == 0;
 		RdsBufFree(&key);
 		skip_space(r);
 		if (r->p >= r->end || *r->p++ != ':')
 			return fail(r, "The document is not valid JSON.");
 		skip_space(r);
-		if (slot != NULL && r->p < r->end && *r->p == '"')
+		if (is_version)
+		{
+			const char *start = r->p;
+
+			if (!read_value(r, 1))
+				return false;
+			/* botocore: Version must equal 1 */
+			out->version = (r->p - start == 1 && *start == '1') ? 1 : -1;
+		}
+		else if (slot != NULL && r->p < r->end && *r->p == '"')
 		{
 			RdsBuf		value = RDS_BUF_INIT;
 
@@ -373,10 +392,10 @@ read_object(Reader *r, RdsJsonCredentials *out)
 	}
 }
 
-const char *
-RdsJsonCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
+static const char *
+parse_document(const char *text, size_t len, bool process, RdsJsonCredentials *out)
 {
-	Reader		r = {text, text + len, NULL};
+	Reader		r = {text, text + len, NULL, process};
 
 	memset(out, 0, sizeof(*out));
 	if (read_object(&r, out))
@@ -389,9 +408,23 @@ RdsJsonCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
 		(out->access_key_id == NULL || out->secret_access_key == NULL ||
 		 out->access_key_id[0] == '\0' || out->secret_access_key[0] == '\0'))
 		r.problem = "The document lacks AccessKeyId or SecretAccessKey.";
+	if (r.problem == NULL && process && out->version != 1)
+		r.problem = "The document's Version is not 1.";
 	if (r.problem != NULL)
 		RdsJsonCredentialsWipe(out);
 	return r.problem;
+}
+
+const char *
+RdsJsonCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
+{
+	return parse_document(text, len, false, out);
+}
+
+const char *
+RdsJsonProcessCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
+{
+	return parse_document(text, len, true, out);
 }
 
 void

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  * credjson.h
  *		Parse the JSON credentials documents of the EC2 instance metadata
- *		service and of the container credentials endpoint.
+ *		service, of the container credentials endpoint and of a
+ *		credential_process program.
  *
  * Pure code.  Secrets come back malloc'd; RdsJsonCredentialsWipe frees them.
  *-------------------------------------------------------------------------
@@ -18,6 +19,7 @@ typedef struct RdsJsonCredentials
 	char	   *token;
 	char	   *expiration;		/* ISO-8601, as sent */
 	char	   *code;			/* IMDS "Code" ("Success"), or NULL */
+	int			version;		/* credential_process "Version": 1, -1 other, 0 absent */
 } RdsJsonCredentials;
 
 /*
@@ -28,6 +30,13 @@ typedef struct RdsJsonCredentials
  */
 extern const char *RdsJsonCredentialsParse(const char *text, size_t len,
 										   RdsJsonCredentials *out);
+/*
+ * The same for the output of a credential_process program (the SDKs'
+ * "Version": 1 document): AccessKeyId, SecretAccessKey, SessionToken (into
+ * token), Expiration (optional); Version must be the number 1.
+ */
+extern const char *RdsJsonProcessCredentialsParse(const char *text, size_t len,
+												  RdsJsonCredentials *out);
 extern void RdsJsonCredentialsWipe(RdsJsonCredentials *creds);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "compat.h"
 #include "endpoint.h"
+#include "awsfiles.h"
 #include "settings.h"
 #include "validate.h"
 
@@ -350,16 +351,64 @@ RdsDefineSettings(void)
 	MarkGUCPrefixReserved("rds_copy");
 }
 
+/*
+ * region of the active profile (rds_copy.profile, AWS_PROFILE, default) in
+ * the shared files, as the SDKs read it (botocore's scoped config: the
+ * credentials file's keys over the config file's), into buf; false when
+ * there is none.
+ */
+static bool
+region_from_profile(char *buf, size_t len, char *profile, size_t profile_len)
+{
+	const char *env = getenv("AWS_PROFILE");
+	RdsSharedFiles files;
+	RdsProfile	p;
+	const char *v;
+
+	if (rds_copy_profile != NULL && rds_copy_profile[0] != '\0')
+		strlcpy(profile, rds_copy_profile, profile_len);
+	else
+		strlcpy(profile, env != NULL && env[0] != '\0' ? env : "default", profile_len);
+	RdsSharedFilesLoad(&files);
+	PG_TRY();
+	{
+		RdsProfileLoad(&files, profile, &p);
+		v = RdsProfileGet(&p, "region");
+		strlcpy(buf, v != NULL ? v : "", len);
+		if (v != NULL && strlen(v) >= len)
+			buf[0] = '\0';
+		RdsProfileFree(&p);
+	}
+	PG_FINALLY();
+	{
+		RdsSharedFilesFree(&files);
+	}
+	PG_END_TRY();
+	return buf[0] != '\0';
+}
+
 const char *
 RdsResolveRegion(void)
 {
-	if (rds_copy_region == NULL || rds_copy_region[0] == '\0')
+	static char from_profile[64];
+	char		profile[256];
+	char		what[300];
+
+	if (rds_copy_region != NULL && rds_copy_region[0] != '\0')
+	{
+		RdsRequireAllowedRegion(rds_copy_region, "rds_copy.region");
+		return rds_copy_region;
+	}
+	if (!region_from_profile(from_profile, sizeof(from_profile), profile, sizeof(profile)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no AWS region is configured"),
-				 errhint("Set rds_copy.region or the server's AWS_REGION.")));
-	RdsRequireAllowedRegion(rds_copy_region, "rds_copy.region");
-	return rds_copy_region;
+				 errhint("Set rds_copy.region, the server's AWS_REGION, or region in the AWS profile \"%s\" of the config file.",
+						 profile)));
+	/* a region from a file passes the same gate as any other */
+	snprintf(what, sizeof(what), "region of AWS profile \"%s\"", profile);
+	RdsRequireAllowedRegion(from_profile, what);
+	return from_profile;
 }
 
 void
