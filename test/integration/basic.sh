@@ -39,7 +39,11 @@ test_environment_credentials() {
 	# the region from AWS_REGION when rds_copy.region is not set
 	sql --stop -c "ALTER SYSTEM SET rds_copy.region = ''"
 	restart_cluster AWS_ENDPOINT_URL_RDS="$STANDIN_URL"
+	# the default profile of the config file has region us-east-1: the SDKs' last source
 	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-5)")
+	expect_match "the region from the config file's profile" '^it-env-5$' "$out"
+	restart_cluster AWS_ENDPOINT_URL_RDS="$STANDIN_URL" AWS_CONFIG_FILE="$WORK/no-such-config"
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-env-5b)")
 	expect_match "no region configured" '22023: no AWS region is configured' "$out"
 	sql --stop -c "ALTER SYSTEM RESET rds_copy.region"
 	sql --stop -c "ALTER SYSTEM RESET rds_copy.endpoint_url"

@@ -40,8 +40,10 @@ SELECT standin_requests() - :before AS requests_sent;
 
 -- no region configured
 SET rds_copy.region = '';
+SET rds_copy.profile = 'session';   -- its config file has no region for it either
 SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'a')$$);
 RESET rds_copy.region;
+RESET rds_copy.profile;
 SELECT standin_requests() - :before AS requests_sent;
 
 -- settings refuse bad values

@@ -182,9 +182,11 @@ SELECT call, (try(call)).*
   ]) AS call;
 -- no region configured
 SET rds_copy.region = '';
+SET rds_copy.profile = 'session';   -- its config file has no region for it either
 SELECT * FROM try($$SELECT rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1')$$);
 SELECT * FROM try($$SELECT rds_copy.db_cluster_snapshots()$$);
 RESET rds_copy.region;
+RESET rds_copy.profile;
 SELECT standin_requests() - :before AS requests_sent;
 
 -- ---------------------------------------------------------------------------
@@ -208,8 +210,10 @@ SELECT args, d.state, d.message, (d.state, d.message, d.detail, d.hint) IS NOT D
   LATERAL try(format('SELECT rds_copy.rds_copy_db_cluster_snapshot(%s)', args)) AS d,
   LATERAL try(format('SELECT rds_copy.enqueue_copy(%s)', args)) AS e;
 SET rds_copy.region = '';
+SET rds_copy.profile = 'session';   -- its config file has no region for it either
 SELECT * FROM try($$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q')$$);
 RESET rds_copy.region;
+RESET rds_copy.profile;
 SELECT count(*) - :rows_before AS rows_added FROM rds_copy.copy_request;
 SELECT standin_requests() - :before AS requests_sent;
 
