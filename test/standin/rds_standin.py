@@ -102,7 +102,8 @@ Control API (JSON in and out):
                              requests_by_target {target: n} (TargetDBClusterSnapshotIdentifier only),
                              by_action_snapshot {action: {snapshot: n}}: requests per action and per
                              snapshot named (TargetDBClusterSnapshotIdentifier, else
-                             DBClusterSnapshotIdentifier, else "*"), whatever their outcome
+                             DBClusterSnapshotIdentifier, else each db-cluster-snapshot-id filter value,
+                             else "*"), whatever their outcome
   GET  /__standin/snapshots  every snapshot, without advancing any: {region: {id: {status, percent,
                              cluster, type, source_arn}}}; ?region=R for one region
   GET  /__standin/last       the last RDS request: action, region, akid, status, outcome, params ...
@@ -1417,9 +1418,9 @@ class Standin:
                 self.rejected[entry['outcome']] = self.rejected.get(entry['outcome'], 0) + 1
             if entry['target'] is not None:
                 self.requests_by_target[entry['target']] = self.requests_by_target.get(entry['target'], 0) + 1
-            named = entry['target'] or entry.get('identifier') or '*'
             counts = self.by_action_snapshot.setdefault(action, {})
-            counts[named] = counts.get(named, 0) + 1
+            for named in entry.get('filter_ids') or [entry['target'] or entry.get('identifier') or '*']:
+                counts[named] = counts.get(named, 0) + 1
             self.last = last
             self.journal.write(entry)
 
@@ -1450,6 +1451,12 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
         entry['presigned_verified'] = bool(call and call.presigned_verified)
     if entry['action'] == 'DescribeDBClusterSnapshots':
         entry['params'] = {name: value for name, value in params.items() if name not in ('Action', 'Version')}
+        # a Describe of several snapshots by the db-cluster-snapshot-id filter counts for each one named
+        filter_ids = sorted(value for name, value in params.items() if name.startswith('Filters.Filter.')
+                            and '.Values.Value.' in name
+                            and params.get(name.split('.Values.')[0] + '.Name') == 'db-cluster-snapshot-id')
+        if filter_ids:
+            entry['filter_ids'] = filter_ids
     shown = dict(params)
     if 'PreSignedUrl' in shown:
         shown['PreSignedUrl'] = presigned_url_view(shown['PreSignedUrl'])
