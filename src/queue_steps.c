@@ -26,9 +26,17 @@
  *    (08xxx) and 55P03 go back to 'queued' with backoff until
  *    rds_copy.queue_max_sends; anything else is 'failed' with its
  *    SQLSTATE, AWS code and message.
- *  - follow: a due 'copying' row is described; 'available' ends it, a
- *    final status or a missing target fails it, anything else is looked
- *    at again after rds_copy.queue_poll_interval, doubling up to 10 times.
+ *    The send step keeps to the copy slots: at most
+ *    rds_copy.queue_max_copying cross-region rows sending or copying per
+ *    destination region (fewer when AWS refused for its in-progress
+ *    limit: awslimits.c), claimed one at a time under an advisory lock;
+ *    a refusal for that limit, or a throttle, puts the row back without
+ *    counting the send (it never fails for them); the manual-snapshot
+ *    quota fails it with 53400 and the hint.
+ *  - follow: the due 'copying' rows of one region are described in one
+ *    call (up to 100); 'available' ends a row, a final status or a target
+ *    missing from the reply fails it, anything else is looked at again
+ *    after rds_copy.queue_poll_interval.
  * Times are clock_timestamp(), not now(): a send may take minutes, and
  * its backoff counts from its end.  The AWS code of a failure comes back
  * from the action itself (RdsActionOutcome), zeroed for every step.
