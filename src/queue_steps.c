@@ -765,6 +765,17 @@ static const StepKind send_step = {
  * and changed (NULL: every row).
  * --------------------------------------------------------------------- */
 
+/*
+ * When to look at a copying row again: after poll (an interval), or
+ * sooner when its progress says it will be done sooner -- percent p after
+ * (now - sent_at) leaves (now - sent_at) * (100 - p) / p, plus 200 ms so
+ * that the look finds it done.  p is 0 (or unknown) early on: poll.
+ */
+#define NEXT_LOOK(p, poll) "LEAST(" poll ", CASE WHEN " p " OPERATOR(pg_catalog.>) 0 AND " p LT "100" \
+	" THEN (" NOW " OPERATOR(pg_catalog.-) sent_at) OPERATOR(pg_catalog.*) ((100" \
+	" OPERATOR(pg_catalog.-) " p ")::pg_catalog.float8 OPERATOR(pg_catalog./) " p ")" \
+	" OPERATOR(pg_catalog.+) '200 milliseconds'::pg_catalog.interval ELSE " poll " END)"
+
 typedef struct FollowRow
 {
 	int64		id;
@@ -822,7 +833,7 @@ follow_update(const FollowRow *row, const char *region, const RdsSnapshot *snap)
 			   "   WHEN $6::pg_catalog.bool THEN 'failed' ELSE 'copying' END,"
 			   " finished_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN " NOW " END,"
 			   " next_check_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN NULL"
-			   "   ELSE " NOW PLUS "$4" INTERVAL " END,"
+			   "   ELSE " NOW PLUS NEXT_LOOK("$3::pg_catalog.int4", "$4" INTERVAL) " END,"
 			   " error_sqlstate = CASE WHEN $6::pg_catalog.bool THEN '55000' END,"
 			   " error_message = CASE WHEN $6::pg_catalog.bool THEN $5 END"
 			   " WHERE id" EQ "$1",

@@ -196,10 +196,15 @@ test_direct_call_refused() {
 
 test_throttling() {
 	local out
+	# one attempt per call and one send per row: before 1.1 every throttled send failed its row
+	sql -q -c "ALTER SYSTEM SET rds_copy.max_attempts = 1" -c "ALTER SYSTEM SET rds_copy.queue_max_sends = 1" \
+		-c "SELECT pg_reload_conf()" >/dev/null
 	fleet_standin '{"copy_seconds": 2, "cross_region_copy_limit": 5, "throttle_percent": 30}'
 	fleet_enqueue thr ap-southeast-2 12
 	fleet_wait_done thr 90 || true
 	ctl rds '{"throttle_percent": 0}' >/dev/null
+	sql -q -c "ALTER SYSTEM RESET rds_copy.max_attempts" -c "ALTER SYSTEM RESET rds_copy.queue_max_sends" \
+		-c "SELECT pg_reload_conf()" >/dev/null
 	expect_equal "throttling on 30 % of calls: all 12 available, none failed" "12 0 0" "$(fleet_states thr)"
 	out=$(standin_get stats rejected.Throttling || echo unreachable)
 	if [ "${out:-0}" -ge 3 ] 2>/dev/null; then
@@ -262,14 +267,15 @@ test_immediate_shutdown() {
 }
 
 fleet_tests() {
-	run_test test_fifteen_in_one_transaction
-	run_test test_two_destination_regions
-	run_test test_standin_limit_lower_than_queue
-	run_test test_manual_snapshot_quota
-	run_test test_direct_call_refused
-	run_test test_nightly_forty_clusters
-	run_test test_immediate_shutdown
-	run_test test_throttling
+	local t
+	# FLEET_ONLY='test_a test_b' runs only those
+	for t in test_fifteen_in_one_transaction test_two_destination_regions test_standin_limit_lower_than_queue \
+		test_manual_snapshot_quota test_direct_call_refused test_nightly_forty_clusters test_immediate_shutdown \
+		test_throttling; do
+		if [ -z "${FLEET_ONLY:-}" ] || [[ " $FLEET_ONLY " == *" $t "* ]]; then
+			run_test "$t"
+		fi
+	done
 }
 
 suite_run fleet fleet_tests
