@@ -199,7 +199,7 @@ test_throttling() {
 	# one attempt per call and one send per row: before 1.1 every throttled send failed its row
 	sql -q -c "ALTER SYSTEM SET rds_copy.max_attempts = 1" -c "ALTER SYSTEM SET rds_copy.queue_max_sends = 1" \
 		-c "SELECT pg_reload_conf()" >/dev/null
-	fleet_standin '{"copy_seconds": 2, "cross_region_copy_limit": 5, "throttle_percent": 30}'
+	fleet_standin '{"copy_seconds": 2, "throttle_percent": 30}'
 	fleet_enqueue thr ap-southeast-2 12
 	fleet_wait_done thr 90 || true
 	ctl rds '{"throttle_percent": 0}' >/dev/null
