@@ -19,8 +19,8 @@
 #  3. Prints one table: makespan and its ratio to the ideal (per region ceil(n / 5) copy times,
 #     the longest region), Copy and Describe calls per finished copy (from the stand-in's
 #     counters), refused sends (SnapshotQuotaExceeded), throttled calls, rows available and
-#     failed, the queue workers' CPU seconds (utime + stime from /proc) and their RSS before
-#     and after; and writes it as markdown to FLEET_OUT.
+#     failed, the queue workers' CPU seconds (utime + stime from /proc) and their RSS and
+#     private memory (RssAnon) before and after; and writes it as markdown to FLEET_OUT.
 #
 # Settings (environment): FLEET_N=1000, FLEET_REGIONS="us-west-2 us-east-2 ca-central-1",
 # FLEET_COPY_SECONDS=2, FLEET_LIMIT=5 (the stand-in's in-progress limit), FLEET_THROTTLE_RATE=0,
@@ -52,12 +52,14 @@ ctl rds "{\"copy_seconds\": $FLEET_COPY_SECONDS, \"cross_region_copy_limit\": $F
 # the queue workers: pids, CPU ticks and RSS
 worker_pids() { q "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE backend_type = 'rds_copy queue worker'"; }
 cpu_ticks() { local t=0 p; for p in $1; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
-rss_kb() { local t=0 p; for p in $1; do t=$((t + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status"))); done; echo "$t"; }
+# VmRSS counts the shared buffers a worker has touched; RssAnon is its own memory
+rss_kb() { local t=0 p; for p in $1; do t=$((t + $(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/status"))); done; echo "$t"; }
 
 pids=$(worker_pids)
 [ -n "$pids" ] || { echo "fleet.sh: no queue workers" >&2; exit 1; }
 ticks0=$(cpu_ticks "$pids")
-rss0=$(rss_kb "$pids")
+rss0=$(rss_kb "$pids" VmRSS)
+anon0=$(rss_kb "$pids" RssAnon)
 
 # one transaction: FLEET_N rows spread over the regions in turn
 nregions=${#FLEET_REGION_LIST[@]}
@@ -80,7 +82,8 @@ while [ "$left" != 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do
 done
 end=$(date +%s.%N)
 ticks1=$(cpu_ticks "$pids")
-rss1=$(rss_kb "$pids")
+rss1=$(rss_kb "$pids" VmRSS)
+anon1=$(rss_kb "$pids" RssAnon)
 [ "$(worker_pids)" = "$pids" ] || echo "fleet.sh: the queue workers restarted during the run" >&2
 
 states=$(q "SELECT count(*) FILTER (WHERE state = 'available') || ' ' || count(*) FILTER (WHERE state = 'failed') FROM rds_copy.copy_request")
@@ -90,10 +93,10 @@ per_region=$(q "SELECT string_agg(n::text, ' ') FROM (SELECT count(*) n FROM rds
 
 "$PYTHON" - "$WORK/stats.json" "$FLEET_OUT" "$start" "$end" "$FLEET_N" "$FLEET_COPY_SECONDS" "$FLEET_LIMIT" \
 	"$states" "$per_region" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$rss0" "$rss1" "$left" \
-	"$FLEET_THROTTLE_RATE" "$nregions" <<'PY'
+	"$FLEET_THROTTLE_RATE" "$nregions" "$anon0" "$anon1" <<'PY'
 import json, math, sys
 (stats_file, out, start, end, n, copy_s, limit, states, per_region, ticks, hz, rss0, rss1, left,
- throttle_rate, nregions) = sys.argv[1:17]
+ throttle_rate, nregions, anon0, anon1) = sys.argv[1:19]
 stats = json.load(open(stats_file))
 n, copy_s, limit, nregions = int(n), float(copy_s), int(limit), int(nregions)
 makespan = float(end) - float(start)
@@ -116,7 +119,9 @@ rows = [
     ('refused sends (SnapshotQuotaExceeded)', f'{refused}', '0'),
     ('throttled calls' + (f' (stand-in rate {throttle_rate}/s per region)' if float(throttle_rate) else ''), f'{throttled}', ''),
     ('queue workers: CPU seconds (2 workers)', f'{int(ticks) / int(hz):.1f}', ''),
-    ('queue workers: RSS before -> after', f'{int(rss0) / 1024:.1f} -> {int(rss1) / 1024:.1f} MiB', ''),
+    ('queue workers: RSS before -> after (VmRSS, with the shared buffers they touched)',
+     f'{int(rss0) / 1024:.1f} -> {int(rss1) / 1024:.1f} MiB', ''),
+    ('queue workers: private memory before -> after (RssAnon)', f'{int(anon0) / 1024:.1f} -> {int(anon1) / 1024:.1f} MiB', ''),
 ]
 lines = ['| measure | this run | goal |', '|---|---:|---:|'] + [f'| {a} | {b} | {c} |' for a, b, c in rows]
 print('\n'.join(lines))
