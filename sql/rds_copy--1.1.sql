@@ -371,3 +371,68 @@ COMMENT ON FUNCTION @extschema@.recent_request_records() IS
 
 COMMENT ON VIEW @extschema@.recent_requests IS
 'The most recent AWS calls (who, when, action, region, source, target, outcome): your own, every role''s for rds_copy_admin; never a secret';
+
+-- Fleet-scale copies (README, "Copy slots and AWS's limits"): why a
+-- queued row waits ("copy slot in us-west-2"), AWS's limits as this
+-- server learned them, and one row per destination region to monitor.
+ALTER TABLE @extschema@.copy_request ADD COLUMN waiting_for text;
+
+COMMENT ON COLUMN @extschema@.copy_request.waiting_for IS
+'Why a queued copy has not gone out yet: "copy slot in <region>" (rds_copy.queue_max_copying, or AWS refused: copies in progress), "send rate in <region>" (AWS throttled); NULL when it is not waiting';
+
+CREATE FUNCTION @extschema@.queue_limits(
+    OUT region               text,
+    OUT copy_slots_free      integer,
+    OUT refused_sends        bigint,
+    OUT send_rate            double precision,
+    OUT throttled_last_hour  bigint,
+    OUT throttled_total      bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'rds_copy_queue_limits'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.queue_limits() IS
+'AWS''s limits per region as this server learned them: copy slots AWS has free after an in-progress refusal (NULL: none learned), refused sends, the adaptive send rate per second (NULL: never throttled), throttling replies in the last hour and in all';
+
+REVOKE ALL ON FUNCTION @extschema@.queue_limits() FROM PUBLIC;
+
+CREATE VIEW @extschema@.queue_status WITH (security_invoker = true) AS
+    SELECT COALESCE(s.region, l.region) AS region,
+           COALESCE(s.queued, 0) AS queued,
+           COALESCE(s.waiting_for_slot, 0) AS waiting_for_slot,
+           COALESCE(s.sending, 0) AS sending,
+           COALESCE(s.copying, 0) AS copying,
+           COALESCE(s.available_24h, 0) AS available_24h,
+           COALESCE(s.failed_24h, 0) AS failed_24h,
+           s.oldest_queued_age,
+           COALESCE(s.slots_in_use, 0) AS slots_in_use,
+           LEAST(COALESCE(pg_catalog.current_setting('rds_copy.queue_max_copying', true)::pg_catalog.int4, 5),
+                 l.copy_slots_free) AS slot_limit,
+           COALESCE(l.refused_sends, 0) AS refused_sends,
+           l.send_rate,
+           COALESCE(l.throttled_last_hour, 0) AS throttled_last_hour
+      FROM (SELECT r.region,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'queued') AS queued,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'queued'
+                                                 AND pg_catalog.starts_with(r.waiting_for, 'copy slot')) AS waiting_for_slot,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'sending') AS sending,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'copying') AS copying,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'available'
+                       AND r.finished_at OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '24 hours'::pg_catalog.interval)) AS available_24h,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'failed'
+                       AND r.finished_at OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '24 hours'::pg_catalog.interval)) AS failed_24h,
+                   pg_catalog.now() OPERATOR(pg_catalog.-)
+                       pg_catalog.min(r.requested_at) FILTER (WHERE r.state OPERATOR(pg_catalog.=) 'queued') AS oldest_queued_age,
+                   pg_catalog.count(*) FILTER (WHERE r.state OPERATOR(pg_catalog.=) ANY (ARRAY['sending', 'copying'])
+                       AND COALESCE(r.source_region,
+                                    CASE WHEN pg_catalog.starts_with(r.source, 'arn:')
+                                         THEN pg_catalog.split_part(r.source, ':', 4) END,
+                                    r.region) OPERATOR(pg_catalog.<>) r.region) AS slots_in_use
+              FROM @extschema@.copy_request r
+             GROUP BY r.region) s
+      FULL JOIN @extschema@.queue_limits() l ON l.region OPERATOR(pg_catalog.=) s.region;
+
+COMMENT ON VIEW @extschema@.queue_status IS
+'One row per destination region: queued copies (and how many wait for a copy slot), sending, copying, finished and failed in the last 24 hours, the oldest queued one''s age, copy slots in use and their limit, refused sends, the adaptive send rate and throttled calls in the last hour; counts your own rows (every role''s for rds_copy_admin)';
+
+REVOKE ALL ON TABLE @extschema@.queue_status FROM PUBLIC;

@@ -30,6 +30,7 @@
 #include "action.h"
 #include "audit.h"
 #include "awscodes.h"
+#include "awslimits.h"
 #include "awsrequest.h"
 #include "credentials.h"
 #include "settings.h"
@@ -231,9 +232,12 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 			AwsQueryCopy(&params, params_in);
 			if (source_region != NULL)
 				add_presigned_url(&params, &sc, region, source_region);
+			RdsRateBeforeSend(region);	/* adaptive mode: awslimits.c */
 			RdsRequestSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
 			/* signed and sent: the clear secrets go now, not at the end */
 			RdsCredentialsWipe(&creds);
+			RdsRateAfterReply(region, call.status == RDS_REQUEST_AWS_ERROR &&
+							  RdsAwsCodeHas(RdsRequestErrorCode(&call), RDS_AWS_THROTTLING));
 			AwsQueryFree(&params);
 			call.site.attempts = sent;
 			if (call.status == RDS_REQUEST_OK)

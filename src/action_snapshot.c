@@ -85,6 +85,43 @@ RdsDeleteSnapshot(const char *region, const char *identifier, RdsReply *reply,
 							   reply, outcome);
 }
 
+/*
+ * DescribeDBClusterSnapshotsMessage.Filters (botocore's rds service
+ * model): "db-cluster-snapshot-id - Accepts DB cluster snapshot
+ * identifiers"; on the wire Filters.Filter.1.Name and
+ * Filters.Filter.1.Values.Value.N (the FilterList and FilterValueList
+ * locationNames).  MaxRecords 100 holds every one of up to 100.
+ */
+void
+RdsDescribeSnapshotsById(const char *region, const char *const *identifiers, int n,
+						 RdsReply *reply, RdsActionOutcome *outcome)
+{
+	AwsQuery	params = AWS_QUERY_INIT;
+	int			i;
+
+	Assert(n >= 1 && n <= RDS_DESCRIBE_BATCH);
+	PG_TRY();
+	{
+		AwsQueryStart(&params, "DescribeDBClusterSnapshots");
+		AwsQueryAdd(&params, "Filters.Filter.1.Name", "db-cluster-snapshot-id");
+		for (i = 0; i < n; i++)
+		{
+			char		name[48];
+
+			snprintf(name, sizeof(name), "Filters.Filter.1.Values.Value.%d", i + 1);
+			AwsQueryAdd(&params, name, identifiers[i]);
+		}
+		AwsQueryAdd(&params, "MaxRecords", PAGE_SIZE);
+		check_built(&params);
+		RdsActionRun(region, &params, NULL, NULL, reply, outcome);
+	}
+	PG_FINALLY();
+	{
+		AwsQueryFree(&params);
+	}
+	PG_END_TRY();
+}
+
 void
 RdsListSnapshotsPage(const char *region, const RdsSnapshotFilter *filter,
 					 const char *marker, RdsReply *reply)

@@ -18,6 +18,17 @@
 extern bool RdsDescribeSnapshot(const char *region, const char *identifier, bool missing_ok,
 								RdsReply *reply, RdsActionOutcome *outcome);
 
+/* Most identifiers one RdsDescribeSnapshotsById call takes (MaxRecords at most 100) */
+#define RDS_DESCRIBE_BATCH 100
+
+/*
+ * DescribeDBClusterSnapshots of up to RDS_DESCRIBE_BATCH identifiers in
+ * region at once (the db-cluster-snapshot-id filter): *reply holds those
+ * that exist, in any order.  outcome (may be NULL) as RdsActionRun's.
+ */
+extern void RdsDescribeSnapshotsById(const char *region, const char *const *identifiers, int n,
+									 RdsReply *reply, RdsActionOutcome *outcome);
+
 /* DeleteDBClusterSnapshot; *reply holds the deleted snapshot. */
 extern void RdsDeleteSnapshot(const char *region, const char *identifier, RdsReply *reply,
 							  RdsActionOutcome *outcome);

@@ -113,6 +113,48 @@ RdsAwsCodeHas(const char *code, unsigned flags)
 	return entry != NULL && (entry->flags & flags) == flags;
 }
 
+RdsAwsQuota
+RdsAwsQuotaOf(const char *code, const char *text)
+{
+	if (code == NULL ||
+		(strcmp(code, "SnapshotQuotaExceeded") != 0 && strcmp(code, "SnapshotQuotaExceededFault") != 0))
+		return RDS_QUOTA_NONE;
+	/* "Cannot copy more than 5 snapshots across regions" */
+	if (text != NULL && (strstr(text, "across regions") != NULL || strstr(text, "Cannot copy more than") != NULL))
+		return RDS_QUOTA_COPIES_IN_PROGRESS;
+	return RDS_QUOTA_MANUAL_SNAPSHOTS;
+}
+
+const char *
+RdsAwsQuotaDetail(RdsAwsQuota quota)
+{
+	switch (quota)
+	{
+		case RDS_QUOTA_COPIES_IN_PROGRESS:
+			return "Amazon RDS allows an account only a few DB cluster snapshot copies from other regions in progress to one destination region at a time (5; the message says how many).";
+		case RDS_QUOTA_MANUAL_SNAPSHOTS:
+			return "The account's quota of manual DB cluster snapshots in this region is used up (100 unless AWS raised it; the message says how many).";
+		case RDS_QUOTA_NONE:
+			break;
+	}
+	return NULL;
+}
+
+const char *
+RdsAwsQuotaHint(RdsAwsQuota quota)
+{
+	switch (quota)
+	{
+		case RDS_QUOTA_COPIES_IN_PROGRESS:
+			return "Use rds_copy.enqueue_copy, which waits for a copy slot (rds_copy.queue_max_copying), or try again when a copy to that region has finished.";
+		case RDS_QUOTA_MANUAL_SNAPSHOTS:
+			return "Delete manual DB cluster snapshots that are no longer needed (rds_copy.delete_db_cluster_snapshot) or ask AWS for a higher \"Manual DB cluster snapshots\" quota (Service Quotas), then send the copy again (rds_copy.retry_copy for a queued one).";
+		case RDS_QUOTA_NONE:
+			break;
+	}
+	return NULL;
+}
+
 bool
 RdsAwsCodeIsRetryable(const char *code, long http_status)
 {

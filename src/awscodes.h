@@ -46,4 +46,25 @@ extern bool RdsAwsCodeHas(const char *code, unsigned flags);
 /* Is a call that failed with this code or HTTP status retried? */
 extern bool RdsAwsCodeIsRetryable(const char *code, long http_status);
 
+/*
+ * Which of AWS's limits a SnapshotQuotaExceeded refusal means: the code
+ * stands for two (issue 10, AWS's wording): the cross-region copies in
+ * progress to one destination region ("Cannot copy more than 5 snapshots
+ * across regions") and the account's quota of manual snapshots ("Cannot
+ * create more than 100 manual snapshots").  text: AWS's message, or any
+ * text that holds it (NULL allowed).
+ */
+typedef enum RdsAwsQuota
+{
+	RDS_QUOTA_NONE,				/* not SnapshotQuotaExceeded */
+	RDS_QUOTA_COPIES_IN_PROGRESS,	/* wait for a copy to finish: not a failure */
+	RDS_QUOTA_MANUAL_SNAPSHOTS	/* every other SnapshotQuotaExceeded */
+} RdsAwsQuota;
+
+extern RdsAwsQuota RdsAwsQuotaOf(const char *code, const char *text);
+
+/* The detail and hint sentences of a quota refusal (static; NULL for NONE). */
+extern const char *RdsAwsQuotaDetail(RdsAwsQuota quota);
+extern const char *RdsAwsQuotaHint(RdsAwsQuota quota);
+
 #endif

@@ -60,17 +60,22 @@ RdsRaiseAwsError(const RdsRequestSite *site, long http_status, const char *code,
 				 const char *message, const char *request_id)
 {
 	int			sqlstate = RdsSqlStateForAwsCode(code, http_status);
+	RdsAwsQuota quota = RdsAwsQuotaOf(code, message);
 
+	/* a quota refusal (53400) names the limit and what to do (awscodes.c) */
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg_internal("Amazon RDS %s failed: %s", site->action,
 							 code ? code : "unknown error"),
-			 errdetail_internal("AWS error code: %s. HTTP status: %ld. Message: %s RequestId: %s.",
+			 errdetail_internal("%s%sAWS error code: %s. HTTP status: %ld. Message: %s RequestId: %s.",
+								quota != RDS_QUOTA_NONE ? RdsAwsQuotaDetail(quota) : "",
+								quota != RDS_QUOTA_NONE ? " " : "",
 								code ? code : "(none)", http_status,
 								message && *message ? message : "(none)",
 								request_id && *request_id ? request_id : "(none)"),
 			 sqlstate == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION ?
-			 errhint("Check the AWS credentials the server uses and that its clock is correct.") : 0,
+			 errhint("Check the AWS credentials the server uses and that its clock is correct.") :
+			 quota != RDS_QUOTA_NONE ? errhint("%s", RdsAwsQuotaHint(quota)) : 0,
 			 call_context(site)));
 	pg_unreachable();
 }

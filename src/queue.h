@@ -15,15 +15,19 @@
 #define RDS_QUEUE_TABLE_NAME "copy_request"
 #define RDS_QUEUE_TABLE RDS_QUEUE_SCHEMA "." RDS_QUEUE_TABLE_NAME
 
+/* copying rows one follow step describes at most (action_snapshot.h's RDS_DESCRIBE_BATCH) */
+#define RDS_DESCRIBE_BATCH_ROWS 100
+
 /* --- queue_steps.c: each runs transactions of its own, never inside one --- */
 
 /*
- * One step of work, orphans first, then a send, then a follow; false when
- * there was nothing to do.  owner: work only rows requested_by that role
- * (NULL: every row).  cxt is reset before and after.  The caller has
- * pinned search_path (worker_settings.c).
+ * One step of work, orphans first, then a send, then a follow of up to
+ * max_rows (at least 1) copying rows of one region in one call; returns
+ * the rows worked, 0 when there was nothing to do.  owner: work only rows
+ * requested_by that role (NULL: every row).  cxt is reset before and
+ * after.  The caller has pinned search_path (worker_settings.c).
  */
-extern bool RdsQueueStep(MemoryContext cxt, const char *owner);
+extern int	RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows);
 
 /* Delete finished rows older than rds_copy.queue_retention. */
 extern void RdsQueuePrune(void);

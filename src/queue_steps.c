@@ -26,9 +26,17 @@
  *    (08xxx) and 55P03 go back to 'queued' with backoff until
  *    rds_copy.queue_max_sends; anything else is 'failed' with its
  *    SQLSTATE, AWS code and message.
- *  - follow: a due 'copying' row is described; 'available' ends it, a
- *    final status or a missing target fails it, anything else is looked
- *    at again after rds_copy.queue_poll_interval, doubling up to 10 times.
+ *    The send step keeps to the copy slots: at most
+ *    rds_copy.queue_max_copying cross-region rows sending or copying per
+ *    destination region (fewer when AWS refused for its in-progress
+ *    limit: awslimits.c), claimed one at a time under an advisory lock;
+ *    a refusal for that limit, or a throttle, puts the row back without
+ *    counting the send (it never fails for them); the manual-snapshot
+ *    quota fails it with 53400 and the hint.
+ *  - follow: the due 'copying' rows of one region are described in one
+ *    call (up to 100); 'available' ends a row, a final status or a target
+ *    missing from the reply fails it, anything else is looked at again
+ *    after rds_copy.queue_poll_interval.
  * Times are clock_timestamp(), not now(): a send may take minutes, and
  * its backoff counts from its end.  The AWS code of a failure comes back
  * from the action itself (RdsActionOutcome), zeroed for every step.
@@ -52,6 +60,8 @@
 #include "executor/spi.h"
 #include "pgstat.h"
 #include "storage/lock.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -60,6 +70,8 @@
 #include "action_copy.h"
 #include "action_snapshot.h"
 #include "audit.h"
+#include "awscodes.h"
+#include "awslimits.h"
 #include "errors.h"
 #include "queue.h"
 #include "settings.h"
@@ -70,9 +82,38 @@
 #define EQ " OPERATOR(pg_catalog.=) "
 #define PLUS " OPERATOR(pg_catalog.+) "
 #define INTERVAL "::pg_catalog.interval"
+#define LT " OPERATOR(pg_catalog.<) "
+#define NE " OPERATOR(pg_catalog.<>) "
+
+/*
+ * Is row a (a table alias and a dot) a cross-region copy?  Its source is
+ * in source_region, else in the region of a source ARN, else in region.
+ */
+#define CROSS_REGION(a) "(COALESCE(" a "source_region, CASE WHEN pg_catalog.starts_with(" a "source, 'arn:')" \
+	" THEN pg_catalog.split_part(" a "source, ':', 4) END, " a "region)" NE a "region)"
+
+/*
+ * Copy slots (send step): busy = cross-region copies sending or copying
+ * per destination region, every role's (AWS counts the account's copies,
+ * so the count is the account's; only rows of the step's owner are ever
+ * claimed or changed); lim = the slots AWS has free as learned from a
+ * refusal ($2 regions, $3 slots: awslimits.c); $4 =
+ * rds_copy.queue_max_copying.  FULL(a) is true when row a's region has
+ * no slot left for it.
+ */
+#define SLOTS_WITH "WITH busy AS MATERIALIZED (SELECT b.region, pg_catalog.count(*) AS n FROM " RDS_QUEUE_TABLE " b" \
+	" WHERE b.state" EQ "ANY ('{sending,copying}'::pg_catalog.text[]) AND " CROSS_REGION("b.") " GROUP BY b.region)," \
+	" lim AS MATERIALIZED (SELECT l.region, l.slots FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[])," \
+	" pg_catalog.unnest($3::pg_catalog.int4[])) AS l(region, slots)) "
+#define FULL(a) "(" CROSS_REGION(a) " AND COALESCE((SELECT busy.n FROM busy WHERE busy.region" EQ a "region), 0)" \
+	" OPERATOR(pg_catalog.>=) LEAST($4::pg_catalog.int4, COALESCE((SELECT lim.slots FROM lim WHERE lim.region" EQ a "region)," \
+	" $4::pg_catalog.int4)))"
+#define WAITING_REASON(a) "CASE WHEN " FULL(a) " THEN 'copy slot in '" " OPERATOR(pg_catalog.||) " a "region END"
 
 /* advisory lock field4 of a row being sent (1 and 2 are SQL's own) */
 #define ROW_LOCK_KIND 3
+/* advisory lock field4 of the send claim: one claim at a time, so slots are counted right */
+#define SEND_CLAIM_KIND 4
 
 /* A claimed row: the columns the steps read. */
 typedef struct QueueRow
@@ -102,6 +143,7 @@ typedef struct StepKind
 	const char *where;			/* which rows are its own */
 	const char *order;			/* ORDER BY ... LIMIT n */
 	bool		row_lock;		/* take the first row whose row lock is free */
+	bool		slots;			/* keep to the copy slots (send) */
 	bool		commit_claim;	/* claim and commit before the action (send) */
 	const char *activity;		/* while the action runs; %lld is the id */
 	void		(*claim) (QueueRow *row);
@@ -238,19 +280,58 @@ read_row(HeapTuple tuple, TupleDesc desc, QueueRow *row, MemoryContext cxt)
  * or with row_lock the first whose row lock is free; only owner's rows
  * unless owner is NULL.  False when none.
  */
+/* Fill values[1..3] and types[1..3] ($2..$4 of SLOTS_WITH). */
+static void
+slot_arguments(Datum *values, Oid *types)
+{
+	const char *regions[RDS_LIMITS_MAX_REGIONS];
+	int			slots[RDS_LIMITS_MAX_REGIONS];
+	Datum		rd[RDS_LIMITS_MAX_REGIONS];
+	Datum		sd[RDS_LIMITS_MAX_REGIONS];
+	int			n = RdsLimitsLearnedCaps(regions, slots, RDS_LIMITS_MAX_REGIONS);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		rd[i] = CStringGetTextDatum(regions[i]);
+		sd[i] = Int32GetDatum(slots[i]);
+	}
+	values[1] = PointerGetDatum(construct_array(rd, n, TEXTOID, -1, false, TYPALIGN_INT));
+	values[2] = PointerGetDatum(construct_array(sd, n, INT4OID, 4, true, TYPALIGN_INT));
+	values[3] = Int32GetDatum(rds_copy_queue_max_copying);
+	types[1] = TEXTARRAYOID;
+	types[2] = INT4ARRAYOID;
+	types[3] = INT4OID;
+}
+
 static bool
 claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext cxt)
 {
 	uint64		i;
-	Datum		owner_datum = owner ? CStringGetTextDatum(owner) : (Datum) 0;
+	Datum		values[4];
+	Oid			types[4] = {TEXTOID};
+	char		nulls[4] = {owner ? ' ' : 'n', ' ', ' ', ' '};
+	int			nargs = 1;
 
-	if (SPI_execute_with_args(psprintf("SELECT id, source, target, kms_key, copy_tags, tags, source_region,"
+	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
+	if (kind->slots)
+	{
+		LOCKTAG		tag;
+
+		/* until the claim commits: another worker's claim counts this one */
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, 0, SEND_CLAIM_KIND);
+		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		slot_arguments(values, types);
+		nargs = 4;
+	}
+	if (SPI_execute_with_args(psprintf("%sSELECT id, source, target, kms_key, copy_tags, tags, source_region,"
 									   " region, attempts, checks, requested_by, sent_at IS NULL"
-									   " FROM " RDS_QUEUE_TABLE " WHERE %s"
-									   " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)"
-									   " %s FOR UPDATE SKIP LOCKED", kind->where, kind->order),
-							  1, (Oid[]) {TEXTOID}, &owner_datum, owner ? " " : "n",
-							  false, 0) != SPI_OK_SELECT)
+									   " FROM " RDS_QUEUE_TABLE " r WHERE %s"
+									   " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)%s"
+									   " %s FOR UPDATE OF r SKIP LOCKED",
+									   kind->slots ? SLOTS_WITH : "", kind->where,
+									   kind->slots ? " AND NOT " FULL("r.") : "", kind->order),
+							  nargs, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -265,6 +346,29 @@ claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext 
 		return true;
 	}
 	return false;
+}
+
+/*
+ * After a send step found no row to claim (its claim lock held): show on
+ * owner's queued rows (NULL: every row) why they wait -- "copy slot in
+ * <region>" when their region's slots are taken -- and clear it on those
+ * that no longer wait.  Changes only rows whose waiting_for changes.
+ */
+static void
+mark_waiting(const char *owner)
+{
+	Datum		values[4];
+	Oid			types[4] = {TEXTOID};
+	char		nulls[4] = {owner ? ' ' : 'n', ' ', ' ', ' '};
+
+	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
+	slot_arguments(values, types);
+	if (SPI_execute_with_args(SLOTS_WITH "UPDATE " RDS_QUEUE_TABLE " r SET waiting_for = " WAITING_REASON("r.") ","
+							  " updated_at = " NOW
+							  " WHERE r.state" EQ "'queued' AND ($1 IS NULL OR r.requested_by" EQ "$1::pg_catalog.name)"
+							  " AND COALESCE(r.waiting_for, '')" NE "COALESCE(" WAITING_REASON("r.") ", '')",
+							  4, types, values, nulls, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not update " RDS_QUEUE_TABLE);
 }
 
 /* RdsRunCatching's closure for a step's action. */
@@ -295,6 +399,8 @@ run_step(const StepKind *kind, const char *owner, MemoryContext cxt)
 	begin_step(kind->looking);
 	if (!claim_row(kind, owner, &row, cxt))
 	{
+		if (kind->slots)
+			mark_waiting(owner);
 		end_step();
 		return false;
 	}
@@ -370,6 +476,9 @@ record_failed(QueueRow *row, StepOutcome *out, bool retry, int attempts)
 	args[1] = e->sqlstate;
 	args[2] = out->action.aws_code[0] ? out->action.aws_code : NULL;
 	args[3] = psprintf("%s%s%s", e->message, e->detail ? ". " : "", e->detail ? e->detail : "");
+	/* a quota refusal's hint says how to make room (awscodes.c) */
+	if (strcmp(e->sqlstate, "53400") == 0 && e->hint != NULL)
+		args[3] = psprintf("%s Hint: %s", args[3], e->hint);
 	args[4] = backoff_interval(attempts);
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = $2, error_sqlstate = $3, error_code = $4,"
 			   " error_message = $5,"
@@ -488,7 +597,7 @@ send_claim(QueueRow *row)
 {
 	row->attempts++;
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'sending', attempts = attempts" PLUS "1,"
-			   " sent_at = " NOW ", next_check_at = NULL, updated_at = " NOW
+			   " sent_at = " NOW ", next_check_at = NULL, waiting_for = NULL, updated_at = " NOW
 			   " WHERE id" EQ "$1", row->id, 0, NULL);
 }
 
@@ -552,6 +661,51 @@ send_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
 	RdsRaiseCaught(e);
 }
 
+/*
+ * AWS refused the send for a limit that is not the row's fault: back to
+ * 'queued' after the backoff of one send, the send not counted towards
+ * queue_max_sends, waiting_for saying why; the refusal stays in the
+ * error columns.
+ */
+static void
+record_refused(QueueRow *row, StepOutcome *out, const char *waiting_for)
+{
+	const RdsCaughtError *e = out->error;
+	const char *args[5];
+
+	args[0] = waiting_for;
+	args[1] = e->sqlstate;
+	args[2] = out->action.aws_code[0] ? out->action.aws_code : NULL;
+	args[3] = psprintf("%s%s%s", e->message, e->detail ? ". " : "", e->detail ? e->detail : "");
+	args[4] = backoff_interval(1);
+	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'queued', attempts = attempts" PLUS "(-1),"
+			   " waiting_for = $2, error_sqlstate = $3, error_code = $4, error_message = $5,"
+			   " next_check_at = " NOW PLUS "$6" INTERVAL ", updated_at = " NOW " WHERE id" EQ "$1",
+			   row->id, 5, args);
+}
+
+/* row's copies of ours copying to its region from other regions, not counting row */
+static int
+copies_in_flight(QueueRow *row)
+{
+	Datum		values[2] = {Int64GetDatum(row->id), CStringGetTextDatum(row->region)};
+	bool		isnull;
+
+	if (SPI_execute_with_args("SELECT pg_catalog.count(*)::pg_catalog.int4 FROM " RDS_QUEUE_TABLE " b"
+							  " WHERE b.region" EQ "$2 AND b.id" NE "$1 AND b.state" EQ "'copying'"
+							  " AND " CROSS_REGION("b."),
+							  2, (Oid[]) {INT8OID, TEXTOID}, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
+	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* how long a learned slot count holds: ten polls (queue_steps.c backoff's longest) */
+static int
+slot_hold_seconds(void)
+{
+	return rds_copy_queue_poll_interval * 10;
+}
+
 static void
 send_record(QueueRow *row, StepOutcome *out)
 {
@@ -560,6 +714,19 @@ send_record(QueueRow *row, StepOutcome *out)
 	if (out->error == NULL)
 	{
 		record_started(row, out);
+		return;
+	}
+	if (RdsAwsQuotaOf(out->action.aws_code, out->error->detail) == RDS_QUOTA_COPIES_IN_PROGRESS)
+	{
+		/* AWS has fewer slots free than we thought: wait for one (never failed) */
+		RdsLimitsCopyRefused(row->region, copies_in_flight(row), slot_hold_seconds());
+		record_refused(row, out, psprintf("copy slot in %s (AWS refused: copies in progress)", row->region));
+		return;
+	}
+	if (RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))
+	{
+		/* action.c retried and the region's send rate went down (awslimits.c) */
+		record_refused(row, out, psprintf("send rate in %s (AWS throttled)", row->region));
 		return;
 	}
 	retry = row->attempts < rds_copy_queue_max_sends &&
@@ -571,8 +738,9 @@ static const StepKind send_step = {
 	.looking = "rds_copy: looking for queued copy requests",
 	.where = "state" EQ "'queued' AND (next_check_at IS NULL"
 	" OR next_check_at OPERATOR(pg_catalog.<=) " NOW ")",
-	.order = "ORDER BY id LIMIT 1",
+	.order = "ORDER BY requested_at, id LIMIT 1",
 	.row_lock = true,
+	.slots = true,
 	.commit_claim = true,		/* 'sending' is durable before anything is sent */
 	.activity = "rds_copy: sending copy request %lld",
 	.claim = send_claim,
@@ -581,39 +749,77 @@ static const StepKind send_step = {
 };
 
 /* ---------------------------------------------------------------------
- * follow
+ * follow, in batches
+ *
+ * The copying rows of one region are described together: one
+ * DescribeDBClusterSnapshots with the db-cluster-snapshot-id filter for
+ * up to RDS_DESCRIBE_BATCH of them (action_snapshot.c), every
+ * queue_poll_interval while any is due.  A row whose target is not in
+ * the reply is gone (42704); a failed Describe (throttled, say) changes
+ * nothing but the time of the next look.  Only owner's rows are claimed
+ * and changed (NULL: every row).
  * --------------------------------------------------------------------- */
 
-static void
-follow_action(QueueRow *row, RdsReply *reply, RdsActionOutcome *outcome)
+/*
+ * When to look at a copying row again: after poll (an interval), or
+ * sooner when its progress says it will be done sooner -- percent p after
+ * (now - sent_at) leaves (now - sent_at) * (100 - p) / p, plus 200 ms so
+ * that the look finds it done.  p is 0 (or unknown) early on: poll.
+ */
+#define NEXT_LOOK(p, poll) "LEAST(" poll ", CASE WHEN " p " OPERATOR(pg_catalog.>) 0 AND " p LT "100" \
+	" THEN (" NOW " OPERATOR(pg_catalog.-) sent_at) OPERATOR(pg_catalog.*) ((100" \
+	" OPERATOR(pg_catalog.-) " p ")::pg_catalog.float8 OPERATOR(pg_catalog./) " p ")" \
+	" OPERATOR(pg_catalog.+) '200 milliseconds'::pg_catalog.interval ELSE " poll " END)"
+
+typedef struct FollowRow
 {
-	(void) RdsDescribeSnapshot(row->region, row->copy.target, false, reply, outcome);
-}
+	int64		id;
+	char	   *target;
+	char	   *requested_by;
+} FollowRow;
+
+typedef struct FollowRun
+{
+	const char *region;
+	const char **targets;
+	int			n;
+	RdsReply   *reply;
+	RdsActionOutcome *outcome;
+} FollowRun;
 
 static void
-follow_record(QueueRow *row, StepOutcome *out)
+follow_describe(void *arg)
+{
+	FollowRun  *run = arg;
+
+	RdsDescribeSnapshotsById(run->region, run->targets, run->n, run->reply, run->outcome);
+}
+
+/* What one Describe said of row's target (snap NULL: not there). */
+static void
+follow_update(const FollowRow *row, const char *region, const RdsSnapshot *snap)
 {
 	const char *status;
 	bool		final;
 	const char *args[5];
 
-	if (failed_with(out, "42704"))
+	if (snap == NULL)
 	{
-		record_failed(row, out, false, 0);
+		args[0] = psprintf("DB cluster snapshot \"%s\" does not exist", row->target);
+		update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'failed', error_sqlstate = '42704',"
+				   " error_code = NULL, error_message = $2,"
+				   " finished_at = " NOW ", next_check_at = NULL, updated_at = " NOW
+				   " WHERE id" EQ "$1", row->id, 1, args);
+		RdsLimitsCopyEnded(region, slot_hold_seconds());
 		return;
 	}
-	if (out->error != NULL)
-	{
-		record_look_again(row, row->checks + 1, true);
-		return;
-	}
-	status = RdsSnapshotValue(&out->reply.snapshots[0], "Status");
+	status = RdsSnapshotValue(snap, "Status");
 	final = RdsSnapshotStatusIsFinal(status);
 	args[0] = status ? status : "";
-	args[1] = RdsSnapshotValue(&out->reply.snapshots[0], "PercentProgress");
-	args[2] = backoff_interval(row->checks + 1);
+	args[1] = RdsSnapshotValue(snap, "PercentProgress");
+	args[2] = backoff_interval(1);
 	args[3] = psprintf("DB cluster snapshot \"%s\" is %s and will not become available",
-					   row->copy.target, args[0]);
+					   row->target, args[0]);
 	args[4] = final ? "true" : "false";
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET checks = checks" PLUS "1, updated_at = " NOW ","
 			   " percent_progress = CASE WHEN $2" EQ "'available' THEN 100"
@@ -622,37 +828,137 @@ follow_record(QueueRow *row, StepOutcome *out)
 			   "   WHEN $6::pg_catalog.bool THEN 'failed' ELSE 'copying' END,"
 			   " finished_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN " NOW " END,"
 			   " next_check_at = CASE WHEN $2" EQ "'available' OR $6::pg_catalog.bool THEN NULL"
-			   "   ELSE " NOW PLUS "$4" INTERVAL " END,"
+			   "   ELSE " NOW PLUS NEXT_LOOK("$3::pg_catalog.int4", "$4" INTERVAL) " END,"
 			   " error_sqlstate = CASE WHEN $6::pg_catalog.bool THEN '55000' END,"
 			   " error_message = CASE WHEN $6::pg_catalog.bool THEN $5 END"
 			   " WHERE id" EQ "$1",
 			   row->id, 5, args);
+	if (RdsSnapshotStatusIsAvailable(status) || final)
+		RdsLimitsCopyEnded(region, slot_hold_seconds());
 }
 
-static const StepKind follow_step = {
-	.looking = "rds_copy: looking for copies to follow",
-	.where = "state" EQ "'copying' AND next_check_at OPERATOR(pg_catalog.<=) " NOW,
-	.order = "ORDER BY next_check_at LIMIT 1",
-	.row_lock = false,
-	.commit_claim = false,
-	.activity = "rds_copy: describing the target of copy request %lld",
-	.claim = NULL,
-	.action = follow_action,
-	.record = follow_record,
-};
+/* One batch of up to max_rows follows on owner's rows (NULL: any); the rows followed. */
+static int
+follow_batch(const char *owner, int max_rows, MemoryContext cxt)
+{
+	Datum		values[2];
+	char		nulls[2] = {owner ? ' ' : 'n', ' '};
+	bool		isnull;
+	char	   *region;
+	FollowRow  *rows;
+	const char **targets;
+	int			n;
+	int			i;
+	bool		one_owner = true;
+	RdsReply	reply;
+	RdsActionOutcome outcome;
+	FollowRun	run;
+	RdsCaughtError *volatile error = NULL;
+
+	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
+	begin_step("rds_copy: looking for copies to follow");
+	/* the region of the most overdue row nobody else is following */
+	if (SPI_execute_with_args("SELECT region FROM " RDS_QUEUE_TABLE
+							  " WHERE state" EQ "'copying' AND next_check_at OPERATOR(pg_catalog.<=) " NOW
+							  " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)"
+							  " ORDER BY next_check_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+							  1, (Oid[]) {TEXTOID}, values, nulls, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
+	if (SPI_processed == 0)
+	{
+		end_step();
+		return 0;
+	}
+	region = column_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, cxt);
+	/* that region's due copying rows: one Describe for all */
+	values[1] = CStringGetTextDatum(region);
+	if (SPI_execute_with_args(psprintf("SELECT id, target, requested_by FROM " RDS_QUEUE_TABLE
+									   " WHERE state" EQ "'copying' AND region" EQ "$2"
+									   " AND next_check_at OPERATOR(pg_catalog.<=) " NOW
+									   " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)"
+									   " ORDER BY next_check_at LIMIT %d FOR UPDATE SKIP LOCKED",
+									   max_rows),
+							  2, (Oid[]) {TEXTOID, TEXTOID}, values, nulls, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
+	n = (int) SPI_processed;
+	rows = MemoryContextAllocZero(cxt, sizeof(FollowRow) * Max(n, 1));
+	targets = MemoryContextAllocZero(cxt, sizeof(char *) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		rows[i].id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		rows[i].target = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, cxt);
+		rows[i].requested_by = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, cxt);
+		targets[i] = rows[i].target;
+		if (strcmp(rows[i].requested_by, rows[0].requested_by) != 0)
+			one_owner = false;
+	}
+	if (n == 0)
+	{
+		/* all taken by another worker since: nothing done */
+		end_step();
+		return 0;
+	}
+	pgstat_report_activity(STATE_RUNNING,
+						   psprintf("rds_copy: describing the targets of %d copy requests in %s", n, region));
+
+	memset(&reply, 0, sizeof(reply));
+	memset(&outcome, 0, sizeof(outcome));
+	run.region = region;
+	run.targets = targets;
+	run.n = n;
+	run.reply = &reply;
+	run.outcome = &outcome;
+	/* the audit names the requester when the batch has one (else the worker) */
+	RdsAuditSetQueueRow(n == 1 ? rows[0].id : 0, one_owner ? rows[0].requested_by : NULL);
+	PG_TRY();
+	{
+		error = RdsRunCatching(follow_describe, &run, cxt);
+	}
+	PG_FINALLY();
+	{
+		RdsAuditSetQueueRow(0, NULL);
+	}
+	PG_END_TRY();
+
+	for (i = 0; i < n; i++)
+	{
+		const RdsSnapshot *snap = NULL;
+		int			j;
+
+		if (error != NULL)
+		{
+			/* cannot tell now (throttled, unreachable): look again after a poll */
+			record_look_again(&(QueueRow) {.id = rows[i].id}, 1, true);
+			continue;
+		}
+		for (j = 0; j < reply.nsnapshots; j++)
+		{
+			const char *id = RdsSnapshotValue(&reply.snapshots[j], "DBClusterSnapshotIdentifier");
+
+			if (id != NULL && strcmp(id, rows[i].target) == 0)
+				snap = &reply.snapshots[j];
+		}
+		follow_update(&rows[i], region, snap);
+	}
+	end_step();
+	RdsReplyFree(&reply);
+	return n;
+}
 
 /* ---------------------------------------------------------------------
  * Entry points
  * --------------------------------------------------------------------- */
 
-bool
-RdsQueueStep(MemoryContext cxt, const char *owner)
+int
+RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows)
 {
-	bool		did;
+	int			did;
 
 	MemoryContextReset(cxt);
-	did = run_step(&orphan_step, owner, cxt) || run_step(&send_step, owner, cxt) ||
-		run_step(&follow_step, owner, cxt);
+	if (run_step(&orphan_step, owner, cxt) || run_step(&send_step, owner, cxt))
+		did = 1;
+	else
+		did = follow_batch(owner, Max(Min(max_rows, RDS_DESCRIBE_BATCH), 1), cxt);
 	MemoryContextReset(cxt);
 	return did;
 }

@@ -153,7 +153,7 @@ rds_copy_queue_worker_main(Datum arg)
 			continue;
 		}
 		told_missing = false;
-		while (RdsQueueStep(cxt, NULL))
+		while (RdsQueueStep(cxt, NULL, RDS_DESCRIBE_BATCH_ROWS) > 0)
 		{
 			CHECK_FOR_INTERRUPTS();
 			reload_if_asked();
@@ -171,16 +171,16 @@ rds_copy_queue_worker_main(Datum arg)
  * process_queue's helpers
  * --------------------------------------------------------------------- */
 
-/* Take one unit of budget; false when it is spent. */
-static bool
-take_budget(HelperShared *shared)
+/* Take up to n units of budget; how many were taken (0: it is spent). */
+static uint32
+take_budget(HelperShared *shared, uint32 n)
 {
 	uint32		left = pg_atomic_read_u32(&shared->budget);
 
 	while (left > 0)
-		if (pg_atomic_compare_exchange_u32(&shared->budget, &left, left - 1))
-			return true;
-	return false;
+		if (pg_atomic_compare_exchange_u32(&shared->budget, &left, left - Min(left, n)))
+			return Min(left, n);
+	return 0;
 }
 
 void
@@ -209,15 +209,22 @@ rds_copy_queue_helper_main(Datum arg)
 	{
 		if (pg_atomic_exchange_u32(&shared->pruned, 1) == 0)
 			RdsQueuePrune();
-		while (take_budget(shared))
+		for (;;)
 		{
-			CHECK_FOR_INTERRUPTS();
-			if (!RdsQueueStep(cxt, args.all_rows ? NULL : NameStr(args.owner)))
-			{
-				pg_atomic_fetch_add_u32(&shared->budget, 1);
+			/* half of what is left (a batched follow may use it), so other helpers get work */
+			uint32		left = pg_atomic_read_u32(&shared->budget);
+			uint32		taken = take_budget(shared, Min(Max(left / 2, 1), RDS_DESCRIBE_BATCH_ROWS));
+			int			rows;
+
+			if (taken == 0)
 				break;
-			}
-			pg_atomic_fetch_add_u32(&shared->worked, 1);
+			CHECK_FOR_INTERRUPTS();
+			rows = RdsQueueStep(cxt, args.all_rows ? NULL : NameStr(args.owner), (int) taken);
+			if ((uint32) rows < taken)
+				pg_atomic_fetch_add_u32(&shared->budget, taken - (uint32) rows);
+			if (rows == 0)
+				break;
+			pg_atomic_fetch_add_u32(&shared->worked, (uint32) rows);
 		}
 	}
 	PG_CATCH();

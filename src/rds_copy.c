@@ -3,8 +3,8 @@
  *		The module: PG_MODULE_MAGIC and _PG_init.
  *
  * _PG_init defines the settings (settings.c) and, under
- * shared_preload_libraries, asks for the audit ring (audit.c) and
- * registers the queue workers (queue_workers.c).  The SQL functions live
+ * shared_preload_libraries, asks for the audit ring (audit.c) and the
+ * shared AWS limits (awslimits.c) and registers the queue workers (queue_workers.c).  The SQL functions live
  * in sqlfunc_*.c; DESIGN.md draws how a call flows through the rest.
  *-------------------------------------------------------------------------
  */
@@ -14,6 +14,7 @@
 #include "miscadmin.h"
 
 #include "audit.h"
+#include "awslimits.h"
 #include "queue.h"
 #include "settings.h"
 
@@ -28,6 +29,7 @@ _PG_init(void)
 	if (process_shared_preload_libraries_in_progress)
 	{
 		RdsAuditRequestShmem();
+		RdsLimitsRequestShmem();
 		RdsQueueRegisterWorkers();
 	}
 }

@@ -47,6 +47,7 @@ int			rds_copy_queue_naptime = 1000;
 int			rds_copy_queue_poll_interval = 30;
 int			rds_copy_queue_retention = 30 * 24 * 60;
 int			rds_copy_queue_max_sends = 5;
+int			rds_copy_queue_max_copying = 5;
 
 static const struct config_enum_entry log_level_options[] = {
 	{"off", -1, false},
@@ -313,6 +314,15 @@ RdsDefineSettings(void)
 							"Sends of a queued copy that fails to reach AWS before it is marked failed.",
 							NULL,
 							&rds_copy_queue_max_sends,
+							5, 1, 100,
+							PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+
+	/* AWS: 5 cross-region copies in progress per destination region (README) */
+	DefineCustomIntVariable("rds_copy.queue_max_copying",
+							"Cross-region copies the queue keeps sending or copying at once per destination region.",
+							NULL,
+							&rds_copy_queue_max_copying,
 							5, 1, 100,
 							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);

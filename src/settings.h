@@ -26,6 +26,7 @@ extern int	rds_copy_queue_naptime;	/* ms */
 extern int	rds_copy_queue_poll_interval;	/* s */
 extern int	rds_copy_queue_retention;	/* min, -1: keep */
 extern int	rds_copy_queue_max_sends;
+extern int	rds_copy_queue_max_copying;
 
 extern void RdsDefineSettings(void);
 

@@ -124,6 +124,7 @@ def run_grants(readme, others):
                 used += sql + '\n'
     # the view rds_copy.recent_requests is what calls recent_request_records()
     used = used.replace('rds_copy.recent_requests', 'rds_copy.recent_request_records()')
+    used = used.replace('rds_copy.queue_status', 'rds_copy.queue_limits()')
     for fn in sorted(granted):
         check(re.search(r'rds_copy\.' + fn + r'\s*\(', used) is not None,
               f'grant of {fn} to backup_job is used by a block that runs as backup_job',

@@ -16,30 +16,7 @@
 # "N passed, M failed"; exits 1 if anything failed.
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
-
-# The SQL of docs/workflows.md between <!-- $1: begin --> and end, without the fences.
-docs_sql() {
-	sed -n "/<!-- $1: begin -->/,/<!-- $1: end -->/p" "$REPO/docs/workflows.md" |
-		grep -vE '^(<!--|```)'
-}
-
-# The README's block that creates the backup role and grants it (the one
-# that starts with CREATE ROLE backup_job), without the fences.
-readme_grants_sql() {
-	awk '/^```sql$/ { inblock = 1; block = ""; next }
-	     /^```$/ && inblock { inblock = 0; if (block ~ /CREATE ROLE backup_job/) printf "%s", block; next }
-	     inblock { block = block $0 "\n" }' "$REPO/README.md"
-}
-
-# psql as the backup role (sql's own flags first)
-as_backup() {
-	local flags=(--verbose)
-	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do
-		flags+=("$1")
-		shift
-	done
-	sql "${flags[@]}" -U backup_job "$@"
-}
+source "$REPO/test/lib/nightly_docs.sh"
 
 # Successful journal lines (test/standin) of action $1 for target $2 in
 # region $3 whose PreSignedUrl the stand-in verified.
@@ -56,10 +33,8 @@ run_nightly_tests() {
 		fail "nightly: docs block not found or changed shape"
 		return
 	fi
-	out=$(readme_grants_sql | sql --verbose -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the README's grants for backup_job run" ||
-		fail "nightly: the README's grants: $out"
-	out=$(docs_sql "nightly setup" | sql --verbose -v ON_ERROR_STOP=1 2>&1) && pass "nightly: the superuser's set-up runs" ||
-		fail "nightly: the superuser's set-up: $out"
+	out=$(nightly_setup) && pass "nightly: the README's grants for backup_job and the superuser's set-up run" ||
+		fail "nightly: the README's grants and the set-up: $out"
 	today=$(date -u +%Y%m%d)
 	# two clusters with automated snapshots in eu-west-1 (one still being created),
 	# an old DR copy and an unrelated manual snapshot in us-west-2

@@ -9,7 +9,8 @@
 -- a copy, the DBClusterSnapshotIdentifier of a describe or delete)
 CREATE FUNCTION standin_calls(action text, snapshot text) RETURNS bigint LANGUAGE sql AS $$
   SELECT count(*) FROM journal('regress.journal')
-   WHERE entry->>'action' = action AND coalesce(entry->>'target', entry->>'identifier') = snapshot
+   WHERE entry->>'action' = action AND (coalesce(entry->>'target', entry->>'identifier') = snapshot
+         OR coalesce(entry->'filter_ids', '[]') ? snapshot)  -- a batched Describe names several
 $$;
 -- the DescribeDBClusterSnapshots requests since journal line n, with the
 -- parameters that pick what they list

@@ -103,7 +103,8 @@ Control API (JSON in and out):
                              requests_by_target {target: n} (TargetDBClusterSnapshotIdentifier only),
                              by_action_snapshot {action: {snapshot: n}}: requests per action and per
                              snapshot named (TargetDBClusterSnapshotIdentifier, else
-                             DBClusterSnapshotIdentifier, else "*"), whatever their outcome
+                             DBClusterSnapshotIdentifier, else each db-cluster-snapshot-id filter value,
+                             else "*"), whatever their outcome
   GET  /__standin/snapshots  every snapshot, without advancing any: {region: {id: {status, percent,
                              cluster, type, source_arn}}}; ?region=R for one region
   GET  /__standin/last       the last RDS request: action, region, akid, status, outcome, params ...
@@ -121,6 +122,18 @@ Control API (JSON in and out):
                                      0: copies never advance)
          creating_describes    0     a new copy is 'creating' (0 %) for this many Describes that
                                      return it, then 'copying' at 0 % (the copy reply shows creating)
+       AWS's limits, all 0 (off) by default:
+         copy_seconds          0     a copy stays 'copying' this long, percent rising with time, then
+                                     is 'available' (Describes no longer advance it)
+         cross_region_copy_limit 0   at most this many cross-region copies (source in another region)
+                                     'creating'/'copying' per destination region; one more: 400
+                                     SnapshotQuotaExceeded "Cannot copy more than N snapshots across
+                                     regions" (AWS: 5)
+         manual_snapshot_quota 0     manual snapshots per region; one more: 400 SnapshotQuotaExceeded
+                                     "Cannot create more than N manual snapshots" (AWS default 100)
+         throttle_rate         0     RDS calls per second per region (any action); more within one
+                                     second: 400 Throttling "Rate exceeded"
+         throttle_percent      0     that percent of RDS calls, spread evenly, get Throttling
   POST /__standin/reset      seed data, settings, counters, journal and black holes back to the start
   POST /__standin/seed       {"identifiers": [id, ...]} or {"prefix": "p-", "count": n}, and optionally
                              "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual),
@@ -203,10 +216,17 @@ GOVCLOUD_PREFIX = 'us-gov-'
 # expired_keys_up_to: temporary keys AKIDTEMP<n> with n at most this are answered ExpiredToken
 # clock_offset_seconds: shifts the stand-in's "now" (checks, Date header); the only one that may be negative
 # progress_step: percent a copy advances per Describe; creating_describes: Describes a new copy stays creating
+# AWS's limits (all 0 = off, the default; the fleet tests turn them on):
+#   copy_seconds: a copy is 'copying' for this long (percent rising with time), then 'available'
+#     (Describes then do not advance it); cross_region_copy_limit: cross-region copies in progress per
+#     destination region; manual_snapshot_quota: manual snapshots per region; throttle_rate: RDS calls
+#     per second (all actions, per region, a one-second window) above which a call gets Throttling;
+#     throttle_percent: that percent of RDS calls (spread evenly) get Throttling
 DEFAULT_CONFIG = {'snapshot_quota': 1000, 'max_skew_seconds': 300, 'slow_seconds': 30,
                   'expired_keys_up_to': 0, 'clock_offset_seconds': 0, 'progress_step': 50,
-                  'creating_describes': 0}
-SETTING_MAXIMUM = {'progress_step': 100}
+                  'creating_describes': 0, 'copy_seconds': 0, 'cross_region_copy_limit': 0,
+                  'manual_snapshot_quota': 0, 'throttle_rate': 0, 'throttle_percent': 0}
+SETTING_MAXIMUM = {'progress_step': 100, 'throttle_percent': 100}
 # What a created-then- source's copy carries (POST /__standin/lost_reply): kms_key, a KmsKeyId to use
 # instead of the one requested (null: as requested); omit_source_arn: no SourceDBClusterSnapshotArn
 DEFAULT_LOST_REPLY = {'kms_key': None, 'omit_source_arn': False}
@@ -219,6 +239,16 @@ MAX_SETTING = 1e9
 # InvalidDBClusterStateFault, SnapshotQuotaExceededFault (wire code "SnapshotQuotaExceeded") and
 # KMSKeyNotAccessibleFault 400. The common Query-API errors are in awsfake.ERROR_STATUS.
 RDS_ERROR_STATUS = dict(awsfake.ERROR_STATUS, DBClusterSnapshotNotFoundFault=404)
+
+
+# The messages of AWS's limits, as AWS words them (issue 10 quotes them from AWS's replies): the
+# SnapshotQuotaExceeded code means both the in-progress limit of cross-region copies and the account's
+# manual-snapshot quota; Throttling (400, "Rate exceeded") is the Query APIs' throttling error, one of
+# botocore's _THROTTLED_ERROR_CODES (botocore/retries/standard.py).
+IN_PROGRESS_MESSAGE = 'Cannot copy more than {} snapshots across regions'
+MANUAL_QUOTA_MESSAGE = 'Cannot create more than {} manual snapshots'
+THROTTLING_MESSAGE = 'Rate exceeded'
+IN_PROGRESS_STATUSES = ('creating', 'copying')
 
 
 class RdsError(AwsError):
@@ -349,11 +379,34 @@ def verify_presigned_url(url, outer_params, region, source_region, local_host, n
 # Request parameters
 
 
+def parse_filters(params):
+    """{snapshot field: set of values} from Filters.Filter.N.*; InvalidParameterValue for a bad one."""
+    names, values = {}, {}
+    for key, value in params.items():
+        match = FILTER_PARAM_RE.fullmatch(key)
+        if match is None:
+            continue
+        number = int(match.group(1))
+        if match.group(2) == 'Name':
+            names[number] = value
+        else:
+            values.setdefault(number, set()).add(value)
+    filters = {}
+    for number in sorted(set(names) | set(values)):
+        name = names.get(number)
+        if name not in FILTER_FIELDS or not values.get(number):
+            raise RdsError('InvalidParameterValue', f'Unrecognized filter name or no values: {name}')
+        filters.setdefault(FILTER_FIELDS[name], set()).update(values[number])
+    return filters
+
+
 def check_known_params(action, params, allowed, allow_tags=False):
     for name in params:
         if name == 'SourceRegion':
             raise RdsError('InvalidParameterValue', 'SourceRegion is not an API parameter.')
         if name in allowed or name in ('Action', 'Version') or (allow_tags and TAG_PARAM_RE.fullmatch(name)):
+            continue
+        if 'Filters' in allowed and FILTER_PARAM_RE.fullmatch(name):
             continue
         raise RdsError('InvalidParameterValue', f'Unknown parameter {name} for {action}.')
 
@@ -595,6 +648,29 @@ def advance_copy(snapshot, step=50):
         snapshot['PercentProgress'] = min(99 if ends else 100, snapshot['PercentProgress'] + int(step))
         if snapshot['PercentProgress'] == 100:
             snapshot['Status'] = 'available'
+
+
+def settle_timed(snapshot, now):
+    """A timed copy (copy_seconds, '_timed' = (start, seconds) on the monotonic clock): 'copying' with
+    percent rising with time until its seconds have passed, then 'available'."""
+    timed = snapshot.get('_timed')
+    if timed is None or snapshot['Status'] not in IN_PROGRESS_STATUSES:
+        return
+    start, seconds = timed
+    elapsed = now - start
+    if elapsed >= seconds:
+        snapshot['Status'], snapshot['PercentProgress'] = 'available', 100
+    else:
+        snapshot['Status'], snapshot['PercentProgress'] = 'copying', min(99, int(100 * elapsed / seconds))
+
+
+def cross_region_in_progress(snapshots):
+    """Cross-region copies in progress among one region's snapshots (settled first)."""
+    return sum(1 for s in snapshots.values() if s.get('_cross_region') and s['Status'] in IN_PROGRESS_STATUSES)
+
+
+def manual_snapshots(snapshots):
+    return sum(1 for s in snapshots.values() if s['SnapshotType'] == 'manual')
 
 
 def snapshot_view(snapshot):
@@ -867,7 +943,14 @@ class Call:
 COPY_PARAMS = ('SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIdentifier', 'KmsKeyId',
                'PreSignedUrl', 'CopyTags', 'Tags')
 DESCRIBE_PARAMS = ('DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotType', 'IncludeShared',
-                   'IncludePublic', 'MaxRecords', 'Marker')
+                   'IncludePublic', 'MaxRecords', 'Marker', 'Filters')  # Filters: Filters.Filter.N.*
+# DescribeDBClusterSnapshotsMessage.Filters (botocore service model): "db-cluster-id - Accepts DB cluster
+# identifiers and DB cluster Amazon Resource Names (ARNs). db-cluster-snapshot-id - Accepts DB cluster
+# snapshot identifiers. snapshot-type - Accepts types of DB cluster snapshots. engine - ..."; on the wire
+# Filters.Filter.N.Name and Filters.Filter.N.Values.Value.M (FilterList/FilterValueList locationNames)
+FILTER_PARAM_RE = re.compile(r'Filters\.Filter\.([1-9][0-9]*)\.(Name|Values\.Value\.([1-9][0-9]*))')
+FILTER_FIELDS = {'db-cluster-snapshot-id': 'DBClusterSnapshotIdentifier', 'db-cluster-id': 'DBClusterIdentifier',
+                 'snapshot-type': 'SnapshotType', 'engine': 'Engine'}
 DELETE_PARAMS = ('DBClusterSnapshotIdentifier',)
 DELETABLE_STATUSES = ('available', 'copying')
 
@@ -948,12 +1031,23 @@ def copy_action(standin, call):
     check_presigned_url(standin, call, source_ref.region)
 
     existing = standin.snapshots(call.region)
+    standin.settle(call.region)
     if target in existing:
         raise RdsError('DBClusterSnapshotAlreadyExistsFault',
                        f'Cannot create the snapshot because a snapshot with the identifier {target} already exists.')
     if len(existing) >= standin.config['snapshot_quota']:
         raise RdsError('SnapshotQuotaExceeded',
                        'The request cannot be processed because it would exceed the maximum number of snapshots.')
+    # AWS's limits (issue 10): the account's manual-snapshot quota in the region (AWS default 100), and at
+    # most N cross-region copies in progress to one destination region (AWS: 5); a cross-region copy is
+    # one whose source is in another region
+    quota = int(standin.config['manual_snapshot_quota'])
+    if quota and manual_snapshots(existing) >= quota:
+        raise RdsError('SnapshotQuotaExceeded', MANUAL_QUOTA_MESSAGE.format(quota))
+    limit = int(standin.config['cross_region_copy_limit'])
+    cross_region = source_ref.region != call.region
+    if limit and cross_region and cross_region_in_progress(existing) >= limit:
+        raise RdsError('SnapshotQuotaExceeded', IN_PROGRESS_MESSAGE.format(limit))
     kms_key = params.get('KmsKeyId')
     if kms_key is not None:
         kms_key = standin.resolve_kms_key(kms_key, call.region)
@@ -975,6 +1069,9 @@ def copy_action(standin, call):
         copy['SourceDBClusterSnapshotArn'] = None
     if ends is not None:
         copy['_ends'] = ends
+    copy['_cross_region'] = cross_region
+    if standin.config['copy_seconds'] and ends is None:
+        copy['_timed'] = (time.monotonic(), float(standin.config['copy_seconds']))
     existing[target] = copy
     standin.counters['copies_created'] += 1
     if after is not None:
@@ -1005,12 +1102,16 @@ def describe_action(standin, call):
     for name in ('DBClusterIdentifier', 'SnapshotType'):
         if name in params:
             selected = [s for s in selected if s[name] == params[name]]
+    for field, wanted in parse_filters(params).items():
+        selected = [s for s in selected if s.get(field) in wanted]
     marker = params.get('Marker')
     if marker:
         selected = [s for s in selected if s['DBClusterSnapshotIdentifier'] > marker]
     page, more = selected[:limit], len(selected) > limit
+    standin.settle(call.region)
     for snapshot in page:
-        advance_copy(snapshot, standin.config['progress_step'])
+        if '_timed' not in snapshot:
+            advance_copy(snapshot, standin.config['progress_step'])
 
     def fill(result):
         container = ET.SubElement(result, 'DBClusterSnapshots')
@@ -1026,6 +1127,7 @@ def delete_action(standin, call):
     check_known_params('DeleteDBClusterSnapshot', params, DELETE_PARAMS)
     ref = snapshot_ref(required(params, 'DBClusterSnapshotIdentifier'), call.region)
     snapshot = find_snapshot(standin, ref, call.region)
+    standin.settle(call.region)
     # botocore service model, DeleteDBClusterSnapshot: "The DB cluster snapshot must be in the available
     # state to be deleted" (errors: InvalidDBClusterSnapshotStateFault, 400), and CopyDBClusterSnapshot:
     # "To cancel the copy operation once it is in progress, delete the target DB cluster snapshot ...
@@ -1114,12 +1216,36 @@ class Standin:
             self.kms_keys = list(DEFAULT_KMS_KEYS)
             self.kms_aliases = dict(DEFAULT_KMS_ALIASES)
             self.lost_reply = dict(DEFAULT_LOST_REPLY)
+            self.call_times = {}
+            self.throttle_share = 0
             self.last = None
             self.close_blackholes()
             self.journal.truncate()
 
     def snapshots(self, region):
         return self.regions.setdefault(region, {})
+
+    def settle(self, region):
+        """Bring region's timed copies up to now; the caller holds self.lock."""
+        now = time.monotonic()
+        for snapshot in self.snapshots(region).values():
+            settle_timed(snapshot, now)
+
+    def throttled(self, region):
+        """Is this call over throttle_rate (calls in the last second, per region) or one of the
+        throttle_percent share? The caller holds self.lock; a throttled call counts towards the rate."""
+        now = time.monotonic()
+        rate, percent = self.config['throttle_rate'], self.config['throttle_percent']
+        recent = [t for t in self.call_times.get(region, []) if now - t < 1.0] + [now]
+        self.call_times[region] = recent
+        if rate and len(recent) > rate:
+            return True
+        if percent:
+            self.throttle_share += percent
+            if self.throttle_share >= 100:
+                self.throttle_share -= 100
+                return True
+        return False
 
     def configure(self, changes):
         if not isinstance(changes, dict):
@@ -1205,7 +1331,10 @@ class Standin:
 
     def execute(self, call):
         with self.lock:
-            return find_action(call.params)(self, call)
+            action = find_action(call.params)
+            if self.throttled(call.region):
+                raise RdsError('Throttling', THROTTLING_MESSAGE)
+            return action(self, call)
 
     def stats(self):
         with self.lock:
@@ -1218,6 +1347,8 @@ class Standin:
         """{region: {id: snapshot_view}} of every region (or of one), advancing nothing."""
         with self.lock:
             regions = {region: self.snapshots(region)} if region else self.regions
+            for name in list(regions):
+                self.settle(name)
             return {name: {identifier: snapshot_view(snapshot) for identifier, snapshot in sorted(found.items())}
                     for name, found in sorted(regions.items())}
 
@@ -1296,9 +1427,9 @@ class Standin:
                 self.rejected[entry['outcome']] = self.rejected.get(entry['outcome'], 0) + 1
             if entry['target'] is not None:
                 self.requests_by_target[entry['target']] = self.requests_by_target.get(entry['target'], 0) + 1
-            named = entry['target'] or entry.get('identifier') or '*'
             counts = self.by_action_snapshot.setdefault(action, {})
-            counts[named] = counts.get(named, 0) + 1
+            for named in entry.get('filter_ids') or [entry['target'] or entry.get('identifier') or '*']:
+                counts[named] = counts.get(named, 0) + 1
             self.last = last
             self.journal.write(entry)
 
@@ -1329,6 +1460,12 @@ def describe_request(request_id, params, header_pairs, auth, reply, call):
         entry['presigned_verified'] = bool(call and call.presigned_verified)
     if entry['action'] == 'DescribeDBClusterSnapshots':
         entry['params'] = {name: value for name, value in params.items() if name not in ('Action', 'Version')}
+        # a Describe of several snapshots by the db-cluster-snapshot-id filter counts for each one named
+        filter_ids = sorted(value for name, value in params.items() if name.startswith('Filters.Filter.')
+                            and '.Values.Value.' in name
+                            and params.get(name.split('.Values.')[0] + '.Name') == 'db-cluster-snapshot-id')
+        if filter_ids:
+            entry['filter_ids'] = filter_ids
     shown = dict(params)
     if 'PreSignedUrl' in shown:
         shown['PreSignedUrl'] = presigned_url_view(shown['PreSignedUrl'])

@@ -33,6 +33,7 @@ from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -648,12 +649,140 @@ def config_and_quota():
     assert control('POST', 'config', {'clock_offset_seconds': 1e12})[0] == 400
     assert control('POST', 'config', {'clock_offset_seconds': -7})[1]['clock_offset_seconds'] == -7
     assert control('POST', 'config', {'progress_step': 101})[0] == 400
+    assert control('POST', 'config', {'throttle_percent': 101})[0] == 400
     assert control('GET', 'config')[1] == {'snapshot_quota': 3, 'max_skew_seconds': 300, 'slow_seconds': 30,
                                            'expired_keys_up_to': 0, 'clock_offset_seconds': -7,
-                                           'progress_step': 50, 'creating_describes': 0}
+                                           'progress_step': 50, 'creating_describes': 0, 'copy_seconds': 0,
+                                           'cross_region_copy_limit': 0, 'manual_snapshot_quota': 0,
+                                           'throttle_rate': 0, 'throttle_percent': 0}
     assert control('GET', 'nope')[0] == 404
     reset()
     assert control('GET', 'config')[1]['snapshot_quota'] == 1000
+
+
+def west_copy(rds_client, target, source=WEST_ARN):
+    return rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=source,
+                                               TargetDBClusterSnapshotIdentifier=target,
+                                               SourceRegion='us-west-2')['DBClusterSnapshot']
+
+
+@test
+def timed_copies_progress_with_time():
+    """copy_seconds: a copy is copying with percent rising with time, then available; Describes do not
+    advance it (off: each Describe advances it progress_step percent, as copy_progress_... shows)."""
+    reset()
+    control('POST', 'config', {'copy_seconds': 1.5})
+    rds_client = client()
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='timed')
+    first = [describe_one('timed') for _ in range(3)]
+    assert all(status == 'copying' and percent < 50 for status, percent in first), first
+    time.sleep(0.8)
+    status, percent = describe_one('timed')
+    assert status == 'copying' and 40 <= percent <= 99, (status, percent)
+    time.sleep(0.9)
+    assert describe_one('timed') == ('available', 100)
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['timed']['status'] == 'available'
+    reset()
+
+
+@test
+def cross_region_in_progress_limit_per_destination_region():
+    """cross_region_copy_limit: the n+1-th cross-region copy in progress to one region is refused with
+    AWS's SnapshotQuotaExceeded "Cannot copy more than n snapshots across regions"; same-region copies and
+    other destination regions are not counted; a finished copy frees its place."""
+    reset()
+    control('POST', 'config', {'cross_region_copy_limit': 2, 'copy_seconds': 1})
+    rds_client = client()
+    west_copy(rds_client, 'x1')
+    west_copy(rds_client, 'x2')
+    message = expect_client_error(rds_client.copy_db_cluster_snapshot, 'SnapshotQuotaExceeded', 400,
+                                  SourceDBClusterSnapshotIdentifier=WEST_ARN, TargetDBClusterSnapshotIdentifier='x3',
+                                  SourceRegion='us-west-2')
+    assert message == 'Cannot copy more than 2 snapshots across regions', message
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='same-region')
+    east_arn = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:my-cluster-snapshot1'
+    west_client = client(region='us-west-2')
+    west_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier=east_arn,
+                                         TargetDBClusterSnapshotIdentifier='to-west', SourceRegion='us-east-1')
+    time.sleep(1.1)
+    west_copy(rds_client, 'x3')
+    reset()
+    west_copy(client(), 'unlimited-1')
+    west_copy(client(), 'unlimited-2')
+    west_copy(client(), 'unlimited-3')
+
+
+@test
+def manual_snapshot_quota():
+    """manual_snapshot_quota: a copy that would make one manual snapshot too many in the region is refused
+    with SnapshotQuotaExceeded "Cannot create more than n manual snapshots"; a delete makes room."""
+    reset()
+    manual = sum(1 for s in client().describe_db_cluster_snapshots()['DBClusterSnapshots']
+                 if s['SnapshotType'] == 'manual')
+    control('POST', 'config', {'manual_snapshot_quota': manual + 1})
+    rds_client = client()
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='q1')
+    message = expect_client_error(rds_client.copy_db_cluster_snapshot, 'SnapshotQuotaExceeded', 400,
+                                  SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                  TargetDBClusterSnapshotIdentifier='q2')
+    assert message == f'Cannot create more than {manual + 1} manual snapshots', message
+    rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='q1')
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                        TargetDBClusterSnapshotIdentifier='q2')
+    reset()
+
+
+@test
+def throttling_by_share_and_by_rate():
+    """throttle_percent: that share of calls (any action) get Throttling "Rate exceeded" (400), counted as
+    rejected; throttle_rate: calls beyond n in one second per region do."""
+    reset()
+    control('POST', 'config', {'throttle_percent': 30})
+    rds_client = client()
+    outcomes = []
+    for _ in range(20):
+        try:
+            rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='my-cluster-snapshot1')
+            outcomes.append('ok')
+        except ClientError as error:
+            assert error.response['Error']['Code'] == 'Throttling', error
+            assert error.response['Error']['Message'] == 'Rate exceeded', error
+            assert error.response['ResponseMetadata']['HTTPStatusCode'] == 400
+            outcomes.append('throttled')
+    assert outcomes.count('throttled') == 6, outcomes
+    assert stats()['rejected'].get('Throttling') == 6
+    reset()
+    control('POST', 'config', {'throttle_rate': 3})
+    started = time.monotonic()
+    throttled = 0
+    for _ in range(5):
+        try:
+            rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='my-cluster-snapshot1')
+        except ClientError:
+            throttled += 1
+    if time.monotonic() - started < 0.9:
+        assert throttled == 2, throttled
+    client(region='us-west-2').describe_db_cluster_snapshots()
+    time.sleep(1.1)
+    rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='my-cluster-snapshot1')
+    reset()
+
+
+@test
+def describe_filters_by_snapshot_id():
+    """Filters db-cluster-snapshot-id (Filters.Filter.N.Values.Value.M), as botocore serializes them; an
+    unknown filter name is InvalidParameterValue."""
+    reset()
+    rds_client = client()
+    found = rds_client.describe_db_cluster_snapshots(
+        Filters=[{'Name': 'db-cluster-snapshot-id', 'Values': ['my-cluster-snapshot1', 'busy-snapshot', 'nope']}],
+        MaxRecords=100)['DBClusterSnapshots']
+    assert sorted(s['DBClusterSnapshotIdentifier'] for s in found) == ['busy-snapshot', 'my-cluster-snapshot1']
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'InvalidParameterValue', 400,
+                        Filters=[{'Name': 'colour', 'Values': ['red']}])
 
 
 @test

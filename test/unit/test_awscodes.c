@@ -120,6 +120,27 @@ test_no_duplicates(void)
 				printf("duplicate code %s\n", RdsAwsCodes[i].code);
 }
 
+/* SnapshotQuotaExceeded means two limits; AWS's wording tells them apart (issue 10) */
+static void
+test_quota_kinds(void)
+{
+	CHECK(RdsAwsQuotaOf("SnapshotQuotaExceeded", "Cannot copy more than 5 snapshots across regions") ==
+		  RDS_QUOTA_COPIES_IN_PROGRESS);
+	CHECK(RdsAwsQuotaOf("SnapshotQuotaExceeded",
+						"AWS error code: SnapshotQuotaExceeded. HTTP status: 400. Message: Cannot copy more than 3 snapshots across regions RequestId: x.") ==
+		  RDS_QUOTA_COPIES_IN_PROGRESS);
+	CHECK(RdsAwsQuotaOf("SnapshotQuotaExceeded", "Cannot create more than 100 manual snapshots") ==
+		  RDS_QUOTA_MANUAL_SNAPSHOTS);
+	CHECK(RdsAwsQuotaOf("SnapshotQuotaExceededFault", NULL) == RDS_QUOTA_MANUAL_SNAPSHOTS);
+	CHECK(RdsAwsQuotaOf("Throttling", "Cannot copy more than 5 snapshots across regions") == RDS_QUOTA_NONE);
+	CHECK(RdsAwsQuotaOf(NULL, NULL) == RDS_QUOTA_NONE);
+	CHECK(RdsAwsQuotaDetail(RDS_QUOTA_NONE) == NULL && RdsAwsQuotaHint(RDS_QUOTA_NONE) == NULL);
+	CHECK(strstr(RdsAwsQuotaHint(RDS_QUOTA_COPIES_IN_PROGRESS), "enqueue_copy") != NULL);
+	CHECK(strstr(RdsAwsQuotaHint(RDS_QUOTA_MANUAL_SNAPSHOTS), "retry_copy") != NULL);
+	/* the quota code is not retried by a call: the queue decides */
+	CHECK(!RdsAwsCodeIsRetryable("SnapshotQuotaExceeded", 400));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -143,5 +164,6 @@ main(int argc, char **argv)
 	test_lookup();
 	test_flags();
 	test_no_duplicates();
+	test_quota_kinds();
 	return UnitSummary();
 }
