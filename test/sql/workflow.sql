@@ -381,7 +381,15 @@ SELECT count(*) FILTER (WHERE r::text ~ :'secrets') AS rows_with_secrets,
 -- privileges: nothing for PUBLIC
 SELECT p.proname, p.proacl FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'rds_copy' ORDER BY 1;
-SELECT c.relname, c.relacl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+-- (who holds privileges, and whether PUBLIC holds any, rather than the ACL
+-- strings: PostgreSQL 17 added MAINTAIN, "m", to a table's ACL)
+SELECT c.relname,
+       coalesce((SELECT string_agg(DISTINCT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, ', ')
+                   FROM aclexplode(c.relacl) a), '(default: owner only)') AS grantees,
+       CASE WHEN c.relkind = 'S' THEN has_sequence_privilege('public', c.oid, 'USAGE, SELECT, UPDATE')
+            ELSE has_table_privilege('public', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') END
+         AS public_has_any
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'rds_copy' AND c.relkind IN ('r', 'v', 'S') ORDER BY 1;
 CREATE ROLE rds_copy_wf_nobody LOGIN;
 CREATE ROLE rds_copy_wf_backup LOGIN;
