@@ -69,6 +69,7 @@ PG_PACKAGES=(
 PACKAGES=(
 	"${PG_PACKAGES[@]}"
 	"clang-$CLANG_VERSION" "libclang-rt-$CLANG_VERSION-dev" valgrind
+	debootstrap	# test/matrix.sh (run_all.sh's matrix layer)
 )
 
 say() { printf '== %s\n' "$*" >&2; }
