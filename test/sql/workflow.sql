@@ -436,3 +436,17 @@ RESET ROLE;
 DROP OWNED BY rds_copy_wf_nobody, rds_copy_wf_backup;
 DROP ROLE rds_copy_wf_nobody;
 DROP ROLE rds_copy_wf_backup;
+
+-- the queue's table gone (renamed away, rolled back): enqueue_copy, cancel_copy
+-- and retry_copy stop with 42P01 before they act as its owner
+BEGIN;
+ALTER TABLE rds_copy.copy_request RENAME TO copy_request_away;
+SELECT call, t.state, t.message
+  FROM unnest(ARRAY[
+    $$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-no-table')$$,
+    $$SELECT rds_copy.cancel_copy(1)$$,
+    $$SELECT rds_copy.retry_copy(1)$$]) WITH ORDINALITY AS u(call, i),
+       LATERAL try(call) t
+ ORDER BY i;
+ROLLBACK;
+SELECT count(*) AS no_table_rows FROM rds_copy.copy_request WHERE target = 'wf-no-table';
