@@ -221,12 +221,12 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-if ! command -v debootstrap >/dev/null; then
+if ! command -v debootstrap >/dev/null || ! command -v git >/dev/null; then
 	if [ "${RDS_COPY_SKIP_APT:-0}" = 1 ]; then
-		echo "matrix.sh: debootstrap is not installed (apt-get install debootstrap)" >&2
+		echo "matrix.sh: debootstrap or git is not installed (apt-get install debootstrap git)" >&2
 		exit 1
 	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap git >/dev/null
 fi
 
 ROOTS=${RDS_COPY_ROOTS:-/var/cache/rds_copy-roots}
@@ -367,7 +367,9 @@ copy_tree() {
 	local root=$1
 	rm -rf "$root/root/rds_copy"
 	mkdir -p "$root/root/rds_copy"
-	(cd "$REPO" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) |
+	# (safe.directory: a checkout owned by another user than root, as in CI)
+	(cd "$REPO" && git -c safe.directory="$REPO" ls-files -z --cached --others --exclude-standard |
+		tar --null -T - -cf -) |
 		tar -C "$root/root/rds_copy" -xf -
 }
 
