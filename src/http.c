@@ -436,14 +436,19 @@ RdsHttpSend(const RdsHttpRequest *req, RdsHttpResponse *resp)
 
 	if (h != NULL)
 	{
-		curl_off_t	pretransfer = 0;
 		curl_off_t	total = 0;
 
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-		curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
 		curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total);
 		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &resp->new_connections);
-		resp->connected = pretransfer > 0 || resp->status != 0 || st.resend_refused;
+
+		/*
+		 * libcurl calls on_prereq once the connection (and TLS session) is
+		 * up, before the request goes out, on every version we support;
+		 * CURLINFO_PRETRANSFER_TIME_T is no such sign (libcurl 8.x sets it
+		 * on a failed connect too).
+		 */
+		resp->connected = st.sends > 0 || resp->status != 0;
 		resp->elapsed_ms = total / 1000.0;
 		/* the handle must not keep pointers into this call's memory */
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);

@@ -54,9 +54,10 @@ table_owner(void)
 	HeapTuple	tuple;
 	Oid			owner;
 
-	/* the extension's own table: only a broken installation lacks it */
 	if (!OidIsValid(relid))
-		elog(ERROR, "table " RDS_QUEUE_TABLE " does not exist");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table " RDS_QUEUE_TABLE " does not exist")));
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "cache lookup failed for relation %u", relid);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test/matrix.sh: build, install and test rds_copy on every PostgreSQL
 # major Debian ships, each in a Debian root of its own, and build and
-# install the Debian package.  As root; .ci/run runs it after
-# test/run_all.sh.
+# install the Debian package.  As root; it is the last layer of
+# test/run_all.sh (the README's test command, which .ci/run runs).
 #
 #   bash test/matrix.sh [15|17|18 ...]      (no argument: 15 17 18)
 #
@@ -20,12 +20,16 @@
 #     and no PostgreSQL cluster is created there by the packages.
 #  2. in <suite> (/proc, /dev and a shared apt archive mounted; the working
 #     tree copied to /root/rds_copy; `test/matrix.sh --in-root` there):
-#     build with no compiler warning, pg_regress (test/regress.sh), the
-#     demo, test/integration/workflow.sh (queue workers, crash recovery,
-#     pg_cron) and test/integration/wait_events.sh, then the Debian package
-#     (dpkg-buildpackage -us -uc).  The clusters are the postgres user's,
-#     in temporary directories, on port 5434N (N = 1, 2, 3 for 15, 17, 18),
-#     next to the stand-ins on loopback.
+#     build with no compiler warning, the unit tests (test/unit, plain and
+#     under gcc's ASan/UBSan, with the botocore cross-check), pg_regress
+#     (test/regress.sh), the demo, test/integration/workflow.sh (queue
+#     workers, crash recovery, pg_cron), test/integration/wait_events.sh
+#     and test/integration/roles.sh (many roles; ALTER EXTENSION rds_copy
+#     UPDATE from 1.0), then the Debian package (dpkg-buildpackage -us
+#     -uc).  The clusters are the postgres user's, in temporary
+#     directories, listening only on a Unix socket named for port 5434N
+#     (N = 1, 2, 3 for 15, 17, 18; no TCP port is taken), next to the
+#     stand-ins on loopback (ports the kernel picks).
 #  3. a clean root, a fresh copy of <suite>-base: apt-get install
 #     ./postgresql-NN-rds-copy_*.deb (which pulls in PostgreSQL and the
 #     runtime libraries), then the demo against the installed package
@@ -33,7 +37,7 @@
 #     installed).  The clean root is removed afterwards.
 # Everything mounted is unmounted again (also on failure or interrupt).
 # The other integration suites (basic, credentials, robustness, nightly)
-# and the unit, fuzz and stand-in layers do not depend on the major beyond
+# and the fuzz and stand-in layers do not depend on the major beyond
 # what these cover and run once, in test/run_all.sh on the host.
 #
 # First, test/check_meta.py checks META.json against the PGXN meta-spec.
@@ -64,12 +68,18 @@ in_root() {
 	export RDS_COPY_SKIP_APT=1
 
 	run_suite "$PG_MAJOR/build (no warnings)" check_build
+	# the pure code against this release's OpenSSL and libxml2 (and its
+	# gcc's sanitizers), the signer cross-checked with its botocore
+	run_suite "$PG_MAJOR/unit" make -C "$REPO/test/unit" -s check
+	run_binaries_suite "$PG_MAJOR/unit (sanitizers)" make -C "$REPO/test/unit" -s check SAN=1
 	build_and_install
 	export RDS_COPY_SKIP_BUILD=1
 	run_suite "$PG_MAJOR/regress" bash "$REPO/test/regress.sh"
 	run_suite "$PG_MAJOR/demo" check_demo
 	run_suite "$PG_MAJOR/integration/workflow" bash "$REPO/test/integration/workflow.sh"
 	run_suite "$PG_MAJOR/integration/wait_events" bash "$REPO/test/integration/wait_events.sh"
+	# many roles, and ALTER EXTENSION rds_copy UPDATE from 1.0 (the upgrade path)
+	run_suite "$PG_MAJOR/integration/roles" bash "$REPO/test/integration/roles.sh"
 	run_suite "$PG_MAJOR/debian package build" check_package_build
 	runner_report
 }
@@ -211,6 +221,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
+if ! command -v debootstrap >/dev/null || ! command -v git >/dev/null; then
+	if [ "${RDS_COPY_SKIP_APT:-0}" = 1 ]; then
+		echo "matrix.sh: debootstrap or git is not installed (apt-get install debootstrap git)" >&2
+		exit 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap git >/dev/null
+fi
+
 ROOTS=${RDS_COPY_ROOTS:-/var/cache/rds_copy-roots}
 MIRROR=${RDS_COPY_MIRROR:-http://deb.debian.org/debian}
 # shellcheck source=lib/runner.sh
@@ -349,7 +367,9 @@ copy_tree() {
 	local root=$1
 	rm -rf "$root/root/rds_copy"
 	mkdir -p "$root/root/rds_copy"
-	(cd "$REPO" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) |
+	# (safe.directory: a checkout owned by another user than root, as in CI)
+	(cd "$REPO" && git -c safe.directory="$REPO" ls-files -z --cached --others --exclude-standard |
+		tar --null -T - -cf -) |
 		tar -C "$root/root/rds_copy" -xf -
 }
 

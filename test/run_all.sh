@@ -2,7 +2,7 @@
 # test/run_all.sh: build everything and run every test, on a fresh Debian 12
 # machine, as root.  This is the README's test command and what .ci/run runs.
 #
-#   bash test/run_all.sh [LAYER ...]     (no LAYER: all six, in this order)
+#   bash test/run_all.sh [LAYER ...]     (no LAYER: all seven, in this order)
 #
 #   unit         C unit tests of the pure code (signing, encoding, parsing),
 #                plain and under AddressSanitizer/UBSan, including a
@@ -22,6 +22,13 @@
 #                database owner against the workers, the 1.0 -> 1.1 update)
 #   selftest     test/lib/selftest_runner.sh: the runner's own accounting on
 #                fake suites that pass, fail, crash or print nothing (2 s)
+#   matrix       test/matrix.sh, last: PostgreSQL 15, 17 and 18, each in a
+#                Debian root (bookworm, trixie, unstable) kept in
+#                /var/cache/rds_copy-roots: build with no warning, unit,
+#                pg_regress, the demo, the workflow, wait_events and roles
+#                suites, the Debian package, and the demo against the
+#                installed .deb in a clean root (docs/install.md); counted as
+#                one suite with the matrix's own total
 #
 # Every suite runs as a command of its own (a crash, an abort or a missing
 # result line is counted as a failure and the run goes on); see
@@ -35,16 +42,16 @@ source "$(dirname "$0")/lib/harness.sh"
 source "$REPO/test/lib/runner.sh"
 trap 'rm -rf "$RUNNER_DIR"; if [ "${PG_TREE_MINE:-0}" = 1 ]; then rm -rf "$PG_TREE"; fi' EXIT
 
-ALL_LAYERS=(selftest unit fuzz standin regress integration)
+ALL_LAYERS=(selftest unit fuzz standin regress integration matrix)
 INTEGRATION_SUITES=(basic credentials sdk_credentials secrets robustness workflow wait_events nightly roles docs fleet)
 
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=("${ALL_LAYERS[@]}")
 for layer in "${layers[@]}"; do
 	case $layer in
-		unit | fuzz | standin | regress | integration | selftest) ;;
+		unit | fuzz | standin | regress | integration | selftest | matrix) ;;
 		*)
-			echo "run_all.sh: unknown layer '$layer' (layers: ${ALL_LAYERS[*]} selftest)" >&2
+			echo "run_all.sh: unknown layer '$layer' (layers: ${ALL_LAYERS[*]})" >&2
 			exit 2
 			;;
 	esac
@@ -80,6 +87,9 @@ for layer in "${layers[@]}"; do
 			;;
 		selftest)
 			run_suite "selftest (runner)" bash "$REPO/test/lib/selftest_runner.sh"
+			;;
+		matrix)
+			run_suite "matrix (15, 17, 18)" bash "$REPO/test/matrix.sh"
 			;;
 	esac
 done

@@ -69,6 +69,7 @@ PG_PACKAGES=(
 PACKAGES=(
 	"${PG_PACKAGES[@]}"
 	"clang-$CLANG_VERSION" "libclang-rt-$CLANG_VERSION-dev" valgrind
+	debootstrap git	# test/matrix.sh (run_all.sh's matrix layer; git lists the tree it copies)
 )
 
 say() { printf '== %s\n' "$*" >&2; }

@@ -53,5 +53,7 @@ SET rds_copy.endpoint_url = 'ftp://127.0.0.1';
 SET rds_copy.endpoint_url = 'https://user@127.0.0.1/';
 SET rds_copy.endpoint_url = 'https://127.0.0.1/path';
 SET rds_copy.profile = 'a]b';
-SET rds_copy.connect_timeout = 0;
+-- (PostgreSQL 17 and later print the range with units, "(100 ms .. 600000 ms)")
+SELECT state, regexp_replace(message, '\((\d+) ms \.\. (\d+) ms\)$', '(\1 .. \2)') AS message
+  FROM try($$SET rds_copy.connect_timeout = 0$$);
 SET rds_copy.no_such_setting = 1;

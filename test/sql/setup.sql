@@ -1,6 +1,9 @@
 -- setup: install the extension and the helpers the other tests use
 CREATE EXTENSION rds_copy;
-\dx rds_copy
+-- (pg_extension, not psql's \dx, whose columns differ between majors)
+SELECT e.extname, e.extversion, n.nspname AS schema, obj_description(e.oid, 'pg_extension') AS description
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE e.extname = 'rds_copy';
 SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
  WHERE t.typname = 'db_cluster_snapshot';
 

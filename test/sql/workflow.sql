@@ -386,7 +386,15 @@ SELECT count(*) FILTER (WHERE r::text ~ :'secrets') AS rows_with_secrets,
 -- privileges: nothing for PUBLIC
 SELECT p.proname, p.proacl FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'rds_copy' ORDER BY 1;
-SELECT c.relname, c.relacl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+-- (who holds privileges, and whether PUBLIC holds any, rather than the ACL
+-- strings: PostgreSQL 17 added MAINTAIN, "m", to a table's ACL)
+SELECT c.relname,
+       coalesce((SELECT string_agg(DISTINCT CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, ', ')
+                   FROM aclexplode(c.relacl) a), '(default: owner only)') AS grantees,
+       CASE WHEN c.relkind = 'S' THEN has_sequence_privilege('public', c.oid, 'USAGE, SELECT, UPDATE')
+            ELSE has_table_privilege('public', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') END
+         AS public_has_any
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'rds_copy' AND c.relkind IN ('r', 'v', 'S') ORDER BY 1;
 CREATE ROLE rds_copy_wf_nobody LOGIN;
 CREATE ROLE rds_copy_wf_backup LOGIN;
@@ -435,3 +443,17 @@ RESET ROLE;
 DROP OWNED BY rds_copy_wf_nobody, rds_copy_wf_backup;
 DROP ROLE rds_copy_wf_nobody;
 DROP ROLE rds_copy_wf_backup;
+
+-- the queue's table gone (renamed away, rolled back): enqueue_copy, cancel_copy
+-- and retry_copy stop with 42P01 before they act as its owner
+BEGIN;
+ALTER TABLE rds_copy.copy_request RENAME TO copy_request_away;
+SELECT call, t.state, t.message
+  FROM unnest(ARRAY[
+    $$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-no-table')$$,
+    $$SELECT rds_copy.cancel_copy(1)$$,
+    $$SELECT rds_copy.retry_copy(1)$$]) WITH ORDINALITY AS u(call, i),
+       LATERAL try(call) t
+ ORDER BY i;
+ROLLBACK;
+SELECT count(*) AS no_table_rows FROM rds_copy.copy_request WHERE target = 'wf-no-table';

@@ -17,7 +17,10 @@ import re
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-ERRCODES_H = '/usr/include/postgresql/15/server/utils/errcodes.h'
+# the server headers of the major under test (test/lib/harness.sh's
+# RDS_COPY_PG_MAJOR, 15 unless told; test/matrix.sh sets 17 and 18)
+PG_MAJOR = os.environ.get('RDS_COPY_PG_MAJOR', '15')
+ERRCODES_H = '/usr/include/postgresql/%s/server/utils/errcodes.h' % PG_MAJOR
 
 # Raised only where no test can provoke it without breaking the machine.
 UNTESTABLE = {
@@ -71,7 +74,7 @@ def main():
         print('\n'.join(sorted(raised_codes())))
         return 0
     if not os.path.exists(ERRCODES_H):
-        print(f'cannot read {ERRCODES_H} (postgresql-server-dev-15)')
+        print(f'cannot read {ERRCODES_H} (postgresql-server-dev-{PG_MAJOR})')
         print('0 passed, 1 failed')
         return 1
     tests = test_text()

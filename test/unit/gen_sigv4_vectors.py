@@ -73,9 +73,33 @@ class _FrozenDatetime(datetime.datetime):
         return _Clock.now
 
 
-# botocore.auth calls datetime.datetime.utcnow(); give it a module whose
-# datetime class answers with the frozen time (strptime etc. still work).
+def _frozen_current_datetime(remove_tzinfo=True):
+    if remove_tzinfo:
+        return _Clock.now
+    return _Clock.now.replace(tzinfo=datetime.timezone.utc)
+
+
+# Up to 1.3x (Debian 12's 1.29, Debian 13's 1.37) botocore.auth calls
+# datetime.datetime.utcnow(); give it a module whose datetime class answers
+# with the frozen time (strptime etc. still work).  Later releases
+# (unstable's 1.4x) call botocore.compat.get_current_datetime(), imported
+# into botocore.auth by name: replace that name too.  Which one a release
+# uses is not assumed: _check_frozen_clock() fails the run if the signer
+# still sees the real time.
 botocore.auth.datetime = types.SimpleNamespace(datetime=_FrozenDatetime)
+if hasattr(botocore.auth, 'get_current_datetime'):
+    botocore.auth.get_current_datetime = _frozen_current_datetime
+
+
+def _check_frozen_clock():
+    req = AWSRequest(method='POST', url='https://rds.us-east-1.amazonaws.com/',
+                     data={'Action': 'X'}, headers={})
+    botocore.auth.SigV4Auth(Credentials('AKID', 'SECRET'), 'rds',
+                            'us-east-1').add_auth(req)
+    if req.headers['X-Amz-Date'] != '20150830T123600Z':
+        sys.exit("gen_sigv4_vectors.py: botocore %s does not take the time "
+                 "from the frozen clock (X-Amz-Date %s); see the top of this "
+                 "file" % (botocore.__version__, req.headers['X-Amz-Date']))
 
 
 # ---- random text ------------------------------------------------------------
@@ -365,6 +389,7 @@ def main(argv):
     if len(argv) not in (2, 3):
         sys.exit(__doc__.split('\n\n')[1])
     count = int(argv[2]) if len(argv) == 3 else DEFAULT_COUNT
+    _check_frozen_clock()
     rng = random.Random(SEED)
     with open(argv[1], 'w', encoding='ascii', newline='\n') as out:
         out.write('# SigV4 cross-check vectors from gen_sigv4_vectors.py, '
