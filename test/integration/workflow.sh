@@ -351,7 +351,8 @@ wf_retention_check() {
 # none, even right after the same worker recorded another row's AWS fault.
 # One worker, so that both rows go through one process.  And a retried code
 # that outlasts the retries (LimitExceededException, three times) is a
-# connection-class failure: the row goes back to queued, then out again.
+# connection-class failure, and a throttling one: the row goes back to
+# queued without using up a send, then out again.
 test_error_code_is_the_rows_own() {
 	local out
 	RDS_COPY_QUEUE_WORKERS=1 restart_cluster
@@ -375,8 +376,10 @@ test_error_code_is_the_rows_own() {
 	# a retried code whose retries run out (max_attempts 3): re-queued, not failed
 	sql --stop -c "SELECT rds_copy.enqueue_copy('flaky-LimitExceededException-3', 'it-wf-limit')" >/dev/null
 	wf_expect_state "LimitExceededException three times, then a copy" it-wf-limit available 40
-	expect_equal "... sent twice: re-queued after 08006, not failed" \
-		"2 CopyDBClusterSnapshot 08006 LimitExceededException" \
+	# (a throttling code: the throttled send does not count towards
+	# queue_max_sends, so attempts is 1, the send that made the copy)
+	expect_equal "... sent again: re-queued after 08006 (throttled, not counted), not failed" \
+		"1 CopyDBClusterSnapshot 08006 LimitExceededException" \
 		"$(sql --stop --capture -At -F ' ' -c "SELECT r.attempts, a.action, a.sqlstate, a.aws_code
 		     FROM rds_copy.copy_request r JOIN rds_copy.recent_requests a ON a.queue_id = r.id
 		    WHERE r.target = 'it-wf-limit' AND a.outcome <> 'ok' ORDER BY a.at LIMIT 1")"
