@@ -26,7 +26,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
 SDK_FILES=
-PROC="/usr/bin/python3 '$REPO/test/standin/fake_credential_process.py'"
+# The fake programs run as the postgres OS user (the server runs
+# credential_process; the oracle runs with the server's identity), which
+# may not read the checkout (root's home is mode 700 on a fresh machine):
+# they run from copies in a directory of their own (sdk_copy_programs).
+SDK_BIN=/tmp/rds_copy_sdk_bin.$$
+PROC="/usr/bin/python3 '$SDK_BIN/fake_credential_process.py'"
 ROLE=arn:aws:iam::123456789012:role
 
 write_sdk_files() {
@@ -187,11 +192,11 @@ oracle_resolve() {
 	[ -n "$profile" ] && args+=(--profile "$profile")
 	# shellcheck disable=SC2046
 	runuser -u postgres -- env -i $(server_env) "$@" AWS_CA_BUNDLE="$CERTS/ca.crt" \
-		/usr/bin/python3 "$REPO/test/standin/sdk_oracle.py" "${args[@]}"
+		/usr/bin/python3 "$SDK_BIN/sdk_oracle.py" "${args[@]}"
 }
 
 chain_of() {
-	/usr/bin/python3 "$REPO/test/standin/sdk_oracle.py" chain "$RDS_FAKE_JOURNAL" "$1"
+	/usr/bin/python3 "$SDK_BIN/sdk_oracle.py" chain "$RDS_FAKE_JOURNAL" "$1"
 }
 
 # The last line of the stand-in's journal (after $1 lines): "AKID REGION", or nothing.
@@ -302,7 +307,7 @@ test_process_failures() {
 	expect_match "a running credential_process is cancellable" '57014' "$(cat "$WORK/sdk_slow.out")"
 	expect_le "... at once" 2000 "$(ms_between "$t0" "$(background_ended_ms sdk_slow)")"
 	sleep 0.5
-	expect_equal "... and the process is killed" 0 "$(pgrep -f -c 'AKIDTEMPSLOWKEY1' || true)"
+	expect_equal "... and the process is killed" 0 "$(grep -l 'AKIDTEMPSLOWKEY[1]' /proc/[0-9]*/cmdline 2>/dev/null | wc -l)"
 
 	# a region from the profile passes the allow-list like any other
 	# shellcheck disable=SC2086
@@ -311,7 +316,17 @@ test_process_failures() {
 	expect_match "a profile's region that is not allowed is 22023" '22023.*region of AWS profile "static" "eu-west-1" is not allowed' "$out"
 }
 
+# Copies of the fake programs that the postgres OS user can run (SDK_BIN).
+sdk_copy_programs() {
+	rm -rf "$SDK_BIN"
+	mkdir -p "$SDK_BIN"
+	cp "$REPO/test/standin/fake_credential_process.py" "$REPO/test/standin/sdk_oracle.py" "$SDK_BIN/"
+	chmod 755 "$SDK_BIN"
+	chmod 644 "$SDK_BIN"/*.py
+}
+
 sdk_tests() {
+	sdk_copy_programs
 	# the region comes from the environment or the profile, as in botocore
 	sed -i "/^rds_copy.region = /d" "$PGDATA/postgresql.conf"
 	write_sdk_files
@@ -320,6 +335,7 @@ sdk_tests() {
 	run_test test_process_and_fallbacks
 	run_test test_regions
 	run_test test_process_failures
+	rm -rf "$SDK_BIN"
 }
 
 suite_run sdk_credentials sdk_tests
