@@ -70,6 +70,13 @@ MUTANTS = [
      '\tstatic char last_code[64];\n\n\tif (out->action.aws_code[0])\n'
      '\t\tstrlcpy(last_code, out->action.aws_code, sizeof(last_code));\n'
      '\targs[2] = last_code[0] ? last_code : NULL;', ['suite:workflow']),
+    ('copy-slots-ignored', 'src/queue_steps.c',
+     '\t.slots = true,', '\t.slots = false,', ['suite:fleet']),
+    ('in-progress-refusal-fails', 'src/queue_steps.c',
+     '== RDS_QUOTA_COPIES_IN_PROGRESS)\n\t{', '== RDS_QUOTA_COPIES_IN_PROGRESS && false)\n\t{', ['suite:fleet']),
+    ('throttle-fails-row', 'src/queue_steps.c',
+     'if (RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))',
+     'if (false && RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))', ['suite:fleet']),
 ]
 
 
