@@ -336,6 +336,33 @@ RdsLimitsCopyEnded(const char *region, int hold_s)
 }
 
 int
+RdsRateBusyRegions(const char **regions, int max)
+{
+	static char names[MAX_REGIONS][REGION_LEN];
+	LimitsTable *t = table();
+	double		now = now_seconds();
+	int			n = 0;
+	int			i;
+
+	SpinLockAcquire(&t->mutex);
+	for (i = 0; i < MAX_REGIONS && n < max; i++)
+	{
+		RegionLimits *r = &t->regions[i];
+
+		if (r->region[0] == '\0' || !r->enabled)
+			continue;
+		refill(r, now);
+		if (r->capacity >= 1)
+			continue;
+		memcpy(names[n], r->region, REGION_LEN);
+		regions[n] = names[n];
+		n++;
+	}
+	SpinLockRelease(&t->mutex);
+	return n;
+}
+
+int
 RdsLimitsLearnedCaps(const char **regions, int *caps, int max)
 {
 	static char names[MAX_REGIONS][REGION_LEN];

@@ -22,6 +22,15 @@ extern void RdsLimitsRequestShmem(void);
 extern void RdsRateBeforeSend(const char *region);
 extern void RdsRateAfterReply(const char *region, bool throttled);
 
+/*
+ * Regions whose send bucket has no token now (a send would wait): up to
+ * max, into regions (pointers into a static copy, valid until the next
+ * call); returns how many.  The queue takes their rows last, so that
+ * a worker does not sit out a throttled region's wait while other
+ * regions have work.
+ */
+extern int	RdsRateBusyRegions(const char **regions, int max);
+
 /* regions the table holds at most */
 #define RDS_LIMITS_MAX_REGIONS 32
 

@@ -24,10 +24,13 @@
  * One step of work, orphans first, then a send, then a follow of up to
  * max_rows (at least 1) copying rows of one region in one call; returns
  * the rows worked, 0 when there was nothing to do.  owner: work only rows
- * requested_by that role (NULL: every row).  cxt is reset before and
- * after.  The caller has pinned search_path (worker_settings.c).
+ * requested_by that role (NULL: every row).  skip_throttled: leave the
+ * rows of regions whose send rate has no token now (awslimits.c) for a
+ * later step, rather than take them last and wait for the token.  cxt is
+ * reset before and after.  The caller has pinned search_path
+ * (worker_settings.c).
  */
-extern int	RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows);
+extern int	RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows, bool skip_throttled);
 
 /* Delete finished rows older than rds_copy.queue_retention. */
 extern void RdsQueuePrune(void);

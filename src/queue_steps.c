@@ -110,6 +110,14 @@
 	" $4::pg_catalog.int4)))"
 #define WAITING_REASON(a) "CASE WHEN " FULL(a) " THEN 'copy slot in '" " OPERATOR(pg_catalog.||) " a "region END"
 
+/*
+ * This step's rows of regions waiting for their send rate: skipped
+ * (true, the static workers: they nap and look again) or taken last
+ * (false, process_queue's helpers: they wait for the token rather than
+ * return with work undone).  Set by RdsQueueStep.
+ */
+static bool skip_rate_waits = false;
+
 /* advisory lock field4 of a row being sent (1 and 2 are SQL's own) */
 #define ROW_LOCK_KIND 3
 /* advisory lock field4 of the send claim: one claim at a time, so slots are counted right */
@@ -280,7 +288,25 @@ read_row(HeapTuple tuple, TupleDesc desc, QueueRow *row, MemoryContext cxt)
  * or with row_lock the first whose row lock is free; only owner's rows
  * unless owner is NULL.  False when none.
  */
-/* Fill values[1..3] and types[1..3] ($2..$4 of SLOTS_WITH). */
+/* The regions whose send rate has no token now, as a text[] (RATE_WAITS). */
+static Datum
+rate_waits(void)
+{
+	const char *regions[RDS_LIMITS_MAX_REGIONS];
+	Datum		rd[RDS_LIMITS_MAX_REGIONS];
+	int			n = RdsRateBusyRegions(regions, RDS_LIMITS_MAX_REGIONS);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		rd[i] = CStringGetTextDatum(regions[i]);
+	return PointerGetDatum(construct_array(rd, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Fill values[1..4] and types[1..4]: $2..$4 of SLOTS_WITH, and $5 the
+ * regions that wait for their send rate (the send step takes their rows
+ * last, so a worker does not sit out their wait while others have work).
+ */
 static void
 slot_arguments(Datum *values, Oid *types)
 {
@@ -299,18 +325,20 @@ slot_arguments(Datum *values, Oid *types)
 	values[1] = PointerGetDatum(construct_array(rd, n, TEXTOID, -1, false, TYPALIGN_INT));
 	values[2] = PointerGetDatum(construct_array(sd, n, INT4OID, 4, true, TYPALIGN_INT));
 	values[3] = Int32GetDatum(rds_copy_queue_max_copying);
+	values[4] = rate_waits();
 	types[1] = TEXTARRAYOID;
 	types[2] = INT4ARRAYOID;
 	types[3] = INT4OID;
+	types[4] = TEXTARRAYOID;
 }
 
 static bool
 claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext cxt)
 {
 	uint64		i;
-	Datum		values[4];
-	Oid			types[4] = {TEXTOID};
-	char		nulls[4] = {owner ? ' ' : 'n', ' ', ' ', ' '};
+	Datum		values[6];
+	Oid			types[6] = {TEXTOID};
+	char		nulls[6] = {owner ? ' ' : 'n', ' ', ' ', ' ', ' ', ' '};
 	int			nargs = 1;
 
 	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
@@ -322,7 +350,9 @@ claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext 
 		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, 0, SEND_CLAIM_KIND);
 		(void) LockAcquire(&tag, ExclusiveLock, false, false);
 		slot_arguments(values, types);
-		nargs = 4;
+		values[5] = BoolGetDatum(skip_rate_waits);
+		types[5] = BOOLOID;
+		nargs = 6;
 	}
 	if (SPI_execute_with_args(psprintf("%sSELECT id, source, target, kms_key, copy_tags, tags, source_region,"
 									   " region, attempts, checks, requested_by, sent_at IS NULL"
@@ -330,7 +360,9 @@ claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext 
 									   " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)%s"
 									   " %s FOR UPDATE OF r SKIP LOCKED",
 									   kind->slots ? SLOTS_WITH : "", kind->where,
-									   kind->slots ? " AND NOT " FULL("r.") : "", kind->order),
+									   kind->slots ? " AND NOT " FULL("r.") " AND (NOT $6::pg_catalog.bool OR r.region"
+									   NE "ALL ($5::pg_catalog.text[]))" : "",
+									   kind->order),
 							  nargs, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
 	for (i = 0; i < SPI_processed; i++)
@@ -357,9 +389,9 @@ claim_row(const StepKind *kind, const char *owner, QueueRow *row, MemoryContext 
 static void
 mark_waiting(const char *owner)
 {
-	Datum		values[4];
-	Oid			types[4] = {TEXTOID};
-	char		nulls[4] = {owner ? ' ' : 'n', ' ', ' ', ' '};
+	Datum		values[5];
+	Oid			types[5] = {TEXTOID};
+	char		nulls[5] = {owner ? ' ' : 'n', ' ', ' ', ' ', ' '};
 
 	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
 	slot_arguments(values, types);
@@ -367,7 +399,7 @@ mark_waiting(const char *owner)
 							  " updated_at = " NOW
 							  " WHERE r.state" EQ "'queued' AND ($1 IS NULL OR r.requested_by" EQ "$1::pg_catalog.name)"
 							  " AND COALESCE(r.waiting_for, '')" NE "COALESCE(" WAITING_REASON("r.") ", '')",
-							  4, types, values, nulls, false, 0) != SPI_OK_UPDATE)
+							  5, types, values, nulls, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not update " RDS_QUEUE_TABLE);
 }
 
@@ -675,7 +707,7 @@ record_refused(QueueRow *row, StepOutcome *out, const char *waiting_for)
 
 	args[0] = waiting_for;
 	args[1] = e->sqlstate;
-	args[2] = out->action.aws_code[0] ? out->action.aws_code : NULL;
+	args[2] = out->action.aws_code[0] != '\0' ? out->action.aws_code : NULL;
 	args[3] = psprintf("%s%s%s", e->message, e->detail ? ". " : "", e->detail ? e->detail : "");
 	args[4] = backoff_interval(1);
 	update_row("UPDATE " RDS_QUEUE_TABLE " SET state = 'queued', attempts = attempts" PLUS "(-1),"
@@ -738,7 +770,8 @@ static const StepKind send_step = {
 	.looking = "rds_copy: looking for queued copy requests",
 	.where = "state" EQ "'queued' AND (next_check_at IS NULL"
 	" OR next_check_at OPERATOR(pg_catalog.<=) " NOW ")",
-	.order = "ORDER BY requested_at, id LIMIT 1",
+	/* regions waiting for their send rate last: the other regions' rows go first */
+	.order = "ORDER BY (r.region" EQ "ANY ($5::pg_catalog.text[])), requested_at, id LIMIT 1",
 	.row_lock = true,
 	.slots = true,
 	.commit_claim = true,		/* 'sending' is durable before anything is sent */
@@ -841,8 +874,8 @@ follow_update(const FollowRow *row, const char *region, const RdsSnapshot *snap)
 static int
 follow_batch(const char *owner, int max_rows, MemoryContext cxt)
 {
-	Datum		values[2];
-	char		nulls[2] = {owner ? ' ' : 'n', ' '};
+	Datum		values[4] = {0, 0, 0, BoolGetDatum(skip_rate_waits)};
+	char		nulls[4] = {owner ? ' ' : 'n', 'n', ' ', ' '};
 	bool		isnull;
 	char	   *region;
 	FollowRow  *rows;
@@ -856,13 +889,19 @@ follow_batch(const char *owner, int max_rows, MemoryContext cxt)
 	RdsCaughtError *volatile error = NULL;
 
 	values[0] = owner ? CStringGetTextDatum(owner) : (Datum) 0;
+	values[2] = rate_waits();
 	begin_step("rds_copy: looking for copies to follow");
-	/* the region of the most overdue row nobody else is following */
+	/*
+	 * the region of the most overdue row nobody else is following, regions
+	 * waiting for their send rate last (or not at all: skip_rate_waits)
+	 */
 	if (SPI_execute_with_args("SELECT region FROM " RDS_QUEUE_TABLE
 							  " WHERE state" EQ "'copying' AND next_check_at OPERATOR(pg_catalog.<=) " NOW
 							  " AND ($1 IS NULL OR requested_by" EQ "$1::pg_catalog.name)"
-							  " ORDER BY next_check_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-							  1, (Oid[]) {TEXTOID}, values, nulls, false, 0) != SPI_OK_SELECT)
+							  " AND (NOT $4::pg_catalog.bool OR region" NE "ALL ($3::pg_catalog.text[]))"
+							  " ORDER BY (region" EQ "ANY ($3::pg_catalog.text[])), next_check_at"
+							  " LIMIT 1 FOR UPDATE SKIP LOCKED",
+							  4, (Oid[]) {TEXTOID, TEXTOID, TEXTARRAYOID, BOOLOID}, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " RDS_QUEUE_TABLE);
 	if (SPI_processed == 0)
 	{
@@ -872,6 +911,7 @@ follow_batch(const char *owner, int max_rows, MemoryContext cxt)
 	region = column_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, cxt);
 	/* that region's due copying rows: one Describe for all */
 	values[1] = CStringGetTextDatum(region);
+	nulls[1] = ' ';
 	if (SPI_execute_with_args(psprintf("SELECT id, target, requested_by FROM " RDS_QUEUE_TABLE
 									   " WHERE state" EQ "'copying' AND region" EQ "$2"
 									   " AND next_check_at OPERATOR(pg_catalog.<=) " NOW
@@ -950,11 +990,12 @@ follow_batch(const char *owner, int max_rows, MemoryContext cxt)
  * --------------------------------------------------------------------- */
 
 int
-RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows)
+RdsQueueStep(MemoryContext cxt, const char *owner, int max_rows, bool skip_throttled)
 {
 	int			did;
 
 	MemoryContextReset(cxt);
+	skip_rate_waits = skip_throttled;
 	if (run_step(&orphan_step, owner, cxt) || run_step(&send_step, owner, cxt))
 		did = 1;
 	else

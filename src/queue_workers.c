@@ -153,7 +153,8 @@ rds_copy_queue_worker_main(Datum arg)
 			continue;
 		}
 		told_missing = false;
-		while (RdsQueueStep(cxt, NULL, RDS_DESCRIBE_BATCH_ROWS) > 0)
+		/* a throttled region's rows wait for a later round; the nap is short */
+		while (RdsQueueStep(cxt, NULL, RDS_DESCRIBE_BATCH_ROWS, true) > 0)
 		{
 			CHECK_FOR_INTERRUPTS();
 			reload_if_asked();
@@ -219,7 +220,8 @@ rds_copy_queue_helper_main(Datum arg)
 			if (taken == 0)
 				break;
 			CHECK_FOR_INTERRUPTS();
-			rows = RdsQueueStep(cxt, args.all_rows ? NULL : NameStr(args.owner), (int) taken);
+			/* process_queue does the work now: it waits for a throttled region's token */
+			rows = RdsQueueStep(cxt, args.all_rows ? NULL : NameStr(args.owner), (int) taken, false);
 			if ((uint32) rows < taken)
 				pg_atomic_fetch_add_u32(&shared->budget, taken - (uint32) rows);
 			if (rows == 0)

@@ -77,6 +77,13 @@ MUTANTS = [
      '\tif (!empty)\n\t\treturn "It is not listed in rds_copy.allowed_regions.";',
      '\tif (false)\n\t\treturn "It is not listed in rds_copy.allowed_regions.";',
      ['layer:regress']),
+    ('copy-slots-ignored', 'src/queue_steps.c',
+     '\t.slots = true,', '\t.slots = false,', ['suite:fleet']),
+    ('in-progress-refusal-fails', 'src/queue_steps.c',
+     '== RDS_QUOTA_COPIES_IN_PROGRESS)\n\t{', '== RDS_QUOTA_COPIES_IN_PROGRESS && false)\n\t{', ['suite:fleet']),
+    ('throttle-fails-row', 'src/queue_steps.c',
+     'if (RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))',
+     'if (false && RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))', ['suite:fleet']),
 ]
 
 
