@@ -356,9 +356,15 @@ make_test_root() {
 	configure_root "$root"
 	pkgs=$(RDS_COPY_PG_MAJOR=$major bash -c 'source "$1/test/lib/harness.sh"; echo "${PG_PACKAGES[*]}"' _ "$REPO")
 	say "$major: apt-get install in $root: $pkgs + packaging tools"
+	# with /proc mounted: unstable's postgresql-common runs systemd-tmpfiles
+	# in its postinst, which fails without it (a fresh machine's first run)
+	local rc=0
+	mount_root "$root" "$suite"
 	in_chroot "$root" apt-get update -q >/dev/null &&
 		in_chroot "$root" apt-get install -y -q $pkgs \
-			build-essential dpkg-dev debhelper postgresql-server-dev-all >/dev/null
+			build-essential dpkg-dev debhelper postgresql-server-dev-all >/dev/null || rc=1
+	unmount_root "$root" || rc=1
+	return $rc
 }
 
 # the working tree (tracked and untracked files, not the ignored build
