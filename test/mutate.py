@@ -30,6 +30,9 @@ SUITE_TIMEOUT = 900
 # (name, file, text, replacement, suites): a suite is "layer:NAME" (bash test/run_all.sh NAME)
 # or "suite:NAME" (bash test/integration/NAME.sh).
 MUTANTS = [
+    ('process-output-not-wiped', 'src/credfetch.c',
+     '\t\tRdsBufWipe(&output);\n\t\tRdsJsonCredentialsWipe(&doc);\n',
+     '\t\tRdsJsonCredentialsWipe(&doc);\n', ['suite:secrets']),
     ('wrong-sqlstate', 'src/awscodes.c',
      '{"DBClusterSnapshotNotFoundFault", "42704", 0},',
      '{"DBClusterSnapshotNotFoundFault", "42P01", 0},', ['layer:regress']),

@@ -140,7 +140,7 @@ last_issued() {
 check_memory() {
 	local what=$1 pid=$2 akid out line label count where scanned
 	shift 2
-	akid=$(last_issued)
+	akid=${CHECK_AKID:-$(last_issued)}
 	out=$(memory_scan "$pid" akid="$akid" issued-secret="tempsecret/$akid" \
 		issued-token="temptoken/$akid==" "$@")
 	read -r _ scanned _ <<<"$(grep '^scanned ' <<<"$out")"
@@ -231,6 +231,42 @@ test_memory_container_and_imds() {
 	check session_idle_after_imds session_idle
 	check_memory "role on instance metadata" "$SESSION_PID"
 	session_close
+}
+
+# credential_process: the program's document (its secret and token) is read
+# from a pipe and parsed; neither may stay in the backend.  The program runs
+# as the postgres OS user, so it runs from a copy it can read (root's
+# checkout may be mode 700).
+test_memory_credential_process() {
+	local out bin=/tmp/rds_copy_secrets_bin.$$ akid=AKIDTEMPPROCMEM1
+	rm -rf "$bin"
+	mkdir -p "$bin"
+	cp "$REPO/test/standin/fake_credential_process.py" "$bin/"
+	chmod 755 "$bin"
+	chmod 644 "$bin/fake_credential_process.py"
+	cat >"$WORK/proc-config" <<CONFIG
+[profile proc]
+credential_process = /usr/bin/python3 $bin/fake_credential_process.py $akid --expires
+CONFIG
+	chmod 644 "$WORK/proc-config"
+	# shellcheck disable=SC2046
+	restart_cluster AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_CONFIG_FILE="$WORK/proc-config"
+	session_open
+	session_run "SET rds_copy.profile = 'proc'" profile
+	session_run "$(copy_sql my-cluster-snapshot1 sec-mem-6)" copy
+	session_run "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot(
+		source => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
+		target => 'sec-mem-7', source_region => 'us-west-2')" presigned
+	session_run "SELECT source FROM rds_copy.credentials()" source
+	out=$(cat "$SESSION_OUT")
+	expect_match "credential_process: a copy signed with its credentials" '^sec-mem-6$' "$out"
+	expect_match "credential_process: a cross-region copy (pre-signed URL with the token)" '^sec-mem-7$' "$out"
+	expect_match "credential_process: the source" '^credential-process \[proc\]$' "$out"
+	check session_idle_after_credential_process session_idle
+	CHECK_AKID=$akid check_memory "credential_process" "$SESSION_PID" \
+		process-secret="tempsecret/$akid" process-token="temptoken/$akid=="
+	session_close
+	rm -rf "$bin"
 }
 
 # --- proxies ----------------------------------------------------------------
@@ -353,6 +389,7 @@ secrets_tests() {
 	run_test test_memory_assume_role_from_file
 	run_test test_memory_web_identity
 	run_test test_memory_container_and_imds
+	run_test test_memory_credential_process
 	run_test test_proxies
 	run_test test_container_url_rule
 }
