@@ -31,16 +31,6 @@ q() {
 	sql --stop --capture -At -c "$1"
 }
 
-# Wait up to $2 seconds for SQL $1 to print t; true when it did.
-fleet_wait_until() {
-	local sql=$1 seconds=$2 i
-	for i in $(seq $((seconds * 5))); do
-		[ "$(q "$sql" 2>/dev/null)" = t ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # stand-in settings for one test: everything back to the start, then $1
 fleet_standin() {
 	ctl rds '{}' reset >/dev/null
@@ -68,7 +58,7 @@ fleet_states() {
 }
 
 fleet_wait_done() {
-	fleet_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request
+	sql_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request
 	                   WHERE target LIKE '$1-%' AND state NOT IN ('available', 'failed', 'cancelled')" "$2"
 }
 
@@ -99,12 +89,12 @@ test_fifteen_in_one_transaction() {
 	start=$(date +%s.%N)
 	fleet_enqueue f15 us-east-1 15
 	# the first five go out, ten wait and say why
-	if fleet_wait_until "SELECT count(*) = 5 FROM rds_copy.copy_request WHERE target LIKE 'f15-%' AND state = 'copying'" 10; then
+	if sql_wait_until "SELECT count(*) = 5 FROM rds_copy.copy_request WHERE target LIKE 'f15-%' AND state = 'copying'" 10; then
 		pass "15 copies: five are copying"
 	else
 		fail "15 copies: not five copying: $(fleet_states f15)"
 	fi
-	fleet_wait_until "SELECT count(*) = 10 FROM rds_copy.copy_request WHERE target LIKE 'f15-%'
+	sql_wait_until "SELECT count(*) = 10 FROM rds_copy.copy_request WHERE target LIKE 'f15-%'
 	                   AND state = 'queued' AND waiting_for = 'copy slot in us-east-1'" 5 || true
 	out=$(q "SELECT count(*) FROM rds_copy.copy_request WHERE target LIKE 'f15-%' AND state = 'queued' AND waiting_for = 'copy slot in us-east-1'")
 	expect_equal "15 copies: ten queued rows wait for a copy slot in us-east-1" 10 "$out"
@@ -151,7 +141,7 @@ test_two_destination_regions() {
 	fleet_standin '{"copy_seconds": 4, "cross_region_copy_limit": 5}'
 	fleet_enqueue two-w us-west-2 7
 	fleet_enqueue two-e us-east-2 7
-	if fleet_wait_until "SELECT count(*) FILTER (WHERE region = 'us-west-2') = 5 AND count(*) FILTER (WHERE region = 'us-east-2') = 5
+	if sql_wait_until "SELECT count(*) FILTER (WHERE region = 'us-west-2') = 5 AND count(*) FILTER (WHERE region = 'us-east-2') = 5
 	                      FROM rds_copy.copy_request WHERE target LIKE 'two-%' AND state = 'copying'" 10; then
 		pass "two regions: five copying to each at once"
 	else
@@ -235,7 +225,7 @@ test_nightly_forty_clusters() {
 		fail "nightly x40: creating the functions as backup_job: $out"
 	out=$(as_backup --capture -At -c "SELECT count(*) FROM dr.enqueue_dr_copies('eu-west-1')")
 	expect_equal "nightly x40: 40 copies enqueued" 40 "$out"
-	fleet_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today' AND state IN ('queued', 'sending', 'copying')" 90 || true
+	sql_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request WHERE target LIKE '%-dr-$today' AND state IN ('queued', 'sending', 'copying')" 90 || true
 	out=$(as_backup --capture -At -c "SELECT dr.check_dr_copies()")
 	expect_equal "nightly x40: the morning check sees 40 copies available" 40 "$out"
 	out=$(q "SELECT count(*) FILTER (WHERE state = 'available') || ' ' || count(*) FILTER (WHERE state = 'failed')
@@ -249,7 +239,7 @@ test_immediate_shutdown() {
 	local out
 	fleet_standin '{"copy_seconds": 6, "cross_region_copy_limit": 5}'
 	fleet_enqueue kill us-east-2 15
-	if fleet_wait_until "SELECT count(*) FILTER (WHERE state = 'copying') = 5 AND count(*) FILTER (WHERE state = 'queued') = 10
+	if sql_wait_until "SELECT count(*) FILTER (WHERE state = 'copying') = 5 AND count(*) FILTER (WHERE state = 'queued') = 10
 	                      FROM rds_copy.copy_request WHERE target LIKE 'kill-%'" 10; then
 		pass "shutdown: 5 copying and 10 waiting"
 	else

@@ -48,16 +48,6 @@ copies_sent_for() {
 	echo "${n:-0}"
 }
 
-# Wait up to $3 seconds for SQL $2 (in database $1, as the superuser) to print t.
-wait_until() {
-	local db=$1 q=$2 seconds=$3 i
-	for i in $(seq $((seconds * 5))); do
-		[ "$(sql --capture -At -d "$db" -c "$q" 2>/dev/null)" = t ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # The README's grants for a team role (USAGE, EXECUTE, SELECT) on database $1.
 readme_grants() {
 	local db=$1 role=$2
@@ -317,7 +307,7 @@ SQL
 	RDS_COPY_EXTRA_CONF="rds_copy.database_name = 'appdb'" restart_cluster
 	# answered after 1 s: the database's 100 ms request_timeout would fail it
 	as_super appdb -c "SELECT rds_copy.enqueue_copy('delayed-1', 'roles-appdb')" >/dev/null
-	if wait_until appdb "SELECT state = 'available' FROM rds_copy.copy_request WHERE target = 'roles-appdb'" 30; then
+	if sql_wait_until "SELECT state = 'available' FROM rds_copy.copy_request WHERE target = 'roles-appdb'" 30 -d appdb; then
 		pass "the worker sent the copy in appdb and followed it to available"
 	else
 		fail "the copy in appdb did not reach available: $(as_super appdb -c "SELECT concat_ws('|', state, error_sqlstate, error_message) FROM rds_copy.copy_request WHERE target = 'roles-appdb'")"

@@ -170,16 +170,24 @@ check_memory() {
 	done <<<"$out"
 }
 
+# session_copy_with_profile PROFILE TARGET1 TARGET2: opens the session (left
+# open: SESSION_PID), sets rds_copy.profile, makes a copy to TARGET1 and a
+# cross-region copy (with a pre-signed URL) to TARGET2, asks for the
+# credentials' source (the output is in $SESSION_OUT)
+session_copy_with_profile() {
+	session_open
+	session_run "SET rds_copy.profile = '$1'" profile
+	session_run "$(copy_sql my-cluster-snapshot1 "$2")" copy
+	session_run "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot(
+		source => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
+		target => '$3', source_region => 'us-west-2')" presigned
+	session_run "SELECT source FROM rds_copy.credentials()" source
+}
+
 test_memory_assume_role_from_file() {
 	local out
 	restart_cluster
-	session_open
-	session_run "SET rds_copy.profile = 'assume'" profile
-	session_run "$(copy_sql my-cluster-snapshot1 sec-mem-1)" copy
-	session_run "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot(
-		source => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
-		target => 'sec-mem-2', source_region => 'us-west-2')" presigned
-	session_run "SELECT source FROM rds_copy.credentials()" source
+	session_copy_with_profile assume sec-mem-1 sec-mem-2
 	out=$(cat "$SESSION_OUT")
 	expect_match "assume role: a copy signed with the role's credentials" '^sec-mem-1$' "$out"
 	expect_match "assume role: a cross-region copy (pre-signed URL with the token)" '^sec-mem-2$' "$out"
@@ -251,13 +259,7 @@ CONFIG
 	chmod 644 "$WORK/proc-config"
 	# shellcheck disable=SC2046
 	restart_cluster AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_CONFIG_FILE="$WORK/proc-config"
-	session_open
-	session_run "SET rds_copy.profile = 'proc'" profile
-	session_run "$(copy_sql my-cluster-snapshot1 sec-mem-6)" copy
-	session_run "SELECT db_cluster_snapshot_identifier FROM rds_copy.rds_copy_db_cluster_snapshot(
-		source => 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:west-snapshot',
-		target => 'sec-mem-7', source_region => 'us-west-2')" presigned
-	session_run "SELECT source FROM rds_copy.credentials()" source
+	session_copy_with_profile proc sec-mem-6 sec-mem-7
 	out=$(cat "$SESSION_OUT")
 	expect_match "credential_process: a copy signed with its credentials" '^sec-mem-6$' "$out"
 	expect_match "credential_process: a cross-region copy (pre-signed URL with the token)" '^sec-mem-7$' "$out"

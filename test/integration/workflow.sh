@@ -39,16 +39,6 @@ wf_snapshot_status() {
 	wf_standin "snapshots?region=us-east-1" "us-east-1.$1.status"
 }
 
-# Wait up to $2 seconds for SQL $1 to print t; true when it did.
-wf_wait_until() {
-	local sql=$1 seconds=$2 i
-	for i in $(seq $((seconds * 5))); do
-		[ "$(sql --stop --capture -At -c "$sql" 2>/dev/null)" = t ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # state of the copy_request row for target $1 (the newest)
 wf_state() {
 	sql --stop --capture -At -c "SELECT state FROM rds_copy.copy_request WHERE target = '$1' ORDER BY id DESC LIMIT 1"
@@ -56,7 +46,7 @@ wf_state() {
 
 wf_expect_state() {
 	local name=$1 target=$2 state=$3 seconds=$4
-	if wf_wait_until "SELECT state = '$state' FROM rds_copy.copy_request WHERE target = '$target' ORDER BY id DESC LIMIT 1" "$seconds"; then
+	if sql_wait_until "SELECT state = '$state' FROM rds_copy.copy_request WHERE target = '$target' ORDER BY id DESC LIMIT 1" "$seconds"; then
 		pass "$name: $target is $state"
 	else
 		fail "$name: $target is $(wf_state "$target"), not $state, after ${seconds}s: $(sql --stop --capture -At -c "SELECT error_sqlstate, error_message FROM rds_copy.copy_request WHERE target = '$target'")"
@@ -155,7 +145,7 @@ test_crash_recovery() {
 	# a real crash: the server stops (immediate shutdown) while a worker waits
 	# for the reply of a send the stand-in has already acted on
 	sql --stop --capture -At -c "SELECT rds_copy.enqueue_copy('delayed-9', 'it-wf-crash')" >/dev/null
-	if wf_wait_until "SELECT state = 'sending' FROM rds_copy.copy_request WHERE target = 'it-wf-crash'" 10 &&
+	if sql_wait_until "SELECT state = 'sending' FROM rds_copy.copy_request WHERE target = 'it-wf-crash'" 10 &&
 		[ "$(wf_requests it-wf-crash)" = 1 ]; then
 		pass "crash: the send is under way"
 	else
@@ -335,7 +325,7 @@ wf_retention_setup() {
 
 wf_retention_check() {
 	local out
-	if wf_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request WHERE target IN ('it-wf-bg', 'it-wf-orphan-3', 'it-wf-cancel')" "$1"; then
+	if sql_wait_until "SELECT count(*) = 0 FROM rds_copy.copy_request WHERE target IN ('it-wf-bg', 'it-wf-orphan-3', 'it-wf-cancel')" "$1"; then
 		pass "retention: the background worker deleted finished rows older than 1h"
 	else
 		fail "retention: $(sql --stop --capture -At -c "SELECT string_agg(target || ' ' || state, ', ') FROM rds_copy.copy_request WHERE target IN ('it-wf-bg', 'it-wf-orphan-3', 'it-wf-cancel')") still there"
@@ -363,7 +353,7 @@ test_error_code_is_the_rows_own() {
 	# another session holds the target's lock while its request waits at the stand-in
 	start_background_call "SET rds_copy.request_timeout = '8s'; SET rds_copy.max_attempts = 1; $(copy_sql fault-slow it-wf-code-b)" it_wf_code_holder
 	sql --stop -c "SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'it-wf-code-b')" >/dev/null
-	if wf_wait_until "SELECT error_sqlstate = '55P03' FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'" 15; then
+	if sql_wait_until "SELECT error_sqlstate = '55P03' FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'" 15; then
 		pass "a send refused by the target lock is recorded as 55P03"
 	else
 		fail "a send refused by the target lock: $(sql --stop --capture -At -c "SELECT state, error_sqlstate, error_code FROM rds_copy.copy_request WHERE target = 'it-wf-code-b'")"
@@ -457,7 +447,7 @@ test_pg_cron() {
 	jobid=$(sql --stop --capture -At -c "SELECT cron.schedule('it-wf-nightly', '* * * * *',
 	  \$\$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'nightly-' || to_char(now(), 'YYYYMMDD'))\$\$)")
 	say "pg_cron: job $jobid scheduled; waiting for its minute (up to 150 s)"
-	if wf_wait_until "SELECT count(*) > 0 FROM cron.job_run_details WHERE jobid = $jobid AND status IN ('succeeded', 'failed')" 150; then
+	if sql_wait_until "SELECT count(*) > 0 FROM cron.job_run_details WHERE jobid = $jobid AND status IN ('succeeded', 'failed')" 150; then
 		pass "pg_cron: the job ran"
 	else
 		fail "pg_cron: the job did not run within 150 s: $(sql --stop --capture -At -c "SELECT status, return_message FROM cron.job_run_details WHERE jobid = $jobid")"

@@ -21,6 +21,9 @@
 #   background_ended_ms NAME        the server's clock (ms) when the background
 #                                   statement ended (printed by the same session)
 #   server_ms                       the server's clock now, ms since the epoch
+#   sql_wait_until SQL SECONDS [PSQL ARGUMENTS...]
+#                                   polls SQL every 0.2 s until it prints t (true),
+#                                   for SECONDS at most (false then)
 # shellcheck shell=bash
 
 sql() {
@@ -47,6 +50,16 @@ copy_sql() {
 
 # milliseconds since the epoch on the server's clock, as SQL
 SERVER_MS_SQL="(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+
+sql_wait_until() {
+	local query=$1 seconds=$2 i
+	shift 2
+	for i in $(seq $((seconds * 5))); do
+		[ "$(sql --capture -At "$@" -c "$query" 2>/dev/null)" = t ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 server_ms() {
 	sql --stop -At -c "SELECT $SERVER_MS_SQL"
