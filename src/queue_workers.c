@@ -24,6 +24,7 @@
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
 #include "storage/dsm.h"
+#include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
@@ -82,6 +83,12 @@ step_context(void)
 	return AllocSetContextCreate(TopMemoryContext, "rds_copy queue step", ALLOCSET_DEFAULT_SIZES);
 }
 
+/*
+ * A static worker between steps: read the configuration again when asked.
+ * One whose rds_copy.* settings had to be put back over a database's or
+ * role's (worker_settings.c) would keep the old values, so it exits and
+ * the postmaster starts it again (bgw_restart_time) with the new ones.
+ */
 static void
 reload_if_asked(void)
 {
@@ -89,6 +96,13 @@ reload_if_asked(void)
 	{
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
+		if (RdsWorkerSettingsPinned())
+		{
+			ereport(LOG,
+					(errmsg("rds_copy queue worker restarts to use the reloaded configuration"),
+					 errdetail("Database or role settings of rds_copy were replaced by the server's values when it started, and only a new worker reads the new ones.")));
+			proc_exit(1);
+		}
 	}
 }
 

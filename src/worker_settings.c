@@ -16,6 +16,12 @@
  * "pg_catalog, pg_temp" before it runs any SQL.  The SQL itself is
  * schema-qualified too (queue_steps.c); the two together are the rule.
  *
+ * A value put back holds against a reload (it is set over the database's
+ * or role's, which outrank the configuration file), so a static worker
+ * that had to put back an rds_copy.* setting exits on a reload and is
+ * started again by the postmaster, which reads the new configuration
+ * (queue_workers.c, RdsWorkerSettingsPinned).
+ *
  * Not here: which rows a worker may touch (queue_access.c).
  *-------------------------------------------------------------------------
  */
@@ -38,6 +44,9 @@ typedef struct SavedSetting
 
 static SavedSetting *saved = NULL;
 static int	nsaved = 0;
+
+/* Was an rds_copy.* setting put back (so a reload cannot change it)? */
+static bool pinned_ours = false;
 
 /* Can a session change it (so ALTER DATABASE / ROLE ... SET can)? */
 static bool
@@ -110,6 +119,14 @@ RdsWorkerUseServerSettings(const char *who)
 						who, saved[i].name)));
 		if (saved[i].value != NULL)
 			SetConfigOption(saved[i].name, saved[i].value, PGC_SUSET, PGC_S_OVERRIDE);
+		if (strncmp(saved[i].name, "rds_copy.", 9) == 0)
+			pinned_ours = true;
 	}
 	SetConfigOption("search_path", PINNED_SEARCH_PATH, PGC_SUSET, PGC_S_OVERRIDE);
+}
+
+bool
+RdsWorkerSettingsPinned(void)
+{
+	return pinned_ours;
 }

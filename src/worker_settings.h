@@ -22,4 +22,10 @@ extern void RdsWorkerSaveServerSettings(void);
  */
 extern void RdsWorkerUseServerSettings(const char *who);
 
+/*
+ * Did RdsWorkerUseServerSettings put back an rds_copy.* setting?  Then a
+ * reload cannot change it: the worker must start again to read it.
+ */
+extern bool RdsWorkerSettingsPinned(void);
+
 #endif

@@ -320,6 +320,24 @@ SQL
 	expect_match "the worker logged that it ignored the database's rds_copy setting" \
 		'rds_copy queue worker ignores the database or role setting of "rds_copy\.request_timeout"' \
 		"$(cat "$WORK/postgres.log")"
+	# The value put back holds against a reload, so the worker starts again
+	# on a reload and reads the server's new value: 500 ms is too short for
+	# the stand-in's 1 s answer, so the copy's first send times out (the
+	# second meets the copy it started and adopts it).  A worker that kept
+	# its old value sends once.
+	as_super postgres -c "ALTER SYSTEM SET rds_copy.request_timeout = 500" -c "SELECT pg_reload_conf()" >/dev/null
+	sql_wait_until "SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'rds_copy queue worker'" 10 || true
+	as_super appdb -c "SELECT rds_copy.enqueue_copy('delayed-1', 'roles-appdb-reload')" >/dev/null
+	if sql_wait_until "SELECT state = 'available' FROM rds_copy.copy_request WHERE target = 'roles-appdb-reload'" 60 -d appdb; then
+		pass "after the reload the copy in appdb still reached available"
+	else
+		fail "after the reload the copy did not reach available: $(as_super appdb -c "SELECT concat_ws('|', state, error_sqlstate, error_message) FROM rds_copy.copy_request WHERE target = 'roles-appdb-reload'")"
+	fi
+	expect_match "the restarted worker used the reloaded 500 ms request_timeout (the copy was sent again)" \
+		'^([2-9]|[1-9][0-9]+)$' "$(copies_sent_for roles-appdb-reload)"
+	expect_match "the worker logged why it restarted" \
+		'rds_copy queue worker restarts to use the reloaded configuration' "$(cat "$WORK/postgres.log")"
+	as_super postgres -c "ALTER SYSTEM RESET rds_copy.request_timeout" >/dev/null
 	restart_cluster
 }
 
