@@ -90,8 +90,9 @@ RdsResolveServiceEndpoint(const char *service, const char *region,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s has no endpoint of the configured variant in region \"%s\"",
 							strcmp(service, "sts") == 0 ? "STS" : "RDS", region),
+					 strncmp(why, "Botocore", 8) == 0 ? errdetail("%s.", why) :
 					 errdetail("The SDKs' endpoint rules say: %s.", why),
-					 errhint("Turn off rds_copy.use_fips_endpoint or rds_copy.use_dualstack_endpoint (or AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT, use_fips_endpoint or use_dualstack_endpoint in the AWS profile).")));
+					 errhint("Turn off FIPS or dual-stack: rds_copy.use_fips_endpoint, rds_copy.use_dualstack_endpoint, or what sets them in the server's environment or the AWS profile.")));
 			break;
 	}
 }

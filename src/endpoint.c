@@ -154,7 +154,7 @@ legacy_variant_missing(const RdsPartition *p, bool fips, bool dualstack)
 	if ((fips && dualstack && !p->legacy_fips_dual_stack) ||
 		(fips && !dualstack && !p->legacy_fips) ||
 		(!fips && dualstack && !p->legacy_dual_stack))
-		return "botocore's endpoint data (endpoints.json) has no endpoint of this variant in the partition, so botocore raises EndpointVariantError";
+		return "Botocore's endpoint data (endpoints.json) has no endpoint of this variant in the region's partition: botocore raises EndpointVariantError";
 	return NULL;
 }
 
