@@ -19,6 +19,20 @@ its partition and the partition's DNS suffix (endpoint.c builds the host from it
 package version when the dpkg status of the root it lives in says so, and the SHA-256 of every
 file read, so that check_regions.py can find the same source again and regenerate the file.
 
+The same file holds what endpoint.c needs to build endpoints as the SDKs do (issue 12):
+- the partitions of data/partitions.json in its order (botocore's aws.partition tries them in
+  that order, and falls back to the first): id, regionRegex translated to a POSIX extended
+  regex, dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack, and whether
+  data/endpoints.json's resolver (regions.py EndpointResolver, which botocore's client asks
+  before the rules, also under an endpoint override, raising EndpointVariantError where it has
+  nothing) has a FIPS, a dual-stack and a FIPS dual-stack endpoint of rds and sts there;
+- the rules of data/rds/2014-10-31/endpoint-rule-set-1.json and
+  data/sts/2011-06-15/endpoint-rule-set-1.json, flattened into an ordered list (each leaf with
+  the conditions of the branches above it; the first that applies decides), the branches of an
+  endpoint override left out.  A condition, template or auth scheme the generator does not know
+  is an error: a rule set of a new shape must be read before it is used.
+args.py's LEGACY_GLOBAL_STS_REGIONS must be the STS rule set's global regions.
+
 The output depends only on the input files: running the generator twice on the same botocore
 gives the same bytes.
 """
