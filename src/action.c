@@ -32,15 +32,24 @@
 #include "awscodes.h"
 #include "awslimits.h"
 #include "awsrequest.h"
+#include "regions.h"
 #include "credentials.h"
 #include "settings.h"
 
 #define RDS_SERVICE "rds"
 
-/* Add PreSignedUrl: params + DestinationRegion, signed for source_region. */
+/*
+ * Add PreSignedUrl: params + DestinationRegion, signed for source_region,
+ * for the host botocore signs it for (handlers.py
+ * _get_cross_region_presigned_url): the destination request's URL with
+ * the destination region replaced by source_region -- the source
+ * region's endpoint of the same variant (FIPS, dual-stack), or an
+ * override's host with the region in it replaced, or kept when it has
+ * none.  DestinationRegion is the region the request is signed for.
+ */
 static void
 add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
-				  const char *region, const char *source_region)
+				  const RdsEndpoint *endpoint, const char *source_region)
 {
 	RdsEndpoint source_endpoint;
 	SigV4Scope	scope;
@@ -48,14 +57,19 @@ add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
 	RdsBuf		url = RDS_BUF_INIT;
 	bool		ok;
 
-	if (!RdsEndpointForRegion(RDS_SERVICE, source_region, &source_endpoint))
-		elog(ERROR, "region \"%s\" has no endpoint", source_region);
-	scope.region = source_region;
+	if (!RdsPresignEndpoint(endpoint, source_region, &source_endpoint))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the pre-signed URL's endpoint for source_region \"%s\" is not valid",
+						source_region),
+				 errdetail("It is %s with \"%s\" replaced by \"%s\".", endpoint->url,
+						   endpoint->signing_region, source_region)));
+	scope.region = source_endpoint.signing_region;
 	scope.service = RDS_SERVICE;
 	scope.host = source_endpoint.host_header;
 
 	AwsQueryCopy(&presign, params);
-	AwsQueryAdd(&presign, "DestinationRegion", region);
+	AwsQueryAdd(&presign, "DestinationRegion", endpoint->signing_region);
 	ok = !presign.failed &&
 		SigV4PresignUrl(creds, &scope, source_endpoint.scheme, &presign, RdsSigningNow(),
 						SIGV4_PRESIGN_EXPIRES, &url);
@@ -202,7 +216,24 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 	 */
 	RdsRequireAllowedRegion(region, region_in ? "region" : "rds_copy.region");
 	if (source_region != NULL)
+	{
+		char		real[RDS_REGION_MAX + 1];
+		const RdsPartition *to;
+		const RdsPartition *from;
+
 		RdsRequireAllowedRegion(source_region, "source_region");
+		(void) RdsRegionNormalize(region, real, sizeof(real));
+		to = RdsPartitionOf(real);
+		(void) RdsRegionNormalize(source_region, real, sizeof(real));
+		from = RdsPartitionOf(real);
+		/* AWS copies within a partition only; botocore would pre-sign a host that is not one */
+		if (to != from)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("source_region \"%s\" is in another AWS partition than region \"%s\"",
+							source_region, region),
+					 errdetail("Partition %s cannot copy from partition %s.", to->id, from->id)));
+	}
 	RdsResolveServiceEndpoint(RDS_SERVICE, region, rds_copy_endpoint_url, &endpoint);
 	memset(&creds, 0, sizeof(creds));
 	memset(&call, 0, sizeof(call));
@@ -231,7 +262,7 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 			sent++;
 			AwsQueryCopy(&params, params_in);
 			if (source_region != NULL)
-				add_presigned_url(&params, &sc, region, source_region);
+				add_presigned_url(&params, &sc, &endpoint, source_region);
 			RdsRateBeforeSend(region);	/* adaptive mode: awslimits.c */
 			RdsRequestSend(&call, RDS_SERVICE, region, &endpoint, &params, &sc);
 			/* signed and sent: the clear secrets go now, not at the end */

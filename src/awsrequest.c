@@ -67,8 +67,10 @@ RdsResolveServiceEndpoint(const char *service, const char *region,
 {
 	const char *origin;
 	const char *why;
+	RdsEndpointOptions opts;
 
-	switch (RdsEndpointResolve(service, region, setting_url, endpoint, &origin, &why))
+	RdsResolveEndpointOptions(&opts);
+	switch (RdsEndpointResolve(service, region, setting_url, &opts, endpoint, &origin, &why))
 	{
 		case RDS_ENDPOINT_RESOLVED:
 			return;
@@ -82,6 +84,15 @@ RdsResolveServiceEndpoint(const char *service, const char *region,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("endpoint URL from %s is not valid", origin),
 					 errdetail("%s", why)));
+			break;
+		case RDS_ENDPOINT_UNSUPPORTED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s has no endpoint of the configured variant in region \"%s\"",
+							strcmp(service, "sts") == 0 ? "STS" : "RDS", region),
+					 strncmp(why, "Botocore", 8) == 0 ? errdetail("%s.", why) :
+					 errdetail("The SDKs' endpoint rules say: %s.", why),
+					 errhint("Turn off FIPS or dual-stack: rds_copy.use_fips_endpoint, rds_copy.use_dualstack_endpoint, or what sets them in the server's environment or the AWS profile.")));
 			break;
 	}
 }
@@ -229,7 +240,8 @@ RdsRequestSend(RdsRequest *call, const char *service, const char *region,
 	{
 		SigV4Scope	scope;
 
-		scope.region = region;
+		/* the region the endpoint rules sign for (a pseudo-region's region) */
+		scope.region = endpoint->signing_region[0] != '\0' ? endpoint->signing_region : region;
 		scope.service = service;
 		scope.host = endpoint->host_header;
 		RdsBufAppendStr(&authorization, "Authorization: ");

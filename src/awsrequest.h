@@ -37,14 +37,18 @@ typedef struct RdsRequest
 /*
  * The endpoint of service in region: the setting override (may be NULL),
  * then AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, then the
- * region's endpoint.  Raises 22023 for a malformed override.
+ * region's endpoint of the variant the settings ask for
+ * (RdsResolveEndpointOptions).  endpoint->signing_region is the region
+ * to sign for.  Raises 22023 for a malformed override or a variant the
+ * region's partition does not have.
  */
 extern void RdsResolveServiceEndpoint(const char *service, const char *region,
 									  const char *setting_url, RdsEndpoint *endpoint);
 
 /*
  * POST params (starting with Action and Version) to endpoint, signed for
- * service and region with creds (NULL: unsigned, as STS
+ * service and endpoint->signing_region (region when it is empty; region
+ * names the call in errors) with creds (NULL: unsigned, as STS
  * AssumeRoleWithWebIdentity), and parse the reply.  A failed call is not
  * raised: call->status says what happened and RdsRequestRaise raises it.
  * Raises only for a cancel or when out of memory.  The caller frees

@@ -158,6 +158,16 @@ RdsGucVariables(int *n)
 }
 #endif
 
+/*
+ * Memory for a GUC check hook's extra: PostgreSQL 16 frees it with
+ * guc_free (its own allocator, guc_malloc); 15 frees it with free().
+ */
+#if PG_VERSION_NUM >= 160000
+#define RdsGucMalloc(size) guc_malloc(LOG, (size))
+#else
+#define RdsGucMalloc(size) malloc(size)
+#endif
+
 #endif							/* PG_VERSION_NUM */
 
 #endif

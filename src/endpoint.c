@@ -2,12 +2,16 @@
  * endpoint.c
  *		Map a region to its RDS endpoint and check endpoint overrides.
  *
- * The DNS suffix of a region is its partition's, from the built-in list
- * (regions.h, botocore's endpoint data); a region the list does not name
- * (one rds_copy.allowed_regions adds) gets it by prefix: aws-cn (cn-*:
- * amazonaws.com.cn), aws-iso (us-iso-*: c2s.ic.gov), aws-iso-b (us-isob-*:
- * sc2s.sgov.gov), else aws (amazonaws.com).  Whether a region is allowed
- * is not decided here (validate.c).  Also which proxy a request to an
+ * The host and signing region of a service in a region come from the
+ * SDKs' endpoint rules, generated into regions_data.c from botocore's
+ * partitions.json and the services' endpoint-rule-set-1.json: the
+ * region's partition (the built-in list, else the partitions' regexes,
+ * else aws, as botocore's aws.partition), then the first rule that
+ * applies to the variant (FIPS, dual-stack, STS's legacy global
+ * endpoint).  A FIPS pseudo-region (fips-us-east-1, us-east-1-fips) is
+ * its region with FIPS, as botocore's client makes it.  The pre-signed
+ * URL's endpoint is botocore's too: the request's URL with the region
+ * replaced.  Whether a region is allowed is not decided here (validate.c).  Also which proxy a request to an
  * endpoint goes through, from the environment, as botocore decides it.
  * Nothing is sent from here.  No
  * PostgreSQL.
@@ -15,6 +19,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +28,6 @@
 #include "endpoint.h"
 #include "regions.h"
 
-#define RDS_REGION_MAX 40
 
 bool
 RdsRegionIsValid(const char *region)
@@ -51,22 +55,6 @@ RdsRegionIsValid(const char *region)
 	return has_hyphen;
 }
 
-static const char *
-dns_suffix(const char *region)
-{
-	const RdsKnownRegion *known = RdsRegionLookup(region);
-
-	if (known != NULL)
-		return known->dns_suffix;
-	if (strncmp(region, "cn-", 3) == 0)
-		return "amazonaws.com.cn";
-	if (strncmp(region, "us-isob-", 8) == 0)
-		return "sc2s.sgov.gov";
-	if (strncmp(region, "us-iso-", 7) == 0)
-		return "c2s.ic.gov";
-	return "amazonaws.com";
-}
-
 static void
 finish_endpoint(RdsEndpoint *out)
 {
@@ -84,15 +72,216 @@ finish_endpoint(RdsEndpoint *out)
 }
 
 bool
+RdsRegionNormalize(const char *region, char *real, size_t len)
+{
+	size_t		n = strlen(region);
+	const char *stem = region;
+	size_t		slen;
+
+	if (len == 0)
+		return false;
+	real[0] = '\0';
+	if (n >= len)
+		return false;
+	memcpy(real, region, n + 1);
+	if (strncmp(region, "fips-", 5) == 0)
+		stem = region + 5, slen = n - 5;
+	else if (n > 5 && strcmp(region + n - 5, "-fips") == 0)
+		slen = n - 5;
+	else
+		return false;
+	memmove(real, stem, slen);
+	real[slen] = '\0';
+	/* exactly one "fips" part, around a region */
+	if (RdsRegionIsValid(real) && strstr(real, "fips") == NULL)
+		return true;
+	memcpy(real, region, n + 1);
+	return false;
+}
+
+/* template with {Region} and the partition's suffixes filled in, into out (len bytes) */
+static bool
+expand_template(const char *template, const char *region, const RdsPartition *p,
+				char *out, size_t len)
+{
+	static const struct
+	{
+		const char *name;
+		size_t		offset;
+	}			parts[] = {
+		{"{PartitionResult#dualStackDnsSuffix}", offsetof(RdsPartition, dual_stack_dns_suffix)},
+		{"{PartitionResult#dnsSuffix}", offsetof(RdsPartition, dns_suffix)},
+		{"{Region}", 0},
+	};
+	size_t		used = 0;
+	const char *t = template;
+
+	while (*t != '\0')
+	{
+		const char *value = NULL;
+		size_t		skip = 1;
+		size_t		vlen;
+		size_t		i;
+
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+			if (strncmp(t, parts[i].name, strlen(parts[i].name)) == 0)
+			{
+				value = parts[i].offset == 0 ? region :
+					*(const char *const *) ((const char *) p + parts[i].offset);
+				skip = strlen(parts[i].name);
+				break;
+			}
+		vlen = value != NULL ? strlen(value) : 1;
+		if (used + vlen >= len)
+			return false;
+		memcpy(out + used, value != NULL ? value : t, vlen);
+		used += vlen;
+		t += skip;
+	}
+	out[used] = '\0';
+	return true;
+}
+
+/*
+ * botocore's client resolves the endpoint with endpoints.json (regions.py)
+ * before the rules, also under an endpoint override, and raises
+ * EndpointVariantError when that has no endpoint of the variant: the
+ * sentence then, else NULL.
+ */
+static const char *
+legacy_variant_missing(const RdsPartition *p, bool fips, bool dualstack)
+{
+	if ((fips && dualstack && !p->legacy_fips_dual_stack) ||
+		(fips && !dualstack && !p->legacy_fips) ||
+		(!fips && dualstack && !p->legacy_dual_stack))
+		return "Botocore's endpoint data (endpoints.json) has no endpoint of this variant in the region's partition: botocore raises EndpointVariantError";
+	return NULL;
+}
+
+/* Does the rule apply to service in region (of partition p) with these flags? */
+static bool
+rule_applies(const RdsEndpointRule *rule, const char *service, const char *region,
+			 const RdsPartition *p, bool fips, bool dualstack, bool global)
+{
+	return strcmp(rule->service, service) == 0 &&
+		(rule->fips == RDS_RULE_ANY || rule->fips == (int) fips) &&
+		(rule->dualstack == RDS_RULE_ANY || rule->dualstack == (int) dualstack) &&
+		(rule->global == RDS_RULE_ANY || rule->global == (int) global) &&
+		(rule->partition == NULL || strcmp(rule->partition, p->id) == 0) &&
+		(rule->region == NULL || strcmp(rule->region, region) == 0) &&
+		(!rule->needs_fips || p->supports_fips) &&
+		(!rule->needs_dual_stack || p->supports_dual_stack);
+}
+
+RdsEndpointStatus
+RdsEndpointForVariant(const char *service, const char *region, const RdsEndpointOptions *opts,
+					  RdsEndpoint *out, const char **why)
+{
+	static const RdsEndpointOptions none = {false, false, false};
+	char		real[RDS_REGION_MAX + 1];
+	char		url[RDS_URL_MAX];
+	const RdsPartition *p;
+	bool		fips;
+	int			i;
+
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if (opts == NULL)
+		opts = &none;
+	if (!RdsRegionIsValid(region))
+		return RDS_ENDPOINT_BAD_REGION;
+	fips = RdsRegionNormalize(region, real, sizeof(real)) || opts->use_fips;
+	p = RdsPartitionOf(real);
+	if ((*why = legacy_variant_missing(p, fips, opts->use_dualstack)) != NULL)
+		return RDS_ENDPOINT_UNSUPPORTED;
+	for (i = 0; i < RdsEndpointRuleCount; i++)
+	{
+		const RdsEndpointRule *rule = &RdsEndpointRules[i];
+		const char *host;
+
+		/* UseGlobalEndpoint: botocore's builtin is legacy mode (for sts) */
+		if (!rule_applies(rule, service, real, p, fips, opts->use_dualstack,
+						  opts->sts_legacy && strcmp(service, "sts") == 0))
+			continue;
+		if (rule->url == NULL)
+		{
+			*why = rule->error;
+			return RDS_ENDPOINT_UNSUPPORTED;
+		}
+		if (!expand_template(rule->url, real, p, url, sizeof(url)) ||
+			strncmp(url, "https://", 8) != 0)
+			return RDS_ENDPOINT_BAD_REGION;
+		host = url + 8;
+		if (strlen(host) >= sizeof(out->host))
+			return RDS_ENDPOINT_BAD_REGION;
+		strcpy(out->scheme, "https");
+		strcpy(out->host, host);
+		if (rule->signing_region == NULL)
+			strcpy(out->signing_region, real);
+		else if (!expand_template(rule->signing_region, real, p, out->signing_region,
+								  sizeof(out->signing_region)))
+			return RDS_ENDPOINT_BAD_REGION;
+		finish_endpoint(out);
+		return RDS_ENDPOINT_RESOLVED;
+	}
+	/* a service without rules here: the SDKs' default, plain only */
+	if (fips || opts->use_dualstack)
+	{
+		*why = "rds_copy has no endpoint rules of this service";
+		return RDS_ENDPOINT_UNSUPPORTED;
+	}
+	if (!expand_template("https://{Region}.{PartitionResult#dnsSuffix}", real, p, url,
+						 sizeof(url)) ||
+		strlen(service) + strlen(url + 8) + 2 > sizeof(out->host))
+		return RDS_ENDPOINT_BAD_REGION;
+	strcpy(out->scheme, "https");
+	strcpy(out->host, service);
+	strcat(out->host, ".");
+	strcat(out->host, url + 8);
+	strcpy(out->signing_region, real);
+	finish_endpoint(out);
+	return RDS_ENDPOINT_RESOLVED;
+}
+
+bool
 RdsEndpointForRegion(const char *service, const char *region, RdsEndpoint *out)
 {
+	const char *why;
+
+	return RdsEndpointForVariant(service, region, NULL, out, &why) == RDS_ENDPOINT_RESOLVED;
+}
+
+bool
+RdsPresignEndpoint(const RdsEndpoint *destination, const char *source_region, RdsEndpoint *out)
+{
+	const char *from = destination->signing_region;
+	size_t		flen = strlen(from);
+	size_t		slen = strlen(source_region);
+	char		url[RDS_URL_MAX];
+	const char *u = destination->url;
+	size_t		used = 0;
+	const char *why;
+
 	memset(out, 0, sizeof(*out));
-	if (!RdsRegionIsValid(region))
+	if (flen == 0 || slen > RDS_REGION_MAX)
 		return false;
-	strcpy(out->scheme, "https");
-	snprintf(out->host, sizeof(out->host), "%s.%s.%s", service, region,
-			 dns_suffix(region));
-	finish_endpoint(out);
+	/* Python's str.replace: every occurrence, left to right, not overlapping */
+	while (*u != '\0')
+	{
+		bool		hit = strncmp(u, from, flen) == 0;
+		size_t		n = hit ? slen : 1;
+
+		if (used + n >= sizeof(url))
+			return false;
+		memcpy(url + used, hit ? source_region : u, n);
+		used += n;
+		u += hit ? flen : 1;
+	}
+	url[used] = '\0';
+	/* scheme://host[:port]/ again; a region is letters, digits, hyphens */
+	if (!RdsEndpointParse(url, out, &why))
+		return false;
+	strcpy(out->signing_region, source_region);
 	return true;
 }
 
@@ -241,8 +430,10 @@ static RdsEndpoint parsed_endpoint;
 
 RdsEndpointStatus
 RdsEndpointResolve(const char *service, const char *region, const char *setting_url,
-				   RdsEndpoint *endpoint, const char **origin, const char **why)
+				   const RdsEndpointOptions *opts, RdsEndpoint *endpoint,
+				   const char **origin, const char **why)
 {
+	char		real[RDS_REGION_MAX + 1];
 	static char service_env[64];	/* *origin may point here */
 	const char *url = setting_url;
 	int			i;
@@ -265,23 +456,35 @@ RdsEndpointResolve(const char *service, const char *region, const char *setting_
 	if (url == NULL || url[0] == '\0')
 	{
 		*origin = NULL;
-		return RdsEndpointForRegion(service, region, endpoint) ?
-			RDS_ENDPOINT_RESOLVED : RDS_ENDPOINT_BAD_REGION;
+		return RdsEndpointForVariant(service, region, opts, endpoint, why);
+	}
+	if (!RdsRegionIsValid(region))
+		return RDS_ENDPOINT_BAD_REGION;
+	{
+		bool		fips = RdsRegionNormalize(region, real, sizeof(real)) ||
+			(opts != NULL && opts->use_fips);
+
+		/* botocore raises for a variant its endpoints.json lacks, override or not */
+		if ((*why = legacy_variant_missing(RdsPartitionOf(real), fips,
+										   opts != NULL && opts->use_dualstack)) != NULL)
+			return RDS_ENDPOINT_UNSUPPORTED;
 	}
 	/* the same override as last time: its parse (a URL parse per call, else) */
 	if (parsed_url_valid && strcmp(parsed_url, url) == 0)
-	{
 		*endpoint = parsed_endpoint;
-		return RDS_ENDPOINT_RESOLVED;
-	}
-	if (!RdsEndpointParse(url, endpoint, why))
-		return RDS_ENDPOINT_BAD_URL;
-	if (strlen(url) < sizeof(parsed_url))
+	else
 	{
-		memcpy(parsed_url, url, strlen(url) + 1);
-		parsed_endpoint = *endpoint;
-		parsed_url_valid = true;
+		if (!RdsEndpointParse(url, endpoint, why))
+			return RDS_ENDPOINT_BAD_URL;
+		if (strlen(url) < sizeof(parsed_url))
+		{
+			memcpy(parsed_url, url, strlen(url) + 1);
+			parsed_endpoint = *endpoint;
+			parsed_url_valid = true;
+		}
 	}
+	/* an override signs for the region, whatever the variant */
+	strcpy(endpoint->signing_region, real);
 	return RDS_ENDPOINT_RESOLVED;
 }
 

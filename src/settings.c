@@ -35,6 +35,8 @@ char	   *rds_copy_profile = NULL;
 char	   *rds_copy_role_arn = NULL;
 char	   *rds_copy_role_external_id = NULL;
 char	   *rds_copy_role_session_name = NULL;
+bool		rds_copy_use_fips_endpoint = false;
+bool		rds_copy_use_dualstack_endpoint = false;
 int			rds_copy_connect_timeout = 5000;
 int			rds_copy_request_timeout = 30000;
 int			rds_copy_max_response_size = 1024 * 1024;
@@ -148,6 +150,43 @@ check_session_name(char **newval, void **extra, GucSource source)
 	return false;
 }
 
+/*
+ * Whether use_fips_endpoint / use_dualstack_endpoint were set (anywhere
+ * but their built-in default): then they win over the environment and
+ * the profile, as botocore's Config object does.  The check hook keeps
+ * the source in the extra; the assign hook, also called when a value is
+ * rolled back or reset, takes it from there.  PGC_S_OVERRIDE is the queue
+ * workers putting back the server's value over a database's or role's
+ * (worker_settings.c): that counts as not set, so that the workers use the
+ * server's environment and profile then.
+ */
+static bool use_fips_endpoint_set = false;
+static bool use_dualstack_endpoint_set = false;
+
+static bool
+check_variant(bool *newval, void **extra, GucSource source)
+{
+	bool	   *set = RdsGucMalloc(sizeof(bool));
+
+	if (set == NULL)
+		return false;
+	*set = source > PGC_S_DYNAMIC_DEFAULT && source != PGC_S_OVERRIDE;
+	*extra = set;
+	return true;
+}
+
+static void
+assign_use_fips(bool newval, void *extra)
+{
+	use_fips_endpoint_set = extra != NULL && *(bool *) extra;
+}
+
+static void
+assign_use_dualstack(bool newval, void *extra)
+{
+	use_dualstack_endpoint_set = extra != NULL && *(bool *) extra;
+}
+
 /* The first of the environment variables that is set and valid, else NULL. */
 static const char *
 region_from_environment(void)
@@ -245,6 +284,22 @@ RdsDefineSettings(void)
 							   "",
 							   PGC_SUSET, 0,
 							   check_session_name, NULL, NULL);
+
+	DefineCustomBoolVariable("rds_copy.use_fips_endpoint",
+							 "Sends requests to the FIPS endpoints (rds-fips.<region>..., sts-fips.<region>...).",
+							 "When not set, the server's AWS_USE_FIPS_ENDPOINT, else use_fips_endpoint of the AWS profile.",
+							 &rds_copy_use_fips_endpoint,
+							 false,
+							 PGC_SUSET, 0,
+							 check_variant, assign_use_fips, NULL);
+
+	DefineCustomBoolVariable("rds_copy.use_dualstack_endpoint",
+							 "Sends requests to the dual-stack (IPv4 and IPv6) endpoints.",
+							 "When not set, the server's AWS_USE_DUALSTACK_ENDPOINT, else use_dualstack_endpoint of the AWS profile.",
+							 &rds_copy_use_dualstack_endpoint,
+							 false,
+							 PGC_SUSET, 0,
+							 check_variant, assign_use_dualstack, NULL);
 
 	DefineCustomIntVariable("rds_copy.connect_timeout",
 							"Time allowed to connect to the endpoint.",
@@ -432,4 +487,74 @@ RdsRequireAllowedRegion(const char *region, const char *what)
 				 errmsg("%s \"%s\" is not allowed", what, region),
 				 errdetail("%s", why),
 				 errhint("A superuser can list the regions requests may go to in rds_copy.allowed_regions.")));
+}
+
+/* botocore's ensure_boolean on a string: "true" in any case */
+static bool
+sdk_boolean(const char *v)
+{
+	return v != NULL && pg_strcasecmp(v, "true") == 0;
+}
+
+void
+RdsResolveEndpointOptions(RdsEndpointOptions *opts)
+{
+	const char *fips_env = getenv("AWS_USE_FIPS_ENDPOINT");
+	const char *dual_env = getenv("AWS_USE_DUALSTACK_ENDPOINT");
+	const char *sts_env = getenv("AWS_STS_REGIONAL_ENDPOINTS");
+	bool		need_fips = !use_fips_endpoint_set && fips_env == NULL;
+	bool		need_dual = !use_dualstack_endpoint_set && dual_env == NULL;
+	bool		need_sts = sts_env == NULL;
+	char		sts_value[32];
+	const char *sts = sts_env;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->use_fips = use_fips_endpoint_set ? rds_copy_use_fips_endpoint : sdk_boolean(fips_env);
+	opts->use_dualstack = use_dualstack_endpoint_set ? rds_copy_use_dualstack_endpoint :
+		sdk_boolean(dual_env);
+	sts_value[0] = '\0';
+	/* the active profile's keys, only when the settings and environment leave some open */
+	if (need_fips || need_dual || need_sts)
+	{
+		const char *env = getenv("AWS_PROFILE");
+		const char *profile;
+		RdsSharedFiles files;
+		RdsProfile	p;
+
+		if (rds_copy_profile != NULL && rds_copy_profile[0] != '\0')
+			profile = rds_copy_profile;
+		else
+			profile = env != NULL && env[0] != '\0' ? env : "default";
+		RdsSharedFilesLoad(&files);
+		PG_TRY();
+		{
+			RdsProfileLoad(&files, profile, &p);
+			if (need_fips)
+				opts->use_fips = sdk_boolean(RdsProfileGet(&p, "use_fips_endpoint"));
+			if (need_dual)
+				opts->use_dualstack = sdk_boolean(RdsProfileGet(&p, "use_dualstack_endpoint"));
+			if (need_sts && RdsProfileGet(&p, "sts_regional_endpoints") != NULL)
+			{
+				strlcpy(sts_value, RdsProfileGet(&p, "sts_regional_endpoints"), sizeof(sts_value));
+				if (strlen(RdsProfileGet(&p, "sts_regional_endpoints")) >= sizeof(sts_value))
+					strcpy(sts_value, "?");
+				sts = sts_value;
+			}
+			RdsProfileFree(&p);
+		}
+		PG_FINALLY();
+		{
+			RdsSharedFilesFree(&files);
+		}
+		PG_END_TRY();
+	}
+	/* botocore: empty is the default, regional; neither legacy nor regional raises */
+	if (sts != NULL && sts[0] != '\0' && strcmp(sts, "legacy") != 0 && strcmp(sts, "regional") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sts_regional_endpoints is not valid"),
+				 errdetail("%s must be \"legacy\" or \"regional\".",
+						   sts_env != NULL ? "The server's AWS_STS_REGIONAL_ENDPOINTS" :
+						   "sts_regional_endpoints in the AWS profile")));
+	opts->sts_legacy = sts != NULL && strcmp(sts, "legacy") == 0;
 }

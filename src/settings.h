@@ -14,6 +14,8 @@ extern char *rds_copy_profile;
 extern char *rds_copy_role_arn;
 extern char *rds_copy_role_external_id;
 extern char *rds_copy_role_session_name;
+extern bool rds_copy_use_fips_endpoint;
+extern bool rds_copy_use_dualstack_endpoint;
 extern int	rds_copy_connect_timeout;	/* ms */
 extern int	rds_copy_request_timeout;	/* ms */
 extern int	rds_copy_max_response_size; /* bytes */
@@ -29,6 +31,20 @@ extern int	rds_copy_queue_max_sends;
 extern int	rds_copy_queue_max_copying;
 
 extern void RdsDefineSettings(void);
+
+struct RdsEndpointOptions;
+
+/*
+ * The endpoint variant as the SDKs resolve it: FIPS and dual-stack from
+ * rds_copy.use_fips_endpoint / use_dualstack_endpoint when a superuser set
+ * them, else AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT when set,
+ * else use_fips_endpoint / use_dualstack_endpoint of the active profile
+ * (botocore: "true" in any case is true, anything else false); STS's
+ * legacy global endpoint when AWS_STS_REGIONAL_ENDPOINTS, else the
+ * profile's sts_regional_endpoints, is "legacy" (default "regional";
+ * another value raises 22023, as botocore raises).
+ */
+extern void RdsResolveEndpointOptions(struct RdsEndpointOptions *opts);
 
 /*
  * The region requests go to (rds_copy.region); raises 22023 with a hint

@@ -320,18 +320,23 @@ RdsCheckRegionAllowed(const char *region, const char *allowed)
 	size_t		len;
 	bool		empty = true;
 
+	char		real[RDS_REGION_NAME_MAX + 1];
+
 	if (RdsCheckRegion(region) != NULL)
 		return RdsCheckRegion(region);
+	/* a FIPS pseudo-region is allowed when its region is (or it is listed) */
+	(void) RdsRegionNormalize(region, real, sizeof(real));
 	list_start(&cursor, allowed);
 	while (list_next(&cursor, &start, &len))
 	{
 		empty = false;
-		if (len == strlen(region) && memcmp(start, region, len) == 0)
+		if ((len == strlen(region) && memcmp(start, region, len) == 0) ||
+			(len == strlen(real) && memcmp(start, real, len) == 0))
 			return NULL;
 	}
 	if (!empty)
 		return "It is not listed in rds_copy.allowed_regions.";
-	if (RdsRegionLookup(region) != NULL)
+	if (RdsRegionLookup(real) != NULL)
 		return NULL;
 	return "It is not a region of the AWS partitions rds_copy knows, and rds_copy.allowed_regions is empty.";
 }

@@ -14,7 +14,9 @@
  *     character; host is non-empty and lower case
  *   - parsing the url again gives the same endpoint
  * A refused URL comes with a reason.  A valid region has the documented
- * shape and its endpoint parses back to itself.
+ * shape and its endpoint parses back to itself: rds.<region>.<suffix>
+ * signed for the region, or for a FIPS pseudo-region (fips-<r>, <r>-fips)
+ * a FIPS host of its region <r>, signed for <r>.
  *-------------------------------------------------------------------------
  */
 #include <arpa/inet.h>
@@ -92,6 +94,7 @@ check_region(const char *region)
 	bool		mapped = RdsEndpointForRegion("rds", region, &ep);
 	size_t		n = strlen(region);
 	size_t		i;
+	char		real[64];
 
 	FUZZ_CHECK(valid == mapped);
 	if (!valid)
@@ -105,8 +108,23 @@ check_region(const char *region)
 		FUZZ_CHECK((region[i] >= 'a' && region[i] <= 'z') ||
 				   (region[i] >= '0' && region[i] <= '9') || region[i] == '-');
 	FUZZ_CHECK(strcmp(ep.scheme, "https") == 0 && ep.port == 0);
-	FUZZ_CHECK(strncmp(ep.host, "rds.", 4) == 0 &&
-			   strncmp(ep.host + 4, region, n) == 0 && ep.host[4 + n] == '.');
+	if (RdsRegionNormalize(region, real, sizeof(real)))
+	{
+		/* a FIPS pseudo-region: its region's FIPS host, signed for its region */
+		size_t		m = strlen(real);
+		const char *dot = strchr(ep.host, '.');
+
+		FUZZ_CHECK(m + 5 == n);
+		FUZZ_CHECK(strcmp(ep.signing_region, real) == 0);
+		FUZZ_CHECK(strncmp(ep.host, "rds", 3) == 0 && dot != NULL &&
+				   strncmp(dot + 1, real, m) == 0 && dot[1 + m] == '.');
+	}
+	else
+	{
+		FUZZ_CHECK(strcmp(ep.signing_region, region) == 0);
+		FUZZ_CHECK(strncmp(ep.host, "rds.", 4) == 0 &&
+				   strncmp(ep.host + 4, region, n) == 0 && ep.host[4 + n] == '.');
+	}
 	check_endpoint(&ep);
 }
 

@@ -110,6 +110,71 @@ test_more_environment() {
 	restart_cluster
 }
 
+# The endpoint variant's sources (issue 12), seen through what they change at
+# the stand-in (reached through an override, whose host a variant does not
+# change, as in botocore): dual-stack in us-isof-south-1 is a 22023 before
+# anything is sent (botocore raises there), so it shows which source decided;
+# the hosts themselves are test/unit/check_endpoints.py's.
+test_endpoint_variants() {
+	local out before list="SELECT count(*) >= 0 FROM rds_copy.db_cluster_snapshots(region => 'us-isof-south-1')"
+	local refused='22023: RDS has no endpoint of the configured variant in region "us-isof-south-1"'
+	before=$(journal_count "$RDS_STANDIN_JOURNAL" region=us-isof-south-1)
+	# control: no variant, the list is sent
+	restart_cluster
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_equal "no variant: the list in us-isof-south-1 is sent" t "$out"
+	expect_equal "... and reached the stand-in" $((before + 1)) "$(journal_count "$RDS_STANDIN_JOURNAL" region=us-isof-south-1)"
+	# AWS_USE_DUALSTACK_ENDPOINT: "true" in any case is true (botocore's ensure_boolean)
+	restart_cluster AWS_USE_DUALSTACK_ENDPOINT=TRUE
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_match "AWS_USE_DUALSTACK_ENDPOINT=TRUE turns dual-stack on" "$refused" "$out"
+	expect_equal "... and nothing was sent" $((before + 1)) "$(journal_count "$RDS_STANDIN_JOURNAL" region=us-isof-south-1)"
+	# the setting, once set (even to off), wins over the environment
+	out=$(sql --verbose --capture -At -c "SET rds_copy.use_dualstack_endpoint = off" -c "$list")
+	expect_equal "rds_copy.use_dualstack_endpoint = off wins over the environment" t "$out"
+	# anything but "true" is false
+	restart_cluster AWS_USE_DUALSTACK_ENDPOINT=1
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_equal "AWS_USE_DUALSTACK_ENDPOINT=1 is not true (botocore)" t "$out"
+	# the active profile's use_dualstack_endpoint, after the environment
+	printf '[default]\nregion = us-east-1\nuse_dualstack_endpoint = true\n' >"$WORK/config-variants"
+	printf '[default]\nregion = us-east-1\nsts_regional_endpoints = nonsense\n' >"$WORK/config-sts"
+	chown postgres "$WORK/config-variants" "$WORK/config-sts"
+	restart_cluster AWS_CONFIG_FILE="$WORK/config-variants"
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_match "the profile's use_dualstack_endpoint = true" "$refused" "$out"
+	restart_cluster AWS_CONFIG_FILE="$WORK/config-variants" AWS_USE_DUALSTACK_ENDPOINT=false
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_equal "... AWS_USE_DUALSTACK_ENDPOINT=false wins over it" t "$out"
+	# FIPS alone is there (a control that the variant, not the region, was refused)
+	out=$(sql --verbose --capture -At -c "SET rds_copy.use_fips_endpoint = on" -c "$list")
+	expect_equal "FIPS in us-isof-south-1 is sent" t "$out"
+	# STS: AWS_STS_REGIONAL_ENDPOINTS and the profile's sts_regional_endpoints;
+	# a value botocore refuses is a 22023 (STS is reached through AWS_ENDPOINT_URL_STS)
+	restart_cluster AWS_STS_REGIONAL_ENDPOINTS=bogus
+	out=$(sql --verbose --capture -At -c "SET rds_copy.role_arn = 'arn:aws:iam::123456789012:role/backup'" \
+		-c "$(copy_sql my-cluster-snapshot1 it-sts-bogus)")
+	expect_match "AWS_STS_REGIONAL_ENDPOINTS=bogus is refused" '22023: sts_regional_endpoints is not valid' "$out"
+	# ... for an RDS call too, as botocore's client of any service raises
+	out=$(sql --verbose --capture -At -c "$list")
+	expect_match "... also for an RDS call (botocore: InvalidSTSRegionalEndpointsConfigError)" '22023: sts_regional_endpoints is not valid' "$out"
+	restart_cluster AWS_STS_REGIONAL_ENDPOINTS=legacy
+	out=$(sql --verbose --capture -At -c "SET rds_copy.role_arn = 'arn:aws:iam::123456789012:role/backup'" \
+		-c "$(copy_sql my-cluster-snapshot1 it-sts-legacy)")
+	expect_match "AWS_STS_REGIONAL_ENDPOINTS=legacy: the role is assumed (through the override)" '^it-sts-legacy$' "$out"
+	restart_cluster AWS_CONFIG_FILE="$WORK/config-sts"
+	out=$(sql --verbose --capture -At \
+		-c "SET rds_copy.role_arn = 'arn:aws:iam::123456789012:role/backup'" \
+		-c "$(copy_sql my-cluster-snapshot1 it-sts-profile)")
+	expect_match "the profile's sts_regional_endpoints is read" 'sts_regional_endpoints in the AWS profile must be' "$out"
+	restart_cluster AWS_CONFIG_FILE="$WORK/config-sts" AWS_STS_REGIONAL_ENDPOINTS=regional
+	out=$(sql --verbose --capture -At \
+		-c "SET rds_copy.role_arn = 'arn:aws:iam::123456789012:role/backup'" \
+		-c "$(copy_sql my-cluster-snapshot1 it-sts-env)")
+	expect_match "... AWS_STS_REGIONAL_ENDPOINTS wins over it" '^it-sts-env$' "$out"
+	restart_cluster
+}
+
 # Settings that no other test changes: connect_timeout, max_response_size,
 # recent_requests_size; and process_queue without a free worker slot.
 test_more_settings() {
@@ -231,6 +296,7 @@ basic_tests() {
 	run_test test_environment_credentials
 	run_test test_more_environment
 	run_test test_more_settings
+	run_test test_endpoint_variants
 	run_test test_cancel_and_terminate
 	run_test test_no_secret_in_log
 }

@@ -138,6 +138,50 @@ SELECT count(*) AS sent_to_made_up_regions FROM journal('regress.journal')
  WHERE entry->>'region' IN ('s3-external-1', 'us-east-99', 'mars-north-1')
     OR entry->>'source' LIKE 'arn:aws:rds:mars-north-1:%' OR entry->>'source' LIKE 'arn:aws:rds:us-east-99:%';
 
+-- ---------------------------------------------------------------------------
+-- endpoint variants (issue 12; the hosts themselves are proven against botocore
+-- by test/unit/check_endpoints.py): the settings are superuser-only booleans
+SELECT name, setting, vartype, context FROM pg_settings
+ WHERE name IN ('rds_copy.use_fips_endpoint', 'rds_copy.use_dualstack_endpoint') ORDER BY name;
+SET ROLE rds_copy_rg_user;
+SELECT * FROM try($$SET rds_copy.use_fips_endpoint = on$$);
+SELECT * FROM try($$SET rds_copy.use_dualstack_endpoint = on$$);
+RESET ROLE;
+-- a FIPS pseudo-region (botocore's endpoints.json names them) is its region with
+-- FIPS: allowed, and signed for the region; here through the override, whose host
+-- FIPS does not change (botocore ignores FIPS when an endpoint is given)
+SELECT standin_requests_in('us-east-1') AS before_fips \gset
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1', region => 'us-east-1-fips');
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1', region => 'fips-us-east-1');
+SELECT standin_requests_in('us-east-1') - :before_fips AS signed_for_us_east_1,
+       standin_requests_in('us-east-1-fips') + standin_requests_in('fips-us-east-1') AS signed_for_a_pseudo_region;
+-- its region must be allowed
+SET rds_copy.allowed_regions = 'eu-west-1';
+SELECT * FROM try($$SELECT rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1', region => 'us-east-1-fips')$$);
+RESET rds_copy.allowed_regions;
+-- FIPS and dual-stack on: the override still decides the host
+SET rds_copy.use_fips_endpoint = on;
+SET rds_copy.use_dualstack_endpoint = on;
+SELECT db_cluster_snapshot_identifier
+  FROM rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1', region => 'us-east-1');
+-- dual-stack where botocore has none (aws-iso-f: its endpoints.json resolver,
+-- asked before the rules and under an override too, raises): 22023, nothing sent
+SELECT standin_requests() AS before_iso \gset
+SELECT * FROM try($$SELECT rds_copy.db_cluster_snapshots(region => 'us-isof-south-1')$$);
+SELECT standin_requests() - :before_iso AS sent_for_isof;
+RESET rds_copy.use_fips_endpoint;
+RESET rds_copy.use_dualstack_endpoint;
+
+-- a source_region of another partition: AWS copies within a partition only;
+-- refused before anything is sent
+SET rds_copy.region = 'cn-north-1';
+SELECT standin_requests() AS before_xp \gset
+SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('arn:aws:rds:us-east-1:123456789012:cluster-snapshot:x', 'rg-xpart', source_region => 'us-east-1')$$);
+SELECT standin_requests() - :before_xp AS sent_across_partitions;
+RESET rds_copy.region;
+
 DELETE FROM rds_copy.copy_request WHERE id IN (:q1, :q2);
 DROP ROLE rds_copy_rg_user;
 DROP FUNCTION standin_requests_in(text);

@@ -4,9 +4,11 @@
   /usr/bin/python3 test/unit/check_regions.py
 
 1. src/regions_data.c parses: entries sorted by name, no duplicates, every name region-shaped,
-   one DNS suffix per partition.
-2. It is exactly what gen_regions.py writes for the data it holds and the source its banner
-   records (no hand edit of the generated form).
+   one DNS suffix per partition, every partition in RdsPartitions (aws first, with the same
+   suffix), endpoint rules for rds and sts.
+2. It is exactly what gen_regions.py writes for the data it holds (regions, partitions, the
+   flattened endpoint rules) and the source its banner records (no hand edit of the generated
+   form).
 3. Every region the installed botocore lists (/usr/bin/python3's python3-botocore; Debian 12
    has 1.29.27, which lists fewer) is in the list, with the same partition and DNS suffix; so
    is every region of any other botocore found under RDS_COPY_BOTOCORE_DIRS (colon-separated)
@@ -17,6 +19,7 @@
    this machine the check is skipped (a "skip" line, not counted), and 1-3 still hold.
 Prints one line per check and "N passed, M failed" last.
 """
+import ast
 import glob
 import os
 import re
@@ -31,14 +34,31 @@ ROOTS = os.environ.get('RDS_COPY_ROOTS', '/var/cache/rds_copy-roots')
 ENTRY = re.compile(r'^\t\{"([^"]*)", "([^"]*)", "([^"]*)"\},$', re.M)
 
 
+def table_rows(text, name):
+    """The rows of the C array name as Python tuples (NULL, true, false as None, True, False)."""
+    m = re.search(r'^const \w+ ' + name + r'\[\] = \{\n(.*?)^\};$', text, re.M | re.S)
+    if m is None:
+        return []
+    rows = []
+    for line in m.group(1).splitlines():
+        body = re.match(r'^\t\{(.*)\},$', line)
+        if body is None:
+            raise ValueError(f'{name}: a row that is not one line: {line!r}')
+        py = re.sub(r'\bNULL\b', 'None', re.sub(r'\btrue\b', 'True', re.sub(r'\bfalse\b', 'False', body.group(1))))
+        rows.append(tuple(ast.literal_eval('(' + py + ',)')))
+    return rows
+
+
 def parse_data_c(text):
-    """(version, debian version or None, {file: sha256}, [(region, partition, suffix)]) of the C file."""
+    """(version, debian version or None, {file: sha256}, [(region, partition, suffix)],
+    [partition rows], [rule rows]) of the C file."""
     m = re.search(r'^ \* botocore (\S+)(?: \(Debian python3-botocore (\S+)\))?:$', text, re.M)
     if m is None:
         raise ValueError('the banner names no botocore version')
     hashes = dict((name, digest) for name, digest in
                   re.findall(r'^ \*   data/(\S+) sha256 ([0-9a-f]{64})$', text, re.M))
-    return m.group(1), m.group(2), hashes, ENTRY.findall(text)
+    return (m.group(1), m.group(2), hashes, ENTRY.findall(text),
+            table_rows(text, 'RdsPartitions'), table_rows(text, 'RdsEndpointRules'))
 
 
 def botocore_dirs():
@@ -68,7 +88,7 @@ def main():
     with open(DATA_C, encoding='utf-8') as f:
         text = f.read()
     try:
-        version, debian, hashes, entries = parse_data_c(text)
+        version, debian, hashes, entries, partitions, rules = parse_data_c(text)
     except ValueError as e:
         report(False, f'src/regions_data.c: {e}')
         print(f'{passed} passed, {failed} failed')
@@ -88,12 +108,21 @@ def main():
         problems.append('duplicates')
     problems += [f'"{n}" is not region-shaped' for n in names if not gen_regions.REGION_SHAPE.match(n)]
     problems += [f'partition {p} has suffixes {sorted(s)}' for p, s in suffixes.items() if len(s) > 1]
+    ids = [row[0] for row in partitions]
+    problems += [f'partition {p} of a region is not in RdsPartitions' for p in suffixes if p not in ids]
+    problems += [f'partition {p} has another suffix in RdsPartitions' for row in partitions
+                 for p in [row[0]] if p in suffixes and suffixes[p] != {row[2]}]
+    if not ids or ids[0] != 'aws':
+        problems.append('RdsPartitions does not start with aws (botocore\'s default partition)')
+    for service in ('rds', 'sts'):
+        if not any(r[0] == service and r[8] is not None for r in rules):
+            problems.append(f'RdsEndpointRules has no endpoint of {service}')
     report(not problems, f'src/regions_data.c: {len(entries)} regions of {len(suffixes)} partitions, '
            f'from botocore {version}' + (': ' + '; '.join(problems) if problems else ''))
 
     # 2. the generator's form
     regions = {n: (p, s) for n, p, s in entries}
-    rendered = gen_regions.render(version, debian, hashes, regions)
+    rendered = gen_regions.render(version, debian, hashes, regions, partitions, rules)
     report(rendered == text, 'src/regions_data.c is gen_regions.py\'s output for its own data'
            + ('' if rendered == text else ' (it was edited by hand: regenerate it)'))
 
@@ -118,6 +147,10 @@ def main():
                + (f'; missing: {", ".join(missing)}' if missing else '')
                + (f'; another partition or suffix: {", ".join(differ)}' if differ else ''))
         their_hashes = {name: files[name][0] for name in files}
+        try:
+            their_hashes.update({rel: h for rel, h, _ in gen_regions.read_rule_sets(d).values()})
+        except (OSError, ValueError, gen_regions.SourceError):
+            pass
         if their_version == version and their_hashes == hashes and not source_found:
             source_found = True
             again, _ = gen_regions.generate(d)

@@ -26,9 +26,6 @@ static const char *const made_up[] = {
 	"mars-north-1",
 	"aws-global",				/* partitions.json's global pseudo-region */
 	"aws-cn-global",
-	"us-east-1-fips",
-	"fips-us-east-1",
-	"us-gov-west-1-fips",
 	"us-east",
 	"xx-newland-1",
 };
@@ -86,6 +83,9 @@ test_lookup(void)
 		CHECK(RdsRegionLookup(made_up[i]) == NULL);
 	}
 	UNIT_CONTEXT(NULL);
+	/* FIPS pseudo-regions are not in the list (RdsCheckRegionAllowed takes their region) */
+	CHECK(RdsRegionLookup("us-east-1-fips") == NULL);
+	CHECK(RdsRegionLookup("fips-us-east-1") == NULL);
 	CHECK(RdsRegionLookup(NULL) == NULL);
 	CHECK(RdsRegionLookup("") == NULL);
 	CHECK(RdsRegionLookup("US-EAST-1") == NULL);
@@ -166,6 +166,63 @@ test_allowed(void)
 	/* the last and the first entries */
 	CHECK(RdsCheckRegionAllowed("ap-south-1", "us-east-1,eu-west-1,ap-south-1") == NULL);
 	CHECK(RdsCheckRegionAllowed("us-east-1", "us-east-1") == NULL);
+
+	/*
+	 * FIPS pseudo-regions (botocore's endpoints.json names them; its client
+	 * makes them their region with FIPS): allowed as their region is
+	 */
+	CHECK(RdsCheckRegionAllowed("us-east-1-fips", "") == NULL);
+	CHECK(RdsCheckRegionAllowed("fips-us-east-1", NULL) == NULL);
+	CHECK(RdsCheckRegionAllowed("us-gov-west-1-fips", "") == NULL);
+	CHECK(RdsCheckRegionAllowed("fips-us-east-1", "us-east-1") == NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1-fips", "eu-west-1") != NULL);
+	CHECK(RdsCheckRegionAllowed("us-east-1-fips", "us-east-1-fips") == NULL);
+	CHECK(RdsCheckRegionAllowed("fips-mars-north-1", "") != NULL);
+	CHECK(RdsCheckRegionAllowed("fips-us-east-1-fips", "") != NULL);
+	CHECK(RdsCheckRegionAllowed("us-fips-east-1", "") != NULL);
+	CHECK(RdsCheckRegionAllowed("fips-aws-global", "") != NULL);
+}
+
+/* botocore's client.py _normalize_fips_region, for the two forms its data names */
+static void
+test_pseudo_regions(void)
+{
+	char		real[41];
+
+	CHECK(RdsRegionNormalize("fips-us-east-1", real, sizeof(real)));
+	CHECK_STREQ(real, "us-east-1");
+	CHECK(RdsRegionNormalize("us-gov-west-1-fips", real, sizeof(real)));
+	CHECK_STREQ(real, "us-gov-west-1");
+	CHECK(!RdsRegionNormalize("us-east-1", real, sizeof(real)));
+	CHECK_STREQ(real, "us-east-1");
+	CHECK(!RdsRegionNormalize("fips-us-east-1-fips", real, sizeof(real)));
+	CHECK_STREQ(real, "fips-us-east-1-fips");
+	CHECK(!RdsRegionNormalize("fips-", real, sizeof(real)));
+	CHECK(!RdsRegionNormalize("-fips", real, sizeof(real)));
+	CHECK(!RdsRegionNormalize("fips-x", real, sizeof(real)));
+	CHECK(!RdsRegionNormalize("us-east-1", real, 4));
+	CHECK_STREQ(real, "");
+}
+
+/* the partitions of partitions.json and botocore's aws.partition */
+static void
+test_partition_of(void)
+{
+	CHECK(RdsPartitionCount >= 4);
+	CHECK_STREQ(RdsPartitions[0].id, "aws");
+	CHECK_STREQ(RdsPartitionOf("us-east-1")->id, "aws");
+	CHECK_STREQ(RdsPartitionOf("cn-north-1")->id, "aws-cn");
+	CHECK_STREQ(RdsPartitionOf("us-gov-west-1")->id, "aws-us-gov");
+	CHECK_STREQ(RdsPartitionOf("us-iso-east-1")->id, "aws-iso");
+	CHECK_STREQ(RdsPartitionOf("us-isob-east-1")->id, "aws-iso-b");
+	/* by the regexes when the list does not name it; else the first, aws */
+	CHECK_STREQ(RdsPartitionOf("cn-newland-9")->id, "aws-cn");
+	CHECK_STREQ(RdsPartitionOf("us-isob-newland-1")->id, "aws-iso-b");
+	CHECK_STREQ(RdsPartitionOf("us-iso-newland-1")->id, "aws-iso");
+	CHECK_STREQ(RdsPartitionOf("xx-newland-1")->id, "aws");
+	CHECK_STREQ(RdsPartitionOf("cnx-north-1")->id, "aws");
+	CHECK_STREQ(RdsPartitionOf("aws-global")->id, "aws");
+	CHECK_STREQ(RdsPartitionOf(NULL)->id, "aws");
 }
 
 static void
@@ -247,7 +304,7 @@ test_endpoint_suffix(void)
 			CHECK_STREQ(ep.host, host);
 	}
 	UNIT_CONTEXT(NULL);
-	/* a region the list does not name (one an allow-list adds): by prefix */
+	/* a region the list does not name (one an allow-list adds): by the partitions' regexes */
 	CHECK(RdsEndpointForRegion("rds", "xx-newland-1", &ep));
 	CHECK_STREQ(ep.host, "rds.xx-newland-1.amazonaws.com");
 	CHECK(RdsEndpointForRegion("rds", "cn-newland-1", &ep));
@@ -262,6 +319,8 @@ main(void)
 	test_table();
 	test_lookup();
 	test_allowed();
+	test_pseudo_regions();
+	test_partition_of();
 	test_list_syntax();
 	test_endpoint_suffix();
 	return UnitSummary();
