@@ -496,6 +496,62 @@ sdk_boolean(const char *v)
 	return v != NULL && pg_strcasecmp(v, "true") == 0;
 }
 
+/*
+ * The active profile's endpoint keys, kept while the profile's name and
+ * both files' stamps stay the same: a call then costs two stat(2)s, not
+ * reading and parsing the files.  None of them is a secret.
+ */
+typedef struct ProfileEndpointKeys
+{
+	bool		valid;
+	char		profile[NAMEDATALEN * 2];
+	RdsFileStamp creds_file;
+	RdsFileStamp config_file;
+	bool		use_fips;		/* use_fips_endpoint is "true" (any case) */
+	bool		use_dualstack;
+	char		sts[32];		/* "" when absent; "?" when too long */
+	bool		sts_present;
+} ProfileEndpointKeys;
+
+static ProfileEndpointKeys profile_keys;
+
+static const ProfileEndpointKeys *
+profile_endpoint_keys(const char *profile)
+{
+	RdsSharedFiles files;
+	RdsProfile	p;
+	const char *sts;
+
+	if (profile_keys.valid && strcmp(profile_keys.profile, profile) == 0 &&
+		!RdsFileStampChanged(&profile_keys.creds_file) &&
+		!RdsFileStampChanged(&profile_keys.config_file))
+		return &profile_keys;
+	profile_keys.valid = false;
+	RdsSharedFilesLoad(&files);
+	PG_TRY();
+	{
+		RdsProfileLoad(&files, profile, &p);
+		profile_keys.use_fips = sdk_boolean(RdsProfileGet(&p, "use_fips_endpoint"));
+		profile_keys.use_dualstack = sdk_boolean(RdsProfileGet(&p, "use_dualstack_endpoint"));
+		sts = RdsProfileGet(&p, "sts_regional_endpoints");
+		profile_keys.sts_present = sts != NULL;
+		strlcpy(profile_keys.sts, sts == NULL ? "" : strlen(sts) >= sizeof(profile_keys.sts) ? "?" : sts,
+				sizeof(profile_keys.sts));
+		RdsProfileFree(&p);
+		profile_keys.creds_file = files.creds_file;
+		profile_keys.config_file = files.config_file;
+		strlcpy(profile_keys.profile, profile, sizeof(profile_keys.profile));
+		/* a name too long to keep is never a hit */
+		profile_keys.valid = strlen(profile) < sizeof(profile_keys.profile);
+	}
+	PG_FINALLY();
+	{
+		RdsSharedFilesFree(&files);
+	}
+	PG_END_TRY();
+	return &profile_keys;
+}
+
 void
 RdsResolveEndpointOptions(RdsEndpointOptions *opts)
 {
@@ -518,35 +574,22 @@ RdsResolveEndpointOptions(RdsEndpointOptions *opts)
 	{
 		const char *env = getenv("AWS_PROFILE");
 		const char *profile;
-		RdsSharedFiles files;
-		RdsProfile	p;
+		const ProfileEndpointKeys *keys;
 
 		if (rds_copy_profile != NULL && rds_copy_profile[0] != '\0')
 			profile = rds_copy_profile;
 		else
 			profile = env != NULL && env[0] != '\0' ? env : "default";
-		RdsSharedFilesLoad(&files);
-		PG_TRY();
+		keys = profile_endpoint_keys(profile);
+		if (need_fips)
+			opts->use_fips = keys->use_fips;
+		if (need_dual)
+			opts->use_dualstack = keys->use_dualstack;
+		if (need_sts && keys->sts_present)
 		{
-			RdsProfileLoad(&files, profile, &p);
-			if (need_fips)
-				opts->use_fips = sdk_boolean(RdsProfileGet(&p, "use_fips_endpoint"));
-			if (need_dual)
-				opts->use_dualstack = sdk_boolean(RdsProfileGet(&p, "use_dualstack_endpoint"));
-			if (need_sts && RdsProfileGet(&p, "sts_regional_endpoints") != NULL)
-			{
-				strlcpy(sts_value, RdsProfileGet(&p, "sts_regional_endpoints"), sizeof(sts_value));
-				if (strlen(RdsProfileGet(&p, "sts_regional_endpoints")) >= sizeof(sts_value))
-					strcpy(sts_value, "?");
-				sts = sts_value;
-			}
-			RdsProfileFree(&p);
+			strlcpy(sts_value, keys->sts, sizeof(sts_value));
+			sts = sts_value;
 		}
-		PG_FINALLY();
-		{
-			RdsSharedFilesFree(&files);
-		}
-		PG_END_TRY();
 	}
 	/* botocore: empty is the default, regional; neither legacy nor regional raises */
 	if (sts != NULL && sts[0] != '\0' && strcmp(sts, "legacy") != 0 && strcmp(sts, "regional") != 0)
