@@ -3,11 +3,14 @@
 
   fake_credentials.py --state-dir D --cert F --key F [--ready-file F]
 
-One process runs three servers on 127.0.0.1, on ports the OS picks, and once they listen writes
-{"imds": P1, "container": P2, "sts": P3} to the ready file (atomic rename). SIGTERM or SIGINT: exit 0.
+One process runs three servers on 127.0.0.1 and a second IMDS on ::1, on ports the OS picks, and once
+they listen writes {"imds": P1, "container": P2, "sts": P3, "imds6": P4} to the ready file (atomic
+rename). SIGTERM or SIGINT: exit 0.
 
   imds       plain HTTP, like EC2's 169.254.169.254, IMDSv2 only: PUT /latest/api/token, then with the
              token GET /latest/meta-data/iam/security-credentials/ and .../rds-copy-test-role
+  imds6      the same IMDS on [::1] (for AWS_EC2_METADATA_SERVICE_ENDPOINT=http://[::1]:P4), with its own
+             settings, counters and journal name
   container  plain HTTP, like ECS/EKS's 169.254.170.2 or a FULL_URI: GET /v2/credentials/<id> (and the
              configured credentials_path) with "Authorization: <auth_token>"
   sts        HTTPS (--cert/--key), Query API 2011-06-15: AssumeRole (SigV4, verified by awsfake's
@@ -60,6 +63,7 @@ from awsfake import Reply, utcnow  # noqa: E402
 # Constants
 
 HOST = '127.0.0.1'
+HOST6 = '::1'
 ACCOUNT = awsfake.ACCOUNT
 STS_VERSION = '2011-06-15'
 STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
@@ -99,6 +103,7 @@ HANG_SECONDS = 30
 FAULTS = {'fail_times': 0, 'fail_with': 'down'}
 DEFAULTS = {
     'imds': {'lifetime_seconds': 3600, 'mode': 'ok', **FAULTS},
+    'imds6': {'lifetime_seconds': 3600, 'mode': 'ok', **FAULTS},
     'container': {'lifetime_seconds': 3600, 'mode': 'ok', 'auth_token': 'container-auth-token-EXAMPLE',
                   'credentials_path': '/v1/credentials', **FAULTS},
     'sts': {'lifetime_seconds': 3600, 'mode': 'ok', 'web_identity_token': 'web-identity-token-EXAMPLE', **FAULTS},
@@ -557,6 +562,7 @@ def main(argv=None):
     tls = awsfake.server_tls_context(args.cert, args.key)
     servers = {
         'imds': awsfake.AwsFakeServer(HOST, 0, None, ImdsFake('imds', issuer, journal), ImdsHandler),
+        'imds6': awsfake.AwsFakeServer(HOST6, 0, None, ImdsFake('imds6', issuer, journal), ImdsHandler),
         'container': awsfake.AwsFakeServer(HOST, 0, None, Fake('container', issuer, journal), ContainerHandler),
         'sts': awsfake.AwsFakeServer(HOST, 0, tls, Fake('sts', issuer, journal), StsHandler),
     }
@@ -566,7 +572,7 @@ def main(argv=None):
         if args.ready_file:
             awsfake.write_ready_file(args.ready_file, json.dumps(ports) + '\n')
         log(f"listening: imds http://{HOST}:{ports['imds']}/ container http://{HOST}:{ports['container']}/ "
-            f"sts https://{HOST}:{ports['sts']}/ (pid {os.getpid()})")
+            f"sts https://{HOST}:{ports['sts']}/ imds6 http://[{HOST6}]:{ports['imds6']}/ (pid {os.getpid()})")
     awsfake.serve_until_signalled(list(servers.values()), started)
     journal.close()
     log('stopped')

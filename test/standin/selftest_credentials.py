@@ -52,7 +52,7 @@ TEMP_KEY_RE = re.compile(r'AKIDTEMP\d{8}')
 EXPIRATION_RE = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')
 STS_NS = '{https://sts.amazonaws.com/doc/2011-06-15/}'
 IMDS_CREDENTIALS = fake_credentials.IMDS_ROLES_PATH + fake_credentials.TEST_ROLE
-SERVERS = ('imds', 'container', 'sts')
+SERVERS = ('imds', 'container', 'sts', 'imds6')
 IMDS_TOKENS = []   # every IMDS token this test got, for the no-secrets-in-logs check
 
 
@@ -77,7 +77,8 @@ class Fakes:
         return harness.terminate(self.process)
 
     def url(self, server):
-        return f"{'https' if server == 'sts' else 'http'}://127.0.0.1:{self.ports[server]}"
+        host = '[::1]' if server == 'imds6' else '127.0.0.1'
+        return f"{'https' if server == 'sts' else 'http'}://{host}:{self.ports[server]}"
 
     def log(self):
         with open(self.log_path) as handle:
@@ -100,7 +101,8 @@ def call(server, method, path, body=b'', headers=None, timeout=10):
         connection = http.client.HTTPSConnection('127.0.0.1', FAKES.ports[server], context=harness.tls_context(),
                                                  timeout=timeout)
     else:
-        connection = http.client.HTTPConnection('127.0.0.1', FAKES.ports[server], timeout=timeout)
+        connection = http.client.HTTPConnection('::1' if server == 'imds6' else '127.0.0.1', FAKES.ports[server],
+                                                timeout=timeout)
     return harness.exchange(connection, method, path, body, headers)
 
 
@@ -258,7 +260,7 @@ TESTS = SUITE.tests
 @test
 def ready_file_and_tls():
     assert set(FAKES.ports) == set(SERVERS) and all(isinstance(p, int) for p in FAKES.ports.values())
-    assert len(set(FAKES.ports.values())) == 3
+    assert len(set(FAKES.ports.values())) == 4
     with socket.create_connection(('127.0.0.1', FAKES.ports['sts']), timeout=5) as raw:
         with harness.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
             assert wrapped.version()
@@ -631,6 +633,11 @@ def injected_faults_and_botocore_retries():
         assert time.monotonic() - started < 3
     assert imds_token()
     assert control('imds', 'GET', 'config')[1]['fail_times'] == 0
+    # the IPv6 IMDS, through botocore's fetcher
+    fetcher = InstanceMetadataFetcher(timeout=1, num_attempts=1, base_url=FAKES.url('imds6') + '/', env={})
+    check_temporary(fetcher.retrieve_iam_role_credentials())
+    assert last_journal('imds6')['path'] == IMDS_CREDENTIALS
+    assert control('imds6', 'GET', 'stats')[1]['requests'] == 3 and control('imds', 'GET', 'stats')[1]['requests'] == 6
     assert control('sts', 'POST', 'config', {'fail_with': 'not a code'})[0] == 400
     assert control('sts', 'POST', 'config', {'fail_times': -1})[0] == 400
     reset_all()
