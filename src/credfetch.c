@@ -27,6 +27,7 @@
 #include "portability/instr_time.h"
 #include "storage/fd.h"
 
+#include "awsfiles.h"
 #include "compat.h"
 #include "credfetch.h"
 #include "credfile.h"
@@ -464,11 +465,75 @@ imds_request(const RdsImdsConfig *cfg, RdsHttpMethod method, const char *url,
  * X-Forwarded-For header) is what keeps a server-side request forgery, or a
  * container without the hop, from reading the instance's credentials.
  */
+/*
+ * The IMDS options as botocore reads each (configprovider.py): the
+ * environment variable, else the key of the active profile (rds_copy.profile,
+ * AWS_PROFILE, default) in the shared files, else unset (NULL).  Values are
+ * palloc'd.  *from_files names the keys taken from the files ("" when none).
+ */
+static void
+imds_option_values(const char *values[4], char *from_files, size_t len)
+{
+	static const char *const vars[4] = {
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+		"AWS_METADATA_SERVICE_TIMEOUT", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"
+	};
+	static const char *const keys[4] = {
+		"ec2_metadata_service_endpoint", "ec2_metadata_service_endpoint_mode",
+		"metadata_service_timeout", "metadata_service_num_attempts"
+	};
+	const char *env_profile = RdsNonEmptyEnv("AWS_PROFILE");
+	const char *profile = rds_copy_profile != NULL && rds_copy_profile[0] != '\0' ?
+		rds_copy_profile : env_profile != NULL ? env_profile : "default";
+	bool		all_set = true;
+	int			i;
+
+	from_files[0] = '\0';
+	for (i = 0; i < 4; i++)
+	{
+		values[i] = RdsNonEmptyEnv(vars[i]);
+		all_set &= values[i] != NULL;
+	}
+	if (all_set)
+		return;
+	{
+		RdsSharedFiles files;
+		RdsProfile	p;
+
+		RdsSharedFilesLoad(&files);
+		PG_TRY();
+		{
+			RdsProfileLoad(&files, profile, &p);
+			for (i = 0; i < 4; i++)
+			{
+				const char *v;
+
+				if (values[i] != NULL || (v = RdsProfileGet(&p, keys[i])) == NULL)
+					continue;
+				values[i] = pstrdup(v);
+				snprintf(from_files + strlen(from_files), len - strlen(from_files), "%s%s",
+						 from_files[0] ? ", " : "", keys[i]);
+			}
+			RdsProfileFree(&p);
+		}
+		PG_FINALLY();
+		{
+			RdsSharedFilesFree(&files);
+		}
+		PG_END_TRY();
+		if (from_files[0] != '\0')
+			snprintf(from_files + strlen(from_files), len - strlen(from_files),
+					 " of AWS profile \"%s\"", profile);
+	}
+}
+
 bool
 RdsFetchInstanceMetadata(RdsCredentials *out)
 {
 	const char *disabled = RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED");
 	RdsImdsConfig cfg;
+	const char *values[4];
+	char		from_files[512];
 	const char *problem;
 	RdsHttpResponse token;
 	RdsHttpResponse role;
@@ -480,11 +545,12 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 	if (disabled != NULL && pg_strcasecmp(disabled, "true") == 0)
 		return false;
 	/* the endpoint is checked before anything is sent (credurl.c) */
-	problem = RdsImdsOptions(RdsNonEmptyEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
-							 RdsNonEmptyEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"),
-							 RdsNonEmptyEnv("AWS_METADATA_SERVICE_TIMEOUT"),
-							 RdsNonEmptyEnv("AWS_METADATA_SERVICE_NUM_ATTEMPTS"),
-							 &cfg);
+	imds_option_values(values, from_files, sizeof(from_files));
+	problem = RdsImdsOptions(values[0], values[1], values[2], values[3], &cfg);
+	if (problem != NULL && from_files[0] != '\0')
+		fail_source("the EC2 instance metadata service",
+					psprintf("%s (The config file gave %s; the environment variable of the same meaning wins over it.)",
+							 problem, from_files));
 	if (problem != NULL)
 		fail_source("the EC2 instance metadata service", problem);
 	root = pstrdup(cfg.base_url);

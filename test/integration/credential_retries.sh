@@ -251,6 +251,35 @@ test_imds_attempts_and_timeout() {
 	ctl imds '{}' reset
 }
 
+# The IMDS options from the config file's profile (botocore configprovider:
+# each key below, the environment variable of the same meaning first).
+test_imds_options_from_config() {
+	local before cfg=$WORK/imds-config
+	printf '[default]\nec2_metadata_service_endpoint = %s\nmetadata_service_num_attempts = 3\nmetadata_service_timeout = 2\n' \
+		"$FAKE_IMDS_URL" >"$cfg"
+	printf '[profile other]\nec2_metadata_service_endpoint = http://10.0.0.1\n' >>"$cfg"
+	chown postgres "$cfg"
+	restart_cluster AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_CONFIG_FILE="$cfg" \
+		AWS_EC2_METADATA_DISABLED=false
+	fault imds 2 http-503
+	before=$(count server=imds path=/latest/api/token)
+	expect_match "config file: ec2_metadata_service_endpoint and metadata_service_num_attempts" \
+		'^instance-metadata$' "$(credential_source)"
+	expect_equal "... three token requests to that endpoint" 3 $(($(count server=imds path=/latest/api/token) - before))
+	# a refused endpoint from the file names the key and the profile, and nothing is sent
+	before=$(count server=imds)
+	OUT=$(credential_source -c "SET rds_copy.profile = 'other'")
+	expect_match "config file: a refused endpoint is a 28000" \
+		'AWS_EC2_METADATA_SERVICE_ENDPOINT must name a link-local.*ec2_metadata_service_endpoint of AWS profile "other"' \
+		"$(tr '\n' ' ' <<<"$OUT")"
+	expect_equal "... nothing sent" 0 $(($(count server=imds) - before))
+	# the environment wins over the file
+	restart_cluster AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_CONFIG_FILE="$cfg" \
+		AWS_EC2_METADATA_DISABLED=false AWS_PROFILE=other AWS_EC2_METADATA_SERVICE_ENDPOINT="$FAKE_IMDS_URL"
+	expect_match "the environment's endpoint wins over the file's" '^instance-metadata$' "$(credential_source)"
+	ctl imds '{}' reset
+}
+
 credential_retries_tests() {
 	run_test test_sts_transient_failures_are_retried
 	run_test test_sts_lasting_failures_are_not_retried
@@ -258,6 +287,7 @@ credential_retries_tests() {
 	run_test test_container_attempts
 	run_test test_imds_endpoint
 	run_test test_imds_attempts_and_timeout
+	run_test test_imds_options_from_config
 }
 
 suite_run credential_retries credential_retries_tests
