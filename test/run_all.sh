@@ -13,7 +13,7 @@
 #   standin      the stand-ins' own self-tests (botocore as the client)
 #   regress      pg_regress against a throwaway cluster and the stand-ins
 #                (test/regress.sh)
-#   integration  test/integration/{basic,credentials,robustness,workflow,
+#   integration  test/integration/{basic,credentials,credential_retries,robustness,workflow,
 #                wait_events,nightly,roles}.sh: real backends (credential
 #                sources, cancels, faults, two sessions on one target, load),
 #                the backup workflows (queue workers, crash recovery,
