@@ -18,10 +18,8 @@
  */
 #include "postgres.h"
 
-#include <math.h>
 #include <time.h>
 
-#include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "utils/timestamp.h"
@@ -34,6 +32,7 @@
 #include "awsrequest.h"
 #include "regions.h"
 #include "credentials.h"
+#include "retry.h"
 #include "settings.h"
 
 #define RDS_SERVICE "rds"
@@ -81,29 +80,6 @@ add_presigned_url(AwsQuery *params, const SigV4Credentials *creds,
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
-/* Is the failure of call worth another attempt? */
-static bool
-is_retryable(const RdsRequest *call)
-{
-	long		status = call->resp.status;
-
-	switch (call->status)
-	{
-		case RDS_REQUEST_TRANSPORT_ERROR:
-			return call->resp.failure == RDS_HTTP_CONNECT_FAILED ||
-				call->resp.failure == RDS_HTTP_TIMEOUT ||
-				call->resp.failure == RDS_HTTP_BROKEN;
-		case RDS_REQUEST_AWS_ERROR:
-			return RdsAwsCodeIsRetryable(RdsRequestErrorCode(call), status);
-		case RDS_REQUEST_INVALID_REPLY:
-			/* an unparsable 2xx reply, as from a broken proxy; not a redirect */
-			return status >= 200 && status <= 299;
-		case RDS_REQUEST_OK:
-			break;
-	}
-	return false;
-}
-
 /* Might AWS have carried out the request although the call failed? */
 static bool
 outcome_unknown(const RdsRequest *call)
@@ -133,37 +109,6 @@ failure_name(const RdsRequest *call)
 	if (call->status == RDS_REQUEST_AWS_ERROR)
 		return "an HTTP 5xx status";
 	return "a reply that is not valid";
-}
-
-/* See action.h; also the wait of wait_for_db_cluster_snapshot. */
-void
-RdsSleepOnLatch(long ms, RdsWaitEvent which)
-{
-	TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
-
-	for (;;)
-	{
-		long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), end);
-
-		if (left <= 0)
-			break;
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 left, RdsWaitEventInfo(which));
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
-}
-
-/*
- * The sleep before attempt + 1, as the SDKs' standard mode: a random time
- * in [0, min(2^(attempt-1), 20)) seconds.
- */
-static long
-backoff_ms(int attempt)
-{
-	double		cap = Min(pow(2.0, attempt - 1), 20.0);
-
-	return (long) (pg_prng_double(&pg_global_prng_state) * cap * 1000.0);
 }
 
 /* The audit record of a call of params, started now. */
@@ -310,9 +255,9 @@ RdsActionRun(const char *region_in, const AwsQuery *params_in, const char *sourc
 						 errmsg("target DB cluster snapshot already exists"),
 						 errdetail("An attempt failed without a reply, and the target could not be found afterwards.")));
 			}
-			else if (is_retryable(&call) && attempt < rds_copy_max_attempts)
+			else if (RdsRetryable(&call, RDS_SERVICE) && attempt < rds_copy_max_attempts)
 			{
-				long		ms = backoff_ms(attempt);
+				long		ms = RdsRetryBackoffMs(attempt);
 
 				unknown |= outcome_unknown(&call);
 				ereport(DEBUG1,

@@ -55,11 +55,4 @@ extern void RdsActionRun(const char *region, const AwsQuery *params,
 						 const char *source_region, RdsReconcileFunc reconcile,
 						 RdsReply *reply, RdsActionOutcome *outcome);
 
-/*
- * Sleep ms milliseconds on the latch, so that a cancel, statement_timeout
- * or shutdown ends the sleep at once.  pg_stat_activity shows wait event
- * type Extension, and on PostgreSQL 17+ the name of which (compat.h).
- */
-extern void RdsSleepOnLatch(long ms, RdsWaitEvent which);
-
 #endif

@@ -75,6 +75,15 @@ const RdsAwsCode RdsAwsCodes[] = {
 	{"RequestThrottled", "08006", TH},
 	{"SlowDown", "08006", TH},
 	{"EC2ThrottledException", "08006", TH},
+	/*
+	 * STS AssumeRoleWithWebIdentity: "The request could not be fulfilled
+	 * because the identity provider (IDP) that was asked to verify the
+	 * incoming identity token could not be reached" (HTTP 400, STS API
+	 * reference).  botocore retries it for STS only (retries/special.py,
+	 * RetryIDPCommunicationError; data/_retry.json "idp_unreachable_error").
+	 * A failed STS call is a 28000 (credfetch.c) whatever this says.
+	 */
+	{"IDPCommunicationError", "28000", RDS_AWS_STS_TRANSIENT},
 	/* server side; they come with a 5xx status, which is what is retried */
 	{"ServiceUnavailable", "08006", 0},
 	{"InternalFailure", "08006", 0},

@@ -19,6 +19,7 @@
 #define RDS_AWS_THROTTLING		0x02	/* retried; the service asks us to slow down */
 #define RDS_AWS_CLOCK_SKEW		0x04	/* may mean our clock is off: re-sign once */
 #define RDS_AWS_STALE_CREDENTIALS 0x08	/* cached credentials may have expired */
+#define RDS_AWS_STS_TRANSIENT	0x10	/* retried when STS sends it (retry.c) */
 
 typedef struct RdsAwsCode
 {

@@ -27,6 +27,7 @@
 #include "portability/instr_time.h"
 #include "storage/fd.h"
 
+#include "awsfiles.h"
 #include "compat.h"
 #include "credfetch.h"
 #include "credfile.h"
@@ -35,12 +36,13 @@
 #include "settings.h"
 #include "http.h"
 #include "awsrequest.h"
+#include "retry.h"
 
 #define STS_API_VERSION "2011-06-15"
-#define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
-#define IMDS_TIMEOUT_MS 1000
 #define IMDS_TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"
 #define CONTAINER_TIMEOUT_MS 2000
+#define CONTAINER_ATTEMPTS 3
+#define CONTAINER_SLEEP_MS 1000
 #define CREDENTIALS_DOC_MAX (64 * 1024)
 #define TOKEN_FILE_MAX (64 * 1024)
 #define PROCESS_OUTPUT_MAX (64 * 1024)
@@ -124,25 +126,57 @@ call_failure_detail(const RdsRequest *call)
 					call->reply.invalid_reason ? call->reply.invalid_reason : "unknown problem");
 }
 
-/* Run an STS action; take the credentials of its reply into *out. */
+/*
+ * Run an STS action; take the credentials of its reply into *out.  A
+ * transient failure (retry.c: connection failures, HTTP 5xx, throttling,
+ * IDPCommunicationError) is tried again as the SDKs' standard mode does,
+ * rds_copy.max_attempts in all (botocore: the same max_attempts for every
+ * client, STS's included), with full-jitter backoff slept on the latch, so
+ * a cancel or statement_timeout ends the wait.  Any other failure, or the
+ * last attempt's, is a 28000 naming source and the cause.
+ */
 static void
 sts_call(const AwsQuery *params, const SigV4Credentials *creds,
 		 const char *source, RdsCredentials *out)
 {
 	const char *region = RdsResolveRegion();
 	RdsEndpoint endpoint;
-	RdsRequest		call;
+	RdsRequest	call;
 
 	RdsResolveServiceEndpoint("sts", region, NULL, &endpoint);
 	memset(&call, 0, sizeof(call));
 	PG_TRY();
 	{
 		RdsStsCredentials *sts = &call.reply.credentials;
+		int			attempt;
 
 		if (params->failed)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		if (RdsRequestSend(&call, "sts", region, &endpoint, params, creds) != RDS_REQUEST_OK)
-			fail_source(source, call_failure_detail(&call));
+		for (attempt = 1;; attempt++)
+		{
+			long		ms;
+
+			if (RdsRequestSend(&call, "sts", region, &endpoint, params, creds) == RDS_REQUEST_OK)
+				break;
+			if (!RdsRetryable(&call, "sts") || attempt >= rds_copy_max_attempts)
+			{
+				char	   *detail = call_failure_detail(&call);
+
+				if (attempt > 1)
+					detail = psprintf("%s (attempt %d of %d)", detail, attempt,
+									  rds_copy_max_attempts);
+				fail_source(source, detail);
+			}
+			ms = RdsRetryBackoffMs(attempt);
+			ereport(DEBUG1,
+					(errmsg_internal("rds_copy: attempt %d of %d of STS %s failed (%s); retrying in %ld ms",
+									 attempt, rds_copy_max_attempts, call.site.action,
+									 call.status == RDS_REQUEST_AWS_ERROR && call.reply.error_code ?
+									 call.reply.error_code : "no reply", ms)));
+			RdsRequestFree(&call);
+			memset(&call, 0, sizeof(call));
+			RdsSleepOnLatch(ms, RDS_WAIT_RETRY_BACKOFF);
+		}
 		set_expiration(out, sts->expiration, source);
 		out->access_key_id = sts->access_key_id;
 		out->secret_access_key = sts->secret_access_key;
@@ -257,6 +291,27 @@ http_fetch(RdsHttpMethod method, const char *url, const char **headers, int nhea
 	RdsHttpSend(&req, resp);
 }
 
+/*
+ * Why resp's body is not a usable credentials document (a static
+ * sentence), or NULL when it is.
+ */
+static const char *
+json_credentials_problem(const RdsHttpResponse *resp)
+{
+	RdsJsonCredentials doc;
+	const char *problem;
+	time_t		expiration;
+
+	problem = RdsJsonCredentialsParse(RdsBufStr(&resp->body), resp->body.len, &doc);
+	if (problem == NULL && doc.code != NULL && strcmp(doc.code, "Success") != 0)
+		problem = "The document's Code is not \"Success\".";
+	if (problem == NULL && !RdsIsoTimestampToTime(doc.expiration ? doc.expiration : "",
+												  &expiration))
+		problem = "The document has no valid Expiration.";
+	RdsJsonCredentialsWipe(&doc);
+	return problem;
+}
+
 /* Take a JSON credentials document (resp's body) into *out, or raise. */
 static void
 take_json_credentials(const RdsHttpResponse *resp, const char *source, RdsCredentials *out)
@@ -304,6 +359,7 @@ RdsFetchContainer(RdsCredentials *out)
 	const char *headers[2];
 	int			nheaders = 0;
 	RdsHttpResponse resp;
+	int			attempt;
 
 	memset(&resp, 0, sizeof(resp));
 	/* the SDKs' rule (credurl.c), and the URL as libcurl parses it */
@@ -326,13 +382,37 @@ RdsFetchContainer(RdsCredentials *out)
 			RdsBufAppendStr(&auth, token);
 			headers[nheaders++] = RdsBufStr(&auth);
 		}
-		http_fetch(RDS_HTTP_GET, url, headers, nheaders, CONTAINER_TIMEOUT_MS, &resp);
-		if (resp.failure != RDS_HTTP_OK)
-			fail_source("the container credentials endpoint",
-						psprintf("%s could not be reached: %s", url, resp.error));
-		if (resp.status != 200)
-			fail_source("the container credentials endpoint",
-						psprintf("%s answered HTTP %ld.", url, resp.status));
+		/*
+		 * botocore ContainerMetadataFetcher: RETRY_ATTEMPTS = 3 of
+		 * TIMEOUT_SECONDS = 2 each, SLEEP_TIME = 1 s after a failure
+		 * (connection, timeout, non-200 status, a body that is not a
+		 * credentials document); the sleep is on the latch (cancellable),
+		 * and not after the last attempt.
+		 */
+		for (attempt = 1;; attempt++)
+		{
+			const char *problem_now = NULL;
+
+			http_fetch(RDS_HTTP_GET, url, headers, nheaders, CONTAINER_TIMEOUT_MS, &resp);
+			if (resp.failure != RDS_HTTP_OK)
+				problem_now = psprintf("%s could not be reached: %s", url, resp.error);
+			else if (resp.status != 200)
+				problem_now = psprintf("%s answered HTTP %ld.", url, resp.status);
+			else
+				problem_now = json_credentials_problem(&resp);
+			if (problem_now == NULL)
+				break;
+			if (attempt >= CONTAINER_ATTEMPTS)
+				fail_source("the container credentials endpoint",
+							psprintf("%s (attempt %d of %d)", problem_now, attempt,
+									 CONTAINER_ATTEMPTS));
+			ereport(DEBUG1,
+					(errmsg_internal("rds_copy: attempt %d of %d of the container credentials endpoint failed; retrying in %d ms",
+									 attempt, CONTAINER_ATTEMPTS, CONTAINER_SLEEP_MS)));
+			RdsBufWipe(&resp.body);
+			memset(&resp, 0, sizeof(resp));
+			RdsSleepOnLatch(CONTAINER_SLEEP_MS, RDS_WAIT_RETRY_BACKOFF);
+		}
 		take_json_credentials(&resp, "the container credentials endpoint", out);
 	}
 	PG_FINALLY();
@@ -345,22 +425,116 @@ RdsFetchContainer(RdsCredentials *out)
 	strlcpy(out->source, "container", sizeof(out->source));
 }
 
-/* One IMDS request; false when it did not answer 200 with a body. */
+/*
+ * One IMDS request, tried up to cfg->attempts times (botocore IMDSFetcher:
+ * num_attempts, no sleep between); true when it answered 200 with a body.
+ * As botocore's token request, a token PUT that timed out or was answered
+ * 403, 404 or 405 is not tried again (botocore would then try IMDSv1; we
+ * never do: see RdsFetchInstanceMetadata).
+ */
 static bool
-imds_request(RdsHttpMethod method, const char *url, const char *header,
-			 RdsHttpResponse *resp)
+imds_request(const RdsImdsConfig *cfg, RdsHttpMethod method, const char *url,
+			 const char *header, RdsHttpResponse *resp)
 {
 	const char *headers[1] = {header};
+	int			attempt;
 
-	http_fetch(method, url, headers, 1, IMDS_TIMEOUT_MS, resp);
-	return resp->failure == RDS_HTTP_OK && resp->status == 200 && resp->body.len > 0;
+	for (attempt = 1; attempt <= cfg->attempts; attempt++)
+	{
+		if (attempt > 1)
+		{
+			RdsBufWipe(&resp->body);
+			memset(resp, 0, sizeof(*resp));
+		}
+		http_fetch(method, url, headers, 1, cfg->timeout_ms, resp);
+		if (resp->failure == RDS_HTTP_OK && resp->status == 200 && resp->body.len > 0)
+			return true;
+		if (method == RDS_HTTP_PUT &&
+			(resp->failure == RDS_HTTP_TIMEOUT || resp->status == 403 ||
+			 resp->status == 404 || resp->status == 405))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * IMDSv2 only.  botocore falls back to IMDSv1 (a GET without a token) when
+ * the token PUT times out or is answered 403, 404 or 405, unless
+ * ec2_metadata_v1_disabled; we never do: the session token (a PUT whose
+ * reply does not pass an IP hop limit of 1 and is refused with an
+ * X-Forwarded-For header) is what keeps a server-side request forgery, or a
+ * container without the hop, from reading the instance's credentials.
+ */
+/*
+ * The IMDS options as botocore reads each (configprovider.py): the
+ * environment variable, else the key of the active profile (rds_copy.profile,
+ * AWS_PROFILE, default) in the shared files, else unset (NULL).  Values are
+ * palloc'd.  *from_files names the keys taken from the files ("" when none).
+ */
+static void
+imds_option_values(const char *values[4], char *from_files, size_t len)
+{
+	static const char *const vars[4] = {
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+		"AWS_METADATA_SERVICE_TIMEOUT", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"
+	};
+	static const char *const keys[4] = {
+		"ec2_metadata_service_endpoint", "ec2_metadata_service_endpoint_mode",
+		"metadata_service_timeout", "metadata_service_num_attempts"
+	};
+	const char *env_profile = RdsNonEmptyEnv("AWS_PROFILE");
+	const char *profile = rds_copy_profile != NULL && rds_copy_profile[0] != '\0' ?
+		rds_copy_profile : env_profile != NULL ? env_profile : "default";
+	bool		all_set = true;
+	int			i;
+
+	from_files[0] = '\0';
+	for (i = 0; i < 4; i++)
+	{
+		values[i] = RdsNonEmptyEnv(vars[i]);
+		all_set &= values[i] != NULL;
+	}
+	if (all_set)
+		return;
+	{
+		RdsSharedFiles files;
+		RdsProfile	p;
+
+		RdsSharedFilesLoad(&files);
+		PG_TRY();
+		{
+			RdsProfileLoad(&files, profile, &p);
+			for (i = 0; i < 4; i++)
+			{
+				const char *v;
+
+				if (values[i] != NULL || (v = RdsProfileGet(&p, keys[i])) == NULL)
+					continue;
+				values[i] = pstrdup(v);
+				snprintf(from_files + strlen(from_files), len - strlen(from_files), "%s%s",
+						 from_files[0] ? ", " : "", keys[i]);
+			}
+			RdsProfileFree(&p);
+		}
+		PG_FINALLY();
+		{
+			RdsSharedFilesFree(&files);
+		}
+		PG_END_TRY();
+		if (from_files[0] != '\0')
+			snprintf(from_files + strlen(from_files), len - strlen(from_files),
+					 " of AWS profile \"%s\"", profile);
+	}
 }
 
 bool
 RdsFetchInstanceMetadata(RdsCredentials *out)
 {
 	const char *disabled = RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED");
-	const char *base = RdsNonEmptyEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	RdsImdsConfig cfg;
+	const char *values[4];
+	char		from_files[512];
+	const char *problem;
 	RdsHttpResponse token;
 	RdsHttpResponse role;
 	RdsHttpResponse doc;
@@ -370,9 +544,18 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 
 	if (disabled != NULL && pg_strcasecmp(disabled, "true") == 0)
 		return false;
-	root = pstrdup(base ? base : IMDS_DEFAULT_ENDPOINT);
-	if (root[strlen(root) - 1] == '/')
-		root[strlen(root) - 1] = '\0';
+	/* the endpoint is checked before anything is sent (credurl.c) */
+	imds_option_values(values, from_files, sizeof(from_files));
+	problem = RdsImdsOptions(values[0], values[1], values[2], values[3], &cfg);
+	if (problem != NULL && from_files[0] != '\0')
+		fail_source("the EC2 instance metadata service",
+					psprintf("%s (The config file gave %s; the environment variable of the same meaning wins over it.)",
+							 problem, from_files));
+	if (problem != NULL)
+		fail_source("the EC2 instance metadata service", problem);
+	root = pstrdup(cfg.base_url);
+	free(cfg.base_url);
+	cfg.base_url = NULL;
 	memset(&token, 0, sizeof(token));
 	memset(&role, 0, sizeof(role));
 	memset(&doc, 0, sizeof(doc));
@@ -382,20 +565,20 @@ RdsFetchInstanceMetadata(RdsCredentials *out)
 		char	   *role_name;
 		char	   *list_url = psprintf("%s/latest/meta-data/iam/security-credentials/", root);
 
-		if (imds_request(RDS_HTTP_PUT, psprintf("%s/latest/api/token", root),
+		if (imds_request(&cfg, RDS_HTTP_PUT, psprintf("%s/latest/api/token", root),
 						 IMDS_TOKEN_TTL_HEADER, &token))
 		{
 			RdsBufAppendStr(&token_header, "X-aws-ec2-metadata-token: ");
 			RdsBufAppendStr(&token_header, RdsBufStr(&token.body));
 			if (RdsBufFailed(&token_header))
 				ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-			if (imds_request(RDS_HTTP_GET, list_url, RdsBufStr(&token_header), &role))
+			if (imds_request(&cfg, RDS_HTTP_GET, list_url, RdsBufStr(&token_header), &role))
 			{
 				role_name = pnstrdup(RdsBufStr(&role.body), strcspn(RdsBufStr(&role.body), "\r\n"));
 				if (role_name[0] == '\0' || strchr(role_name, '/') != NULL)
 					fail_source("the EC2 instance metadata service",
 								"It names no valid IAM role.");
-				if (!imds_request(RDS_HTTP_GET, psprintf("%s%s", list_url, role_name),
+				if (!imds_request(&cfg, RDS_HTTP_GET, psprintf("%s%s", list_url, role_name),
 								  RdsBufStr(&token_header), &doc))
 					fail_source("the EC2 instance metadata service",
 								psprintf("The credentials of role \"%s\" could not be read (HTTP %ld).",

@@ -30,6 +30,7 @@
 #include "arguments.h"
 #include "errors.h"
 #include "result.h"
+#include "retry.h"
 #include "snapshot.h"
 
 PG_FUNCTION_INFO_V1(rds_copy_describe_db_cluster_snapshot);

@@ -13,7 +13,7 @@
 #   standin      the stand-ins' own self-tests (botocore as the client)
 #   regress      pg_regress against a throwaway cluster and the stand-ins
 #                (test/regress.sh)
-#   integration  test/integration/{basic,credentials,robustness,workflow,
+#   integration  test/integration/{basic,credentials,credential_retries,robustness,workflow,
 #                wait_events,nightly,roles}.sh: real backends (credential
 #                sources, cancels, faults, two sessions on one target, load),
 #                the backup workflows (queue workers, crash recovery,
@@ -43,7 +43,7 @@ source "$REPO/test/lib/runner.sh"
 trap 'rm -rf "$RUNNER_DIR"; if [ "${PG_TREE_MINE:-0}" = 1 ]; then rm -rf "$PG_TREE"; fi' EXIT
 
 ALL_LAYERS=(selftest unit fuzz standin regress integration matrix)
-INTEGRATION_SUITES=(basic credentials sdk_credentials secrets robustness workflow wait_events nightly roles docs fleet)
+INTEGRATION_SUITES=(basic credentials credential_retries sdk_credentials secrets robustness workflow wait_events nightly roles docs fleet)
 
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=("${ALL_LAYERS[@]}")

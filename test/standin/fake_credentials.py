@@ -3,11 +3,14 @@
 
   fake_credentials.py --state-dir D --cert F --key F [--ready-file F]
 
-One process runs three servers on 127.0.0.1, on ports the OS picks, and once they listen writes
-{"imds": P1, "container": P2, "sts": P3} to the ready file (atomic rename). SIGTERM or SIGINT: exit 0.
+One process runs three servers on 127.0.0.1 and a second IMDS on ::1, on ports the OS picks, and once
+they listen writes {"imds": P1, "container": P2, "sts": P3, "imds6": P4} to the ready file (atomic
+rename). SIGTERM or SIGINT: exit 0.
 
   imds       plain HTTP, like EC2's 169.254.169.254, IMDSv2 only: PUT /latest/api/token, then with the
              token GET /latest/meta-data/iam/security-credentials/ and .../rds-copy-test-role
+  imds6      the same IMDS on [::1] (for AWS_EC2_METADATA_SERVICE_ENDPOINT=http://[::1]:P4), with its own
+             settings, counters and journal name
   container  plain HTTP, like ECS/EKS's 169.254.170.2 or a FULL_URI: GET /v2/credentials/<id> (and the
              configured credentials_path) with "Authorization: <auth_token>"
   sts        HTTPS (--cert/--key), Query API 2011-06-15: AssumeRole (SigV4, verified by awsfake's
@@ -60,6 +63,7 @@ from awsfake import Reply, utcnow  # noqa: E402
 # Constants
 
 HOST = '127.0.0.1'
+HOST6 = '::1'
 ACCOUNT = awsfake.ACCOUNT
 STS_VERSION = '2011-06-15'
 STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
@@ -85,11 +89,24 @@ STS_MAX_SKEW_SECONDS = 300   # allowed |X-Amz-Date - now| of a signed STS reques
 NOT_JSON = b'<html>oops</html>'
 
 MODES = ('ok', 'down', 'slow', 'malformed', 'not-json', 'error')
+# Fault injection: the next fail_times requests (not the control API) fail as fail_with says, then the
+# mode answers again. fail_with: 'down' (connection closed, no reply), 'hang' (no reply for
+# HANG_SECONDS, then closed), 'http-<status>' (that status, an error body), or an AWS error code
+# (STS: an ErrorResponse with FAULT_STATUS's HTTP status; IMDS and container: 500).
+FAULT_STATUS = {   # the HTTP status AWS sends with each code (STS API reference, AWS Common Errors)
+    'Throttling': 400, 'ThrottlingException': 400, 'RequestLimitExceeded': 400, 'IDPCommunicationError': 400,
+    'InvalidIdentityToken': 400, 'AccessDenied': 403, 'ExpiredTokenException': 400,
+    'InternalFailure': 500, 'ServiceUnavailable': 503,
+}
+FAULT_RE = re.compile(r'down|hang|http-[1-5][0-9][0-9]|[A-Za-z][A-Za-z0-9]{1,63}')
+HANG_SECONDS = 30
+FAULTS = {'fail_times': 0, 'fail_with': 'down'}
 DEFAULTS = {
-    'imds': {'lifetime_seconds': 3600, 'mode': 'ok'},
+    'imds': {'lifetime_seconds': 3600, 'mode': 'ok', **FAULTS},
+    'imds6': {'lifetime_seconds': 3600, 'mode': 'ok', **FAULTS},
     'container': {'lifetime_seconds': 3600, 'mode': 'ok', 'auth_token': 'container-auth-token-EXAMPLE',
-                  'credentials_path': '/v1/credentials'},
-    'sts': {'lifetime_seconds': 3600, 'mode': 'ok', 'web_identity_token': 'web-identity-token-EXAMPLE'},
+                  'credentials_path': '/v1/credentials', **FAULTS},
+    'sts': {'lifetime_seconds': 3600, 'mode': 'ok', 'web_identity_token': 'web-identity-token-EXAMPLE', **FAULTS},
 }
 SETTING_CHECKS = {
     'lifetime_seconds': (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
@@ -99,6 +116,10 @@ SETTING_CHECKS = {
                    'a non-empty string, or null for no Authorization check'),
     'web_identity_token': (lambda v: isinstance(v, str) and v != '', 'a non-empty string'),
     'credentials_path': (lambda v: isinstance(v, str) and v.startswith('/'), 'a path starting with /'),
+    'fail_times': (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                   'a whole number of requests'),
+    'fail_with': (lambda v: isinstance(v, str) and FAULT_RE.fullmatch(v) is not None,
+                  "'down', 'hang', 'http-<status>' or an AWS error code"),
 }
 
 JOURNAL_FIELDS = ('ts', 'server', 'request_id', 'method', 'path', 'action', 'status', 'outcome', 'role_arn',
@@ -178,6 +199,14 @@ class Fake:
         with self.lock:
             return dict(self.counters, by_path=dict(self.by_path))
 
+    def take_fault(self):
+        """The fault the next request meets (fail_with), counting fail_times down; None when none is left."""
+        with self.lock:
+            if self.config['fail_times'] <= 0:
+                return None
+            self.config['fail_times'] -= 1
+            return self.config['fail_with']
+
     def record(self, entry):
         """Count one request (by its STS action, else its path) and append it to the journal."""
         key = entry['action'] or entry['path']
@@ -244,6 +273,10 @@ class FakeHandler(awsfake.BaseHandler):
         details = dict.fromkeys(JOURNAL_FIELDS)
         details.update(ts=awsfake.iso_ms(utcnow()), server=fake.name, request_id=str(uuid.uuid4()),
                        method=method, path=path)
+        fault = fake.take_fault()
+        if fault is not None:
+            self.injected_fault(fault, method, path, details)
+            return
         if settings['mode'] == 'down':
             self.close_connection = True
             details['outcome'] = 'down'
@@ -263,6 +296,33 @@ class FakeHandler(awsfake.BaseHandler):
         action = f" {details['action']}" if details['action'] else ''
         log(f'{fake.name} {self.client_address[0]} {method} {path}{action} -> {reply.status} {reply.outcome}'
             f'{"" if sent else " (client disconnected)"} {(time.monotonic() - started) * 1000:.0f}ms')
+
+    def injected_fault(self, fault, method, path, details):
+        """Answer one request as fault (a fail_with value) says; journaled with outcome 'injected:<fault>'."""
+        fake = self.server.standin
+        details['outcome'] = f'injected:{fault}'
+        if method == 'POST':
+            try:
+                details['action'] = awsfake.lenient_params(self.read_body(optional=True)).get('Action')
+            except ServiceError:
+                pass
+        if fault in ('down', 'hang'):
+            fake.record(details)
+            if fault == 'hang':
+                self.client_left_within(HANG_SECONDS)
+            self.close_connection = True
+            log(f'{fake.name} {self.client_address[0]} {method} {path} -> no reply (injected {fault})')
+            return
+        if fault.startswith('http-'):
+            error = ServiceError('InjectedFault', f'Injected HTTP {fault[5:]}.', int(fault[5:]))
+        else:
+            error = ServiceError(fault, f'Injected {fault}.', FAULT_STATUS.get(fault, 400)
+                                 if fake.name == 'sts' else 500)
+        reply = self.error_reply(error, details['request_id'])
+        details['status'] = reply.status
+        fake.record(details)
+        self.send_reply(reply, details['request_id'])
+        log(f'{fake.name} {self.client_address[0]} {method} {path} -> {reply.status} (injected {fault})')
 
     def issue_reply(self, settings, details, render):
         """The reply to a valid credentials request as the mode has it (error, not-json, malformed).
@@ -502,6 +562,7 @@ def main(argv=None):
     tls = awsfake.server_tls_context(args.cert, args.key)
     servers = {
         'imds': awsfake.AwsFakeServer(HOST, 0, None, ImdsFake('imds', issuer, journal), ImdsHandler),
+        'imds6': awsfake.AwsFakeServer(HOST6, 0, None, ImdsFake('imds6', issuer, journal), ImdsHandler),
         'container': awsfake.AwsFakeServer(HOST, 0, None, Fake('container', issuer, journal), ContainerHandler),
         'sts': awsfake.AwsFakeServer(HOST, 0, tls, Fake('sts', issuer, journal), StsHandler),
     }
@@ -511,7 +572,7 @@ def main(argv=None):
         if args.ready_file:
             awsfake.write_ready_file(args.ready_file, json.dumps(ports) + '\n')
         log(f"listening: imds http://{HOST}:{ports['imds']}/ container http://{HOST}:{ports['container']}/ "
-            f"sts https://{HOST}:{ports['sts']}/ (pid {os.getpid()})")
+            f"sts https://{HOST}:{ports['sts']}/ imds6 http://[{HOST6}]:{ports['imds6']}/ (pid {os.getpid()})")
     awsfake.serve_until_signalled(list(servers.values()), started)
     journal.close()
     log('stopped')

@@ -52,7 +52,7 @@ TEMP_KEY_RE = re.compile(r'AKIDTEMP\d{8}')
 EXPIRATION_RE = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')
 STS_NS = '{https://sts.amazonaws.com/doc/2011-06-15/}'
 IMDS_CREDENTIALS = fake_credentials.IMDS_ROLES_PATH + fake_credentials.TEST_ROLE
-SERVERS = ('imds', 'container', 'sts')
+SERVERS = ('imds', 'container', 'sts', 'imds6')
 IMDS_TOKENS = []   # every IMDS token this test got, for the no-secrets-in-logs check
 
 
@@ -77,7 +77,8 @@ class Fakes:
         return harness.terminate(self.process)
 
     def url(self, server):
-        return f"{'https' if server == 'sts' else 'http'}://127.0.0.1:{self.ports[server]}"
+        host = '[::1]' if server == 'imds6' else '127.0.0.1'
+        return f"{'https' if server == 'sts' else 'http'}://{host}:{self.ports[server]}"
 
     def log(self):
         with open(self.log_path) as handle:
@@ -100,7 +101,8 @@ def call(server, method, path, body=b'', headers=None, timeout=10):
         connection = http.client.HTTPSConnection('127.0.0.1', FAKES.ports[server], context=harness.tls_context(),
                                                  timeout=timeout)
     else:
-        connection = http.client.HTTPConnection('127.0.0.1', FAKES.ports[server], timeout=timeout)
+        connection = http.client.HTTPConnection('::1' if server == 'imds6' else '127.0.0.1', FAKES.ports[server],
+                                                timeout=timeout)
     return harness.exchange(connection, method, path, body, headers)
 
 
@@ -159,7 +161,8 @@ def sts_client(access_key='AKIDEXAMPLE', secret=SECRET, token=None, **config):
     return botocore.session.get_session().create_client(
         'sts', region_name='us-east-1', endpoint_url=FAKES.url('sts'), verify=ENV.ca,
         aws_access_key_id=access_key, aws_secret_access_key=secret, aws_session_token=token,
-        config=Config(retries={'total_max_attempts': 1}, connect_timeout=5, read_timeout=10, **config))
+        config=Config(**dict({'retries': {'total_max_attempts': 1}, 'connect_timeout': 5, 'read_timeout': 10},
+                             **config)))
 
 
 def client_creator(service, **kwargs):
@@ -257,7 +260,7 @@ TESTS = SUITE.tests
 @test
 def ready_file_and_tls():
     assert set(FAKES.ports) == set(SERVERS) and all(isinstance(p, int) for p in FAKES.ports.values())
-    assert len(set(FAKES.ports.values())) == 3
+    assert len(set(FAKES.ports.values())) == 4
     with socket.create_connection(('127.0.0.1', FAKES.ports['sts']), timeout=5) as raw:
         with harness.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
             assert wrapped.version()
@@ -568,6 +571,75 @@ def mode_not_json_and_error():
     expect_client_error(web_identity, 'InvalidParameterValue', 400)
     expect_client_error(web_identity, 'InvalidIdentityToken', 400, token='wrong')
     assert all(control(server, 'GET', 'stats')[1]['issued'] == 0 for server in SERVERS)
+    reset_all()
+
+
+@test
+def injected_faults_and_botocore_retries():
+    """fail_times / fail_with, with botocore's own retries as the client: what rds_copy must match."""
+    standard = {'retries': {'mode': 'standard', 'total_max_attempts': 3}}   # AWS_MAX_ATTEMPTS=3
+    # STS: two throttles, then credentials (botocore standard mode: 3 attempts in all)
+    configure('sts', fail_times=2, fail_with='Throttling')
+    check_temporary(sts_client(**standard).assume_role(RoleArn=ROLE_ARN, RoleSessionName='s1')['Credentials'])
+    assert control('sts', 'GET', 'stats')[1]['by_path'] == {'AssumeRole': 3}
+    assert [line['outcome'] for line in FAKES.journal() if line['server'] == 'sts'][-3:] == [
+        'injected:Throttling', 'injected:Throttling', 'ok']
+    # three throttles: botocore gives up after 3 attempts
+    configure('sts', fail_times=3, fail_with='Throttling')
+    expect_client_error(lambda: sts_client(**standard).assume_role(RoleArn=ROLE_ARN, RoleSessionName='s1'),
+                        'Throttling', 400)
+    # IDPCommunicationError is retried for web identity (botocore retries/special.py)
+    reset_all()
+    configure('sts', fail_times=2, fail_with='IDPCommunicationError')
+    check_temporary(sts_client(signature_version=botocore.UNSIGNED, **standard).assume_role_with_web_identity(
+        RoleArn=ROLE_ARN, RoleSessionName='web-session', WebIdentityToken=WEB_TOKEN)['Credentials'])
+    assert control('sts', 'GET', 'stats')[1]['by_path'] == {'AssumeRoleWithWebIdentity': 3}
+    # AccessDenied and InvalidIdentityToken are not retried
+    reset_all()
+    configure('sts', fail_times=1, fail_with='AccessDenied')
+    expect_client_error(lambda: sts_client(**standard).assume_role(RoleArn=ROLE_ARN, RoleSessionName='s1'),
+                        'AccessDenied', 403)
+    configure('sts', fail_times=1, fail_with='InvalidIdentityToken')
+    expect_client_error(lambda: sts_client(signature_version=botocore.UNSIGNED, **standard)
+                        .assume_role_with_web_identity(RoleArn=ROLE_ARN, RoleSessionName='web-session',
+                                                       WebIdentityToken=WEB_TOKEN), 'InvalidIdentityToken', 400)
+    assert control('sts', 'GET', 'stats')[1]['requests'] == 2
+    # a 503 status with no AWS code
+    configure('sts', fail_times=1, fail_with='http-503')
+    assert call('sts', 'POST', '/', b'Action=AssumeRole', {'Content-Type': harness.FORM})[0] == 503
+    # container: botocore's ContainerMetadataFetcher tries 3 times
+    configure('container', fail_times=2, fail_with='http-503')
+    check_temporary(container_provider().load())
+    assert control('container', 'GET', 'stats')[1]['requests'] == 3
+    configure('container', fail_times=3, fail_with='down')
+    try:
+        container_provider().load()
+        raise AssertionError('3 failed attempts gave credentials')
+    except CredentialRetrievalError:
+        pass
+    assert control('container', 'GET', 'stats')[1]['requests'] == 6
+    # IMDS: num_attempts tries of each request
+    configure('imds', fail_times=1, fail_with='http-503')
+    fetcher = InstanceMetadataFetcher(timeout=1, num_attempts=2, base_url=FAKES.url('imds') + '/', env={})
+    check_temporary(fetcher.retrieve_iam_role_credentials())
+    assert control('imds', 'GET', 'stats')[1]['by_path']['/latest/api/token'] == 2
+    # hang: no reply within the client's timeout; the next request is answered
+    configure('imds', fail_times=1, fail_with='hang')
+    started = time.monotonic()
+    try:
+        call('imds', 'PUT', '/latest/api/token', headers={fake_credentials.IMDS_TTL_HEADER: '60'}, timeout=1)
+        raise AssertionError('a hanging fake answered')
+    except (socket.timeout, TimeoutError):
+        assert time.monotonic() - started < 3
+    assert imds_token()
+    assert control('imds', 'GET', 'config')[1]['fail_times'] == 0
+    # the IPv6 IMDS, through botocore's fetcher
+    fetcher = InstanceMetadataFetcher(timeout=1, num_attempts=1, base_url=FAKES.url('imds6') + '/', env={})
+    check_temporary(fetcher.retrieve_iam_role_credentials())
+    assert last_journal('imds6')['path'] == IMDS_CREDENTIALS
+    assert control('imds6', 'GET', 'stats')[1]['requests'] == 3 and control('imds', 'GET', 'stats')[1]['requests'] == 6
+    assert control('sts', 'POST', 'config', {'fail_with': 'not a code'})[0] == 400
+    assert control('sts', 'POST', 'config', {'fail_times': -1})[0] == 400
     reset_all()
 
 

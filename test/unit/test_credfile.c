@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  * test_credfile.c
  *		Unit tests for src/credfile.c, the parser of the AWS shared
- *		credentials file (~/.aws/credentials) for one profile.
+ *		credentials file (~/.aws/credentials) for one profile, and the
+ *		splitter of a credential_process command line into words.
  *
  * Every text is parsed from a malloc'd copy without a terminating NUL,
  * so the SAN=1 build catches any read past the length given.  Every
@@ -424,9 +425,116 @@ test_values_with_equals(void)
 	}
 }
 
+/*
+ * The words of line, as RdsShellSplit gives them; expected is the words
+ * joined by "|" (NULL: refused, and why is in the sentence).
+ */
+static void
+split_case(const char *line, const char *expected, const char *why)
+{
+	char	  **argv = (char **) 1;
+	int			argc = -1;
+	const char *problem = RdsShellSplit(line, &argv, &argc);
+
+	UNIT_CONTEXT("split [%s]", line);
+	if (expected == NULL)
+	{
+		if (CHECK(problem != NULL))
+			CHECK(strstr(problem, why) != NULL);
+		CHECK(argv == NULL && argc == 0);
+	}
+	else if (CHECK(problem == NULL))
+	{
+		char		joined[512] = "";
+		int			i;
+
+		for (i = 0; i < argc; i++)
+		{
+			if (i > 0)
+				strcat(joined, "|");
+			strcat(joined, argv[i]);
+		}
+		CHECK_STREQ(joined, expected);
+		CHECK(argv[argc] == NULL);
+		RdsShellSplitFree(argv);
+	}
+	else
+		printf("    refused: %s\n", problem);
+	UNIT_CONTEXT(NULL);
+}
+
+/*
+ * botocore splits credential_process with compat_shell_split, which is
+ * shlex.split on POSIX (botocore/compat.py); every expected value below is
+ * what Python 3.11's shlex.split returned for the same line.
+ */
+static void
+test_shell_split(void)
+{
+	split_case("helper", "helper", NULL);
+	split_case("helper --profile prod", "helper|--profile|prod", NULL);
+	split_case("  a\tb \n c\r\n", "a|b|c", NULL);
+	split_case("/usr/bin/aws_signing_helper credential-process --certificate /etc/pki/c.pem",
+			   "/usr/bin/aws_signing_helper|credential-process|--certificate|/etc/pki/c.pem", NULL);
+	/* quotes */
+	split_case("'a b' c", "a b|c", NULL);
+	split_case("\"a b\" c", "a b|c", NULL);
+	split_case("a'b'c", "abc", NULL);
+	split_case("a\"b\"c", "abc", NULL);
+	split_case("'a\"b'", "a\"b", NULL);
+	split_case("\"a'b\"", "a'b", NULL);
+	/* backslashes: outside quotes any character; in "" only \" and \\; in '' none */
+	split_case("a\\ b", "a b", NULL);
+	split_case("a\\\\b", "a\\b", NULL);
+	split_case("\"a\\\"b\"", "a\"b", NULL);
+	split_case("\"a\\\\b\"", "a\\b", NULL);
+	split_case("\"a\\b\"", "a\\b", NULL);
+	split_case("'a\\b'", "a\\b", NULL);
+	split_case("a\\\nb", "a\nb", NULL);
+	split_case("\"a\nb\"", "a\nb", NULL);
+	/* empty words from quotes; none from nothing */
+	split_case("''", "", NULL);
+	split_case("\"\"", "", NULL);
+	split_case("a '' b", "a||b", NULL);
+	split_case("x\"\"", "x", NULL);
+	/* no shell: no expansion, no operators, no comments */
+	split_case("\"$HOME\" `id` ; | &", "$HOME|`id`|;|||&", NULL);
+	split_case("#notacomment x", "#notacomment|x", NULL);
+	split_case("a#b", "a#b", NULL);
+	split_case("caf\xc3\xa9 \xc3\xbc", "caf\xc3\xa9|\xc3\xbc", NULL);
+	/* refused: shlex's ValueErrors, and no command at all */
+	split_case("'unterminated", NULL, "no closing quotation");
+	split_case("\"unterminated", NULL, "no closing quotation");
+	split_case("ok 'unterminated", NULL, "no closing quotation");
+	split_case("ends\\", NULL, "ends with an escape character");
+	split_case("", NULL, "empty");
+	split_case("   ", NULL, "empty");
+	split_case("\t\n", NULL, "empty");
+	/* many words */
+	{
+		char		line[2100];
+		char	  **argv;
+		int			argc;
+		int			i;
+
+		for (i = 0; i < 1000; i++)
+			memcpy(line + 2 * i, "w ", 2);
+		line[2000] = '\0';
+		if (CHECK(RdsShellSplit(line, &argv, &argc) == NULL))
+		{
+			CHECK_INTEQ(argc, 1000);
+			CHECK_STREQ(argv[999], "w");
+			CHECK(argv[1000] == NULL);
+			RdsShellSplitFree(argv);
+		}
+	}
+	RdsShellSplitFree(NULL);
+}
+
 int
 main(void)
 {
+	test_shell_split();
 	test_default_and_named();
 	test_key_names_and_spacing();
 	test_comments();

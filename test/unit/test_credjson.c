@@ -2,7 +2,8 @@
  * test_credjson.c
  *		Unit tests for src/credjson.c, the reader of the JSON credentials
  *		documents of the EC2 instance metadata service and the container
- *		credentials endpoint, and for the ini-section reader credentials.c
+ *		credentials endpoint (and the Version 1 output of a
+ *		credential_process program), and for the ini-section reader credentials.c
  *		uses for the config file (src/credfile.c).
  *
  * Documents are parsed from exact-size copies without a terminating NUL,
@@ -188,9 +189,112 @@ test_ini_sections(void)
 	CHECK(bad_line == 3 && sec.count == 0);
 }
 
+/* The same as parse, for credential_process output. */
+static const char *
+parse_process(const char *text, RdsJsonCredentials *out)
+{
+	size_t		len = strlen(text);
+	char	   *copy = malloc(len ? len : 1);
+	const char *problem;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	memset(out, 0x5a, sizeof(*out));
+	problem = RdsJsonProcessCredentialsParse(copy, len, out);
+	free(copy);
+	return problem;
+}
+
+/* text is refused as process output with a sentence containing why; nothing kept */
+static void
+process_refused(const char *text, const char *why)
+{
+	RdsJsonCredentials c;
+	const char *problem = parse_process(text, &c);
+
+	UNIT_CONTEXT("process output %s", text);
+	if (CHECK(problem != NULL))
+		CHECK(strstr(problem, why) != NULL);
+	CHECK(c.access_key_id == NULL && c.secret_access_key == NULL && c.token == NULL &&
+		  c.expiration == NULL && c.code == NULL);
+	RdsJsonCredentialsWipe(&c);
+	UNIT_CONTEXT(NULL);
+}
+
+/*
+ * The credential_process document (AWS SDKs and Tools reference guide,
+ * "Process credential provider"; botocore credentials.py ProcessProvider:
+ * Version must be 1, AccessKeyId and SecretAccessKey required,
+ * SessionToken and Expiration optional).
+ */
+static void
+test_process_output(void)
+{
+	RdsJsonCredentials c;
+
+	if (CHECK(parse_process("{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+							"\"SecretAccessKey\": \"procsecret/x\", \"SessionToken\": \"proctoken==\", "
+							"\"Expiration\": \"2026-12-05T12:00:00Z\"}\n", &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "AKIDPROC");
+		CHECK_STREQ(c.secret_access_key, "procsecret/x");
+		CHECK_STREQ(c.token, "proctoken==");
+		CHECK_STREQ(c.expiration, "2026-12-05T12:00:00Z");
+		CHECK(c.version == 1 && c.code == NULL);
+	}
+	RdsJsonCredentialsWipe(&c);
+	CHECK(c.access_key_id == NULL && c.secret_access_key == NULL && c.token == NULL);
+	/* long-term keys: no token, no expiration; members in any order; others skipped */
+	if (CHECK(parse_process("{\"SecretAccessKey\":\"s\",\"AccountId\":\"123456789012\","
+							"\"Extra\":{\"a\":[1,2,{\"b\":null}]},\"AccessKeyId\":\"A\",\"Version\":1}", &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "A");
+		CHECK(c.token == NULL && c.expiration == NULL);
+	}
+	RdsJsonCredentialsWipe(&c);
+	/* IMDS's "Token" is not the process's "SessionToken"; "Code" is not read */
+	if (CHECK(parse_process("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
+							"\"Token\":\"t\",\"Code\":\"Failure\"}", &c) == NULL))
+		CHECK(c.token == NULL && c.code == NULL);
+	RdsJsonCredentialsWipe(&c);
+	/* escapes decode */
+	if (CHECK(parse_process("{\"Version\":1,\"AccessKeyId\":\"A\\u0042\",\"SecretAccessKey\":\"s\\/\\\\x\"}", &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "AB");
+		CHECK_STREQ(c.secret_access_key, "s/\\x");
+	}
+	RdsJsonCredentialsWipe(&c);
+
+	/* Version: the number 1 only (botocore: version != 1 is refused) */
+	process_refused("{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	process_refused("{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	process_refused("{\"Version\":\"1\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	process_refused("{\"Version\":10,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	process_refused("{\"Version\":-1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	process_refused("{\"Version\":null,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}", "Version is not 1");
+	/* the keys */
+	process_refused("{\"Version\":1,\"SecretAccessKey\":\"s\"}", "lacks AccessKeyId or SecretAccessKey");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\"}", "lacks AccessKeyId or SecretAccessKey");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"\",\"SecretAccessKey\":\"s\"}", "lacks AccessKeyId");
+	process_refused("{\"Version\":1,\"AccessKeyId\":1,\"SecretAccessKey\":\"s\"}", "not a string");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"SessionToken\":null}",
+					"not a string");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"AccessKeyId\":\"B\",\"SecretAccessKey\":\"s\"}",
+					"twice");
+	/* not a document: what a failing helper prints instead */
+	process_refused("", "not a JSON object");
+	process_refused("error: no such profile\n", "not a JSON object");
+	process_refused("[{\"Version\":1}]", "not a JSON object");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"} trailing", "text after");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"", "ends too early");
+	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\" \"SecretAccessKey\":\"s\"}", "not valid JSON");
+}
+
 int
 main(void)
 {
+	test_process_output();
 	test_documents();
 	test_rejections();
 	test_truncations();
