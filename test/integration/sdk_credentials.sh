@@ -457,7 +457,7 @@ refused() {
 
 test_sso_refused() {
 	local hint='HINT: +Sign in again with "aws sso login --profile'
-	local out
+	local out before
 	# botocore 1.29 sends an expired legacy token, which the portal refuses
 	# (UnauthorizedSSOTokenError); 1.43 and rds_copy look at expiresAt first
 	refused sso-expired-token "" UnauthorizedSSOTokenError 28000 "has expired.*$hint sso-expired\"" AWS_PROFILE=sso-expired
@@ -476,6 +476,17 @@ test_sso_refused() {
 	expect_match "a token the portal refuses is 28000" '28000: the SSO portal refused the token of AWS profile "sso-legacy"' "$out"
 	expect_match "... with the hint" "$hint sso-legacy\"" "$out"
 	write_sso_cache
+
+	# a portal that fails (HTTP 500) is asked 3 times, then 28000 naming the status
+	ctl sso '{"mode": "error"}' >/dev/null
+	# shellcheck disable=SC2086
+	restart_cluster $SDK_FILES AWS_PROFILE=sso-legacy
+	before=$(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true)
+	out=$(sql --verbose --capture -At -c "SELECT * FROM rds_copy.credentials()" | tr '\n' ' ')
+	ctl sso '{"mode": "ok"}' >/dev/null
+	expect_match "a failing portal is 28000" '28000: could not get AWS credentials from SSO for AWS profile "sso-legacy"' "$out"
+	expect_match "... naming its HTTP status" 'answered HTTP 500 to GetRoleCredentials' "$out"
+	expect_equal "... after 3 attempts" 3 "$(( $(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true) - before ))"
 	expect_no_match "no SSO token in the server log" 'sso-token-[A-Z]' "$(cat "$RDS_TEST_SERVER_LOG")"
 	expect_no_match "no SSO token in the fakes' journal" 'sso-token-' "$(cat "$RDS_FAKE_JOURNAL")"
 }
