@@ -150,7 +150,7 @@ start_standin() {
 # portal); sets FAKE_IMDS_URL, FAKE_CONTAINER_URL, FAKE_STS_URL,
 # FAKE_SSO_URL and the token files.
 start_fakes() {
-	say "starting the fake IMDS, container credentials and STS endpoints"
+	say "starting the fake IMDS, container credentials, STS and SSO endpoints"
 	"$PYTHON" "$REPO/test/standin/fake_credentials.py" --state-dir "$STATE" \
 		--cert "$CERTS/server.crt" --key "$CERTS/server.key" \
 		--ready-file "$WORK/fakes.json" 2>"$WORK/fakes.log" &
