@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  * awsfiles.c
  *		The AWS shared credentials and config files: their paths, reading
- *		them (read(2), wiped after use), one profile's sections.
+ *		them (read(2), wiped after use), one profile's sections, an
+ *		[sso-session] section; the home directory's ~/.aws files (the SSO
+ *		token cache is read here too).
  *
  * Which source of credentials wins is credentials.c's; the INI syntax is
  * credfile.c's.  Errors name the file and a line, never its contents.
@@ -34,6 +36,12 @@ home_directory(void)
 	return pw ? pw->pw_dir : "";
 }
 
+void
+RdsAwsHomePath(const char *relative, char *path, size_t len)
+{
+	snprintf(path, len, "%s/.aws/%s", home_directory(), relative);
+}
+
 static void
 file_path(const char *env_name, const char *default_name, RdsFileStamp *stamp)
 {
@@ -42,7 +50,7 @@ file_path(const char *env_name, const char *default_name, RdsFileStamp *stamp)
 	if (env != NULL)
 		strlcpy(stamp->path, env, sizeof(stamp->path));
 	else
-		snprintf(stamp->path, sizeof(stamp->path), "%s/.aws/%s", home_directory(), default_name);
+		RdsAwsHomePath(default_name, stamp->path, sizeof(stamp->path));
 }
 
 /*
@@ -50,8 +58,8 @@ file_path(const char *env_name, const char *default_name, RdsFileStamp *stamp)
  * read(2), not stdio: stdio's buffer would keep a copy of the secrets in
  * freed memory.  The caller wipes the copy (RdsSharedFilesFree).
  */
-static char *
-read_stamped_file(RdsFileStamp *stamp, size_t *len)
+char *
+RdsAwsFileRead(RdsFileStamp *stamp, size_t *len)
 {
 	int			fd;
 	char	   *data;
@@ -95,10 +103,10 @@ RdsSharedFilesLoad(RdsSharedFiles *files)
 	memset(files, 0, sizeof(*files));
 	file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", &files->creds_file);
 	file_path("AWS_CONFIG_FILE", "config", &files->config_file);
-	files->creds_text = read_stamped_file(&files->creds_file, &files->creds_len);
+	files->creds_text = RdsAwsFileRead(&files->creds_file, &files->creds_len);
 	PG_TRY();
 	{
-		files->config_text = read_stamped_file(&files->config_file, &files->config_len);
+		files->config_text = RdsAwsFileRead(&files->config_file, &files->config_len);
 	}
 	PG_CATCH();
 	{
@@ -180,6 +188,16 @@ RdsProfileLoad(const RdsSharedFiles *files, const char *name, RdsProfile *p)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+}
+
+bool
+RdsSsoSessionLoad(const RdsSharedFiles *files, const char *name, RdsIniSection *out)
+{
+	char		section[300];
+
+	snprintf(section, sizeof(section), "sso-session %s", name);
+	return read_section(files->config_text, files->config_len,
+						files->config_file.path, section, out);
 }
 
 const char *

@@ -67,6 +67,26 @@ extern void RdsProfileFree(RdsProfile *p);
  */
 extern const char *RdsProfileGet(const RdsProfile *p, const char *key);
 
+/*
+ * The [sso-session name] section of the config file (botocore reads
+ * sso-session sections from the config file only).  False when there is
+ * none; raises F0000 when the file is not INI.  Release with
+ * RdsIniSectionWipe.
+ */
+extern bool RdsSsoSessionLoad(const RdsSharedFiles *files, const char *name,
+							  RdsIniSection *out);
+
+/* $HOME/.aws/<relative> (HOME, else the OS user's home, as botocore's expanduser). */
+extern void RdsAwsHomePath(const char *relative, char *path, size_t len);
+
+/*
+ * Read the file at stamp->path with read(2) into palloc'd memory (NUL
+ * added), stamp it; NULL when it cannot be opened.  Raises F0000 for a
+ * file that is not a regular file of at most 1 MB.  The caller wipes the
+ * copy (it may hold secrets).
+ */
+extern char *RdsAwsFileRead(RdsFileStamp *stamp, size_t *len);
+
 /* Was the stamped file changed (or created, or removed) since? */
 extern bool RdsFileStampChanged(const RdsFileStamp *stamp);
 

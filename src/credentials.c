@@ -8,16 +8,17 @@
  *	   AWS_SECURITY_TOKEN / AWS_SESSION_TOKEN (skipped when rds_copy.profile
  *	   names the profile, as botocore skips it for Session(profile=...));
  *	2. the profile's role: role_arn with source_profile (whose static keys,
- *	   web identity, credential_process or own role are the source) or
- *	   credential_source;
+ *	   web identity, SSO, credential_process or own role are the source)
+ *	   or credential_source;
  *	3. web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN (each
  *	   falling back to the profile's web_identity_token_file, role_arn);
- *	   (SSO would come here: not built yet);
- *	4. static keys of the profile in the shared credentials file;
- *	5. the profile's credential_process;
- *	6. static keys of the profile in the config file;
- *	7. the container credentials endpoint (ECS, EKS Pod Identity);
- *	8. the EC2 instance metadata service (IMDSv2).
+ *	4. SSO: the profile's sso_session or sso_* keys, the token cached by
+ *	   "aws sso login", GetRoleCredentials (credsso.c);
+ *	5. static keys of the profile in the shared credentials file;
+ *	6. the profile's credential_process;
+ *	7. static keys of the profile in the config file;
+ *	8. the container credentials endpoint (ECS, EKS Pod Identity);
+ *	9. the EC2 instance metadata service (IMDSv2).
  * rds_copy.role_arn then assumes a role with whatever answered.
  *
  * Credentials are cached per backend.  Static ones stay cached while the
@@ -25,8 +26,8 @@
  * stat() per call); temporary ones until 15 minutes before they expire,
  * and past that, if a refresh fails while more than 10 minutes remain,
  * the cached ones are kept.  Parsing is credfile.c's and credjson.c's;
- * network sources are credfetch.c's.  Secrets are wiped when dropped and
- * never logged or put in an error; in the cache they are masked (see
+ * network sources are credfetch.c's and credsso.c's (SSO).  Secrets are
+ * wiped when dropped and never logged or put in an error; in the cache they are masked (see
  * MaskedSecret), and a caller that signs gets a clear copy that it wipes
  * as soon as it has signed (RdsCredentialsGetClear).  The files are read
  * with read(2) into memory that is wiped after parsing.
@@ -46,6 +47,7 @@
 #include "credvalue.h"
 #include "credfetch.h"
 #include "credfile.h"
+#include "credsso.h"
 #include "settings.h"
 
 #define REFRESH_ADVISORY_SECONDS (15 * 60)
@@ -264,9 +266,8 @@ from_static_section(const RdsSharedFiles *files, const RdsProfile *p, bool creds
 }
 
 /*
- * botocore's profile providers, in its order: web identity, (SSO: not
- * built yet), the shared credentials file, credential_process, the config
- * file.  False when none of them is configured in the profile.
+ * botocore's profile providers, in its order: web identity, SSO, the
+ * shared credentials file, credential_process, the config file.  False when none of them is configured in the profile.
  * *uses_files when the credentials are the files' (or a process's
  * without an expiration): they stay cached while the files are unchanged.
  */
@@ -278,6 +279,8 @@ from_profile_providers(const RdsSharedFiles *files, const RdsProfile *p, bool us
 
 	*uses_files = false;
 	if (from_web_identity(p, use_env, out))
+		return true;
+	if (RdsFetchSso(files, p, out))
 		return true;
 	if (from_static_section(files, p, true, out))
 	{
@@ -407,7 +410,7 @@ assume_profile_role(const RdsSharedFiles *files, const RdsProfile *p, Visited *v
  * botocore's chain (create_credential_resolver): the environment (not
  * with an explicit profile), the profile's role (role_arn with
  * source_profile or credential_source), the profile providers (web
- * identity, shared credentials file, credential_process, config file),
+ * identity, SSO, shared credentials file, credential_process, config file),
  * the container endpoint, instance metadata.  *uses_files when the
  * credentials stay valid while the files are unchanged.
  */
@@ -456,7 +459,7 @@ resolve_base(RdsSharedFiles *files, RdsCredentials *out, bool *uses_files)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 			 errmsg("no AWS credentials found"),
-			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)%s, profile \"%s\" (role_arn, web identity, the shared credentials file \"%s\", credential_process, the config file \"%s\"), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI), and the EC2 instance metadata service%s.",
+			 errhint("Sources tried: the server's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)%s, profile \"%s\" (role_arn, web identity, SSO, the shared credentials file \"%s\", credential_process, the config file \"%s\"), web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI), and the EC2 instance metadata service%s.",
 					 explicit ? " (not with rds_copy.profile set)" : "",
 					 profile, files->creds_file.path, files->config_file.path,
 					 RdsNonEmptyEnv("AWS_EC2_METADATA_DISABLED") &&

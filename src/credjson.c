@@ -10,20 +10,35 @@
  *-------------------------------------------------------------------------
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "buf.h"
 #include "credjson.h"
 
 #define JSON_MAX_DEPTH 16
 
+/* Which document is read: it decides the members kept. */
+typedef enum DocKind
+{
+	DOC_IMDS,					/* IMDS, container endpoint */
+	DOC_PROCESS,				/* credential_process: SessionToken, Version */
+	DOC_SSO_TOKEN,				/* ~/.aws/sso/cache: accessToken, expiresAt */
+	DOC_SSO_REPLY,				/* GetRoleCredentials: {"roleCredentials": {...}} */
+	DOC_SSO_ROLE				/* its roleCredentials object */
+} DocKind;
+
 typedef struct Reader
 {
 	const char *p;
 	const char *end;
 	const char *problem;
-	bool		process;		/* credential_process output: SessionToken, Version */
+	DocKind		kind;
+	bool		process;		/* kind == DOC_PROCESS */
+	bool		seen_role;		/* DOC_SSO_REPLY: roleCredentials was read */
 } Reader;
 
 static void
@@ -294,8 +309,31 @@ read_value(Reader *r, int depth)
 
 /* The member slot for a key we keep, or NULL. */
 static char **
-slot_for(RdsJsonCredentials *out, const char *key, bool process)
+slot_for(RdsJsonCredentials *out, const char *key, DocKind kind)
 {
+	bool		process = kind == DOC_PROCESS;
+
+	if (kind == DOC_SSO_TOKEN)
+	{
+		if (strcmp(key, "accessToken") == 0)
+			return &out->token;
+		if (strcmp(key, "expiresAt") == 0)
+			return &out->expiration;
+		return NULL;
+	}
+	if (kind == DOC_SSO_ROLE)
+	{
+		/* expiration is a number (milliseconds): read_object takes it */
+		if (strcmp(key, "accessKeyId") == 0)
+			return &out->access_key_id;
+		if (strcmp(key, "secretAccessKey") == 0)
+			return &out->secret_access_key;
+		if (strcmp(key, "sessionToken") == 0)
+			return &out->token;
+		return NULL;
+	}
+	if (kind == DOC_SSO_REPLY)
+		return NULL;
 	if (process)
 	{
 		if (strcmp(key, "SessionToken") == 0)
@@ -316,8 +354,28 @@ slot_for(RdsJsonCredentials *out, const char *key, bool process)
 	return NULL;
 }
 
+/*
+ * GetRoleCredentials' expiration: a non-negative integer of milliseconds
+ * (the API's ExpirationTimestampType, a long), at most 15 digits.
+ */
 static bool
-read_object(Reader *r, RdsJsonCredentials *out)
+read_millis(Reader *r, long long *ms)
+{
+	const char *start = r->p;
+	long long	v = 0;
+
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9' && r->p - start < 15)
+		v = v * 10 + (*r->p++ - '0');
+	if (r->p == start || (r->p < r->end && strchr("0123456789.eE+-", *r->p) != NULL))
+		return fail(r, "The document's expiration is not a whole number of milliseconds.");
+	if (*ms >= 0)
+		return fail(r, "The document has a member twice.");
+	*ms = v;
+	return true;
+}
+
+static bool
+read_object(Reader *r, RdsJsonCredentials *out, DocKind kind, int depth)
 {
 	skip_space(r);
 	if (r->p >= r->end || *r->p != '{')
@@ -334,6 +392,8 @@ read_object(Reader *r, RdsJsonCredentials *out)
 		RdsBuf		key = RDS_BUF_INIT;
 		char	  **slot;
 		bool		is_version;
+		bool		is_role;
+		bool		is_millis;
 
 		skip_space(r);
 		if (r->p >= r->end || *r->p != '"' || !read_string(r, &key))
@@ -341,8 +401,10 @@ read_object(Reader *r, RdsJsonCredentials *out)
 			RdsBufFree(&key);
 			return fail(r, "The document is not valid JSON.");
 		}
-		slot = slot_for(out, RdsBufStr(&key), r->process);
-		is_version = r->process && strcmp(RdsBufStr(&key), "Version") == 0;
+		slot = slot_for(out, RdsBufStr(&key), kind);
+		is_version = kind == DOC_PROCESS && strcmp(RdsBufStr(&key), "Version") == 0;
+		is_role = kind == DOC_SSO_REPLY && strcmp(RdsBufStr(&key), "roleCredentials") == 0;
+		is_millis = kind == DOC_SSO_ROLE && strcmp(RdsBufStr(&key), "expiration") == 0;
 		RdsBufFree(&key);
 		skip_space(r);
 		if (r->p >= r->end || *r->p++ != ':')
@@ -352,10 +414,25 @@ read_object(Reader *r, RdsJsonCredentials *out)
 		{
 			const char *start = r->p;
 
-			if (!read_value(r, 1))
+			if (!read_value(r, depth))
 				return false;
 			/* botocore: Version must equal 1 */
 			out->version = (r->p - start == 1 && *start == '1') ? 1 : -1;
+		}
+		else if (is_role)
+		{
+			if (r->seen_role)
+				return fail(r, "The document has a member twice.");
+			r->seen_role = true;
+			if (r->p >= r->end || *r->p != '{')
+				return fail(r, "The document's roleCredentials is not an object.");
+			if (!read_object(r, out, DOC_SSO_ROLE, depth + 1))
+				return false;
+		}
+		else if (is_millis)
+		{
+			if (!read_millis(r, &out->expiration_ms))
+				return false;
 		}
 		else if (slot != NULL && r->p < r->end && *r->p == '"')
 		{
@@ -377,7 +454,7 @@ read_object(Reader *r, RdsJsonCredentials *out)
 		}
 		else if (slot != NULL)
 			return fail(r, "A credentials member of the document is not a string.");
-		else if (!read_value(r, 1))
+		else if (!read_value(r, depth))
 			return false;
 		skip_space(r);
 		if (r->p >= r->end)
@@ -393,21 +470,33 @@ read_object(Reader *r, RdsJsonCredentials *out)
 }
 
 static const char *
-parse_document(const char *text, size_t len, bool process, RdsJsonCredentials *out)
+parse_document(const char *text, size_t len, DocKind kind, RdsJsonCredentials *out)
 {
-	Reader		r = {text, text + len, NULL, process};
+	Reader		r = {text, text + len, NULL, kind, kind == DOC_PROCESS, false};
+	bool		process = kind == DOC_PROCESS;
 
 	memset(out, 0, sizeof(*out));
-	if (read_object(&r, out))
+	out->expiration_ms = -1;
+	if (read_object(&r, out, kind, 1))
 	{
 		skip_space(&r);
 		if (r.p != r.end)
 			fail(&r, "The document has text after its object.");
 	}
-	if (r.problem == NULL &&
+	if (r.problem == NULL && kind == DOC_SSO_TOKEN &&
+		(out->token == NULL || out->token[0] == '\0' || out->expiration == NULL))
+		r.problem = "The cached token lacks accessToken or expiresAt.";
+	if (r.problem == NULL && kind == DOC_SSO_REPLY && !r.seen_role)
+		r.problem = "The document has no roleCredentials.";
+	if (r.problem == NULL && kind != DOC_SSO_TOKEN &&
 		(out->access_key_id == NULL || out->secret_access_key == NULL ||
 		 out->access_key_id[0] == '\0' || out->secret_access_key[0] == '\0'))
-		r.problem = "The document lacks AccessKeyId or SecretAccessKey.";
+		r.problem = kind == DOC_SSO_REPLY ?
+			"The document lacks accessKeyId or secretAccessKey." :
+			"The document lacks AccessKeyId or SecretAccessKey.";
+	if (r.problem == NULL && kind == DOC_SSO_REPLY &&
+		(out->token == NULL || out->token[0] == '\0' || out->expiration_ms < 0))
+		r.problem = "The document lacks sessionToken or expiration.";
 	if (r.problem == NULL && process && out->version != 1)
 		r.problem = "The document's Version is not 1.";
 	if (r.problem != NULL)
@@ -418,13 +507,44 @@ parse_document(const char *text, size_t len, bool process, RdsJsonCredentials *o
 const char *
 RdsJsonCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
 {
-	return parse_document(text, len, false, out);
+	return parse_document(text, len, DOC_IMDS, out);
 }
 
 const char *
 RdsJsonProcessCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
 {
-	return parse_document(text, len, true, out);
+	return parse_document(text, len, DOC_PROCESS, out);
+}
+
+const char *
+RdsJsonSsoTokenParse(const char *text, size_t len, RdsJsonCredentials *out)
+{
+	return parse_document(text, len, DOC_SSO_TOKEN, out);
+}
+
+const char *
+RdsJsonSsoRoleCredentialsParse(const char *text, size_t len, RdsJsonCredentials *out)
+{
+	return parse_document(text, len, DOC_SSO_REPLY, out);
+}
+
+bool
+RdsSsoTokenCacheName(const char *start_url, const char *session_name,
+					 char name[RDS_SSO_CACHE_NAME_LEN])
+{
+	const char *input = session_name != NULL ? session_name : start_url;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	unsigned int i;
+
+	name[0] = '\0';
+	if (input == NULL ||
+		!EVP_Digest(input, strlen(input), md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+		return false;
+	for (i = 0; i < mdlen; i++)
+		snprintf(name + 2 * i, 3, "%02x", md[i]);
+	strcpy(name + 40, ".json");
+	return true;
 }
 
 void
@@ -435,4 +555,5 @@ RdsJsonCredentialsWipe(RdsJsonCredentials *creds)
 	RdsStrWipe(&creds->token);
 	RdsStrWipe(&creds->expiration);
 	RdsStrWipe(&creds->code);
+	creds->expiration_ms = -1;
 }

@@ -87,6 +87,16 @@ MUTANTS = [
     ('throttle-fails-row', 'src/queue_steps.c',
      'if (RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))',
      'if (false && RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))', ['suite:fleet']),
+    ('sso-after-credentials-file', 'src/credentials.c',
+     '\tif (RdsFetchSso(files, p, out))\n\t\treturn true;\n\tif (from_static_section(files, p, true, out))\n'
+     '\t{\n\t\t*uses_files = true;\n\t\treturn true;\n\t}\n',
+     '\tif (from_static_section(files, p, true, out))\n\t{\n\t\t*uses_files = true;\n\t\treturn true;\n\t}\n'
+     '\tif (RdsFetchSso(files, p, out))\n\t\treturn true;\n', ['suite:sdk_credentials']),
+    ('sso-expiry-not-checked', 'src/credsso.c',
+     'if (expires <= time(NULL))', 'if (false && expires <= time(NULL))', ['suite:sdk_credentials']),
+    ('sso-cache-name-of-start-url', 'src/credjson.c',
+     'session_name != NULL ? session_name : start_url;', 'start_url != NULL ? start_url : session_name;',
+     ['layer:unit', 'suite:sdk_credentials']),
 ]
 
 

@@ -26,7 +26,7 @@ failed=0
 extra_options() {
 	case $1 in
 		fuzz_xml) echo -max_len=16384 ;;
-		fuzz_credjson | fuzz_credfile | fuzz_credprocess) echo -max_len=4096 ;;
+		fuzz_credjson | fuzz_credsso | fuzz_credfile | fuzz_credprocess) echo -max_len=4096 ;;
 		*) echo -max_len=1024 ;;
 	esac
 }

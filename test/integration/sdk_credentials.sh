@@ -10,9 +10,11 @@
 #   bash test/integration/sdk_credentials.sh  (as root; RDS_COPY_SKIP_APT=1,
 #                                              RDS_COPY_SKIP_BUILD=1 skip those steps)
 #
-# No network: botocore's STS, IMDS and container calls go to the fakes on
-# loopback (AWS_ENDPOINT_URL_STS, AWS_EC2_METADATA_SERVICE_ENDPOINT,
-# AWS_CONTAINER_CREDENTIALS_FULL_URI; AWS_CA_BUNDLE for botocore only).
+# No network: botocore's STS, SSO, IMDS and container calls go to the fakes
+# on loopback (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO,
+# AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_CONTAINER_CREDENTIALS_FULL_URI;
+# AWS_CA_BUNDLE for botocore only).  HOME is a directory of the test's
+# own, so that the SSO token cache (~/.aws/sso/cache) is the test's.
 # Every fetch issues a new key, so a key a fake issued is compared as the
 # chain that issued it (test/standin/sdk_oracle.py chain): the role and,
 # for AssumeRole, the chain of the key that signed the call, down to a
@@ -35,11 +37,13 @@ PROC="/usr/bin/python3 '$SDK_BIN/fake_credential_process.py'"
 ROLE=arn:aws:iam::123456789012:role
 
 write_sdk_files() {
+	SDK_HOME=$WORK/sdk-home
 	# botocore sends the file as it is, rds_copy without trailing blanks: no newline
 	printf 'web-identity-token-EXAMPLE' >"$WORK/sdk-web-identity-token"
 	chown postgres "$WORK/sdk-web-identity-token"
 	chmod 600 "$WORK/sdk-web-identity-token"
 	SDK_FILES="AWS_SHARED_CREDENTIALS_FILE=$WORK/sdk-credentials AWS_CONFIG_FILE=$WORK/sdk-config"
+	SDK_FILES+=" HOME=$SDK_HOME AWS_ENDPOINT_URL_SSO=$FAKE_SSO_URL"
 	cat >"$WORK/sdk-credentials" <<CREDS
 [default]
 aws_access_key_id = AKIDTEMPDEFAULT1
@@ -55,6 +59,11 @@ aws_session_token = temptoken/AKIDTEMPCREDFILE1==
 aws_access_key_id = AKIDTEMPCREDFILE2
 aws_secret_access_key = tempsecret/AKIDTEMPCREDFILE2
 aws_session_token = temptoken/AKIDTEMPCREDFILE2==
+
+[sso-and-keys]
+aws_access_key_id = AKIDTEMPCREDFILE3
+aws_secret_access_key = tempsecret/AKIDTEMPCREDFILE3
+aws_session_token = temptoken/AKIDTEMPCREDFILE3==
 CREDS
 	cat >"$WORK/sdk-config" <<CONFIG
 [default]
@@ -162,9 +171,117 @@ credential_process = $PROC AKIDTEMPFAILING1 --fail
 [profile slow]
 region = us-east-1
 credential_process = $PROC AKIDTEMPSLOWKEY1 --sleep 60
+
+# SSO: the region of a profile is its region, never its sso_region
+[profile sso-legacy]
+region = us-west-2
+sso_start_url = $SSO_URL_LEGACY
+sso_region = eu-central-1
+sso_account_id = 111122223333
+sso_role_name = LegacyRole
+
+[sso-session my-sso]
+sso_start_url = $SSO_URL_SESSION
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile sso-sess]
+region = ap-southeast-1
+sso_session = my-sso
+sso_account_id = 444455556666
+sso_role_name = SessionRole
+
+[profile via-sso]
+region = eu-north-1
+role_arn = $ROLE/from-sso
+source_profile = sso-legacy
+
+[profile via-sso-sess]
+region = ap-northeast-3
+role_arn = $ROLE/from-sso-session
+source_profile = sso-sess
+
+[profile sso-and-keys]
+region = us-east-2
+sso_start_url = $SSO_URL_LEGACY
+sso_region = eu-central-1
+sso_account_id = 777788889999
+sso_role_name = BothRole
+
+[profile sso-expired]
+region = us-east-1
+sso_start_url = $SSO_URL_EXPIRED
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = ExpiredRole
+
+[sso-session expired-sso]
+sso_start_url = $SSO_URL_EXPIRED_SESSION
+sso_region = us-east-1
+
+[profile sso-sess-expired]
+region = us-east-1
+sso_session = expired-sso
+sso_account_id = 111122223333
+sso_role_name = ExpiredSessionRole
+
+[profile sso-no-token]
+region = us-east-1
+sso_start_url = https://no-token-EXAMPLE.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = NoTokenRole
+
+[profile sso-mismatch]
+region = us-east-1
+sso_session = my-sso
+sso_start_url = https://other-EXAMPLE.awsapps.com/start
+sso_account_id = 111122223333
+sso_role_name = MismatchRole
+
+[profile sso-incomplete]
+region = us-east-1
+sso_account_id = 111122223333
+
+[profile sso-no-session]
+region = us-east-1
+sso_session = no-such-session
+sso_account_id = 111122223333
+sso_role_name = NoSessionRole
 CONFIG
 	chown postgres "$WORK/sdk-credentials" "$WORK/sdk-config"
 	chmod 600 "$WORK/sdk-credentials" "$WORK/sdk-config"
+}
+
+# The SSO token cache as "aws sso login" leaves it (botocore's SSOTokenLoader:
+# <sha1 of the sso-session name, or of the legacy sso_start_url>.json with
+# accessToken and expiresAt), and the same tokens told to the fake portal.
+SDK_HOME=
+SSO_URL_LEGACY=https://legacy-EXAMPLE.awsapps.com/start
+SSO_URL_SESSION=https://session-EXAMPLE.awsapps.com/start
+SSO_URL_EXPIRED=https://expired-EXAMPLE.awsapps.com/start
+SSO_URL_EXPIRED_SESSION=https://expired-session-EXAMPLE.awsapps.com/start
+
+sso_cache_file() {
+	local key
+	key=$(printf '%s' "$1" | sha1sum | cut -d' ' -f1)
+	printf '{"startUrl": "%s", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}\n' \
+		"$4" "$2" "$3" >"$SDK_HOME/.aws/sso/cache/$key.json"
+}
+
+write_sso_cache() {
+	local fresh expired
+	fresh=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+	expired=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
+	rm -rf "$SDK_HOME"
+	mkdir -p "$SDK_HOME/.aws/sso/cache"
+	sso_cache_file "$SSO_URL_LEGACY" sso-token-LEGACY-EXAMPLE "$fresh" "$SSO_URL_LEGACY"
+	sso_cache_file my-sso sso-token-SESSION-EXAMPLE "$fresh" "$SSO_URL_SESSION"
+	sso_cache_file "$SSO_URL_EXPIRED" sso-token-EXPIRED-EXAMPLE "$expired" "$SSO_URL_EXPIRED"
+	sso_cache_file expired-sso sso-token-EXPIRED-SESSION-EXAMPLE "$expired" "$SSO_URL_EXPIRED_SESSION"
+	chown -R postgres "$SDK_HOME"
+	chmod -R go-rwx "$SDK_HOME"
+	ctl sso "{\"tokens\": {\"sso-token-LEGACY-EXAMPLE\": \"$fresh\", \"sso-token-SESSION-EXAMPLE\": \"$fresh\", \"sso-token-EXPIRED-EXAMPLE\": \"$expired\", \"sso-token-EXPIRED-SESSION-EXAMPLE\": \"$expired\"}}" >/dev/null
 }
 
 env_keys() {
@@ -279,6 +396,101 @@ test_regions() {
 	scenario region-of-explicit-profile cfgstatic $(env_keys)
 }
 
+test_sso() {
+	scenario sso-legacy "" AWS_PROFILE=sso-legacy
+	scenario sso-session "" AWS_PROFILE=sso-sess
+	scenario sso-as-source-profile "" AWS_PROFILE=via-sso
+	scenario env-beats-sso "" $(env_keys) AWS_PROFILE=sso-legacy
+	scenario explicit-sso-profile-beats-env sso-legacy $(env_keys)
+	scenario sso-beats-credentials-file "" AWS_PROFILE=sso-and-keys
+	scenario irsa-beats-sso "" $(irsa_env) AWS_PROFILE=sso-legacy
+	scenario explicit-sso-session-not-irsa sso-sess $(irsa_env)
+	test_sso_session_source
+}
+
+# An sso_session profile as a source_profile: botocore 1.29's
+# SSOTokenProvider reads the sso_session of the session's profile (the one
+# that assumes the role, which has none) and fails; later botocore (1.43:
+# SSOTokenProvider(profile_name=...)) reads the source profile's, as
+# rds_copy does.  Differential where the oracle can; else the chain 1.43
+# gives, by hand.
+test_sso_session_source() {
+	local oracle before got
+	# shellcheck disable=SC2086
+	oracle=$(oracle_resolve "" $SDK_FILES AWS_PROFILE=via-sso-sess)
+	if [ "${oracle%% *}" != ERROR ]; then
+		scenario sso-session-as-source-profile "" AWS_PROFILE=via-sso-sess
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	restart_cluster $SDK_FILES AWS_PROFILE=via-sso-sess
+	before=$(wc -l <"$RDS_STANDIN_JOURNAL")
+	sql --capture -At -c "SELECT ok FROM rds_copy.check() WHERE NOT ok" >/dev/null
+	got=$(last_signed "$before")
+	expect_equal "sso-session-as-source-profile (botocore $oracle, as 1.43 resolves it)" \
+		"assume-role($ROLE/from-sso-session)<-sso(arn:aws:iam::444455556666:role/SessionRole) ap-northeast-3" \
+		"$(chain_of "${got%% *}") ${got#* }"
+}
+
+# refused NAME PROFILE EXCEPTION SQLSTATE REGEX ENV...: botocore raises
+# EXCEPTION, and rds_copy raises SQLSTATE with a message (and hint)
+# matching REGEX, without asking the SSO portal.
+refused() {
+	local name=$1 profile=$2 exception=$3 state=$4 regex=$5 oracle out conf before
+	shift 5
+	# shellcheck disable=SC2086
+	oracle=$(oracle_resolve "$profile" $SDK_FILES "$@")
+	expect_equal "$name: botocore raises" "ERROR $exception" "$oracle"
+	conf=""
+	[ -n "$profile" ] && conf="rds_copy.profile = '$profile'"
+	# shellcheck disable=SC2086
+	RDS_COPY_EXTRA_CONF=$conf restart_cluster $SDK_FILES "$@"
+	before=$(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true)
+	# one line: the message and its hint are matched together
+	out=$(sql --verbose --capture -At -c "SELECT * FROM rds_copy.credentials()" | tr '\n' ' ')
+	expect_match "$name: rds_copy raises $state" "ERROR: +$state: " "$out"
+	expect_match "$name: ... saying why" "$regex" "$out"
+	expect_no_match "$name: ... never quoting a token" 'sso-token-' "$out"
+	expect_equal "$name: ... without asking the portal" "$before" \
+		"$(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true)"
+}
+
+test_sso_refused() {
+	local hint='HINT: +Sign in again with "aws sso login --profile'
+	local out before
+	# botocore 1.29 sends an expired legacy token, which the portal refuses
+	# (UnauthorizedSSOTokenError); 1.43 and rds_copy look at expiresAt first
+	refused sso-expired-token "" UnauthorizedSSOTokenError 28000 "has expired.*$hint sso-expired\"" AWS_PROFILE=sso-expired
+	refused sso-session-expired-token "" TokenRetrievalError 28000 "has expired.*$hint sso-sess-expired\"" AWS_PROFILE=sso-sess-expired
+	refused sso-no-token "" SSOTokenLoadError 28000 "no SSO token for AWS profile \"sso-no-token\".*$hint sso-no-token\"" AWS_PROFILE=sso-no-token
+	refused sso-expired-explicit sso-expired UnauthorizedSSOTokenError 28000 "has expired.*$hint" $(env_keys)
+	refused sso-session-mismatch "" InvalidConfigError F0000 'sso_start_url of AWS profile "sso-mismatch" differs from that of its sso-session "my-sso"' AWS_PROFILE=sso-mismatch
+	refused sso-incomplete "" InvalidConfigError F0000 'AWS profile "sso-incomplete" is configured for SSO but lacks sso_role_name, sso_start_url, sso_region' AWS_PROFILE=sso-incomplete
+	refused sso-session-missing "" InvalidConfigError F0000 'sso-session "no-such-session" of AWS profile "sso-no-session" does not exist' AWS_PROFILE=sso-no-session
+
+	# the portal refuses a token it does not know: 28000 with the hint
+	ctl sso '{"tokens": {}}' >/dev/null
+	# shellcheck disable=SC2086
+	restart_cluster $SDK_FILES AWS_PROFILE=sso-legacy
+	out=$(sql --verbose --capture -At -c "SELECT * FROM rds_copy.credentials()" | tr '\n' ' ')
+	expect_match "a token the portal refuses is 28000" '28000: the SSO portal refused the token of AWS profile "sso-legacy"' "$out"
+	expect_match "... with the hint" "$hint sso-legacy\"" "$out"
+	write_sso_cache
+
+	# a portal that fails (HTTP 500) is asked 3 times, then 28000 naming the status
+	ctl sso '{"mode": "error"}' >/dev/null
+	# shellcheck disable=SC2086
+	restart_cluster $SDK_FILES AWS_PROFILE=sso-legacy
+	before=$(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true)
+	out=$(sql --verbose --capture -At -c "SELECT * FROM rds_copy.credentials()" | tr '\n' ' ')
+	ctl sso '{"mode": "ok"}' >/dev/null
+	expect_match "a failing portal is 28000" '28000: could not get AWS credentials from SSO for AWS profile "sso-legacy"' "$out"
+	expect_match "... naming its HTTP status" 'answered HTTP 500 to GetRoleCredentials' "$out"
+	expect_equal "... after 3 attempts" 3 "$(( $(grep -c '"GetRoleCredentials"' "$RDS_FAKE_JOURNAL" || true) - before ))"
+	expect_no_match "no SSO token in the server log" 'sso-token-[A-Z]' "$(cat "$RDS_TEST_SERVER_LOG")"
+	expect_no_match "no SSO token in the fakes' journal" 'sso-token-' "$(cat "$RDS_FAKE_JOURNAL")"
+}
+
 # Not differential: what botocore does differently on purpose, or cannot show.
 test_process_failures() {
 	local out t0 ended
@@ -330,10 +542,13 @@ sdk_tests() {
 	# the region comes from the environment or the profile, as in botocore
 	sed -i "/^rds_copy.region = /d" "$PGDATA/postgresql.conf"
 	write_sdk_files
+	write_sso_cache
 	run_test test_environment_and_profiles
 	run_test test_roles
 	run_test test_process_and_fallbacks
 	run_test test_regions
+	run_test test_sso
+	run_test test_sso_refused
 	run_test test_process_failures
 	rm -rf "$SDK_BIN"
 }

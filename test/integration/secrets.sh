@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test/integration/secrets.sh: no secret left in a backend's memory after
-# the credentials were used, credential fetches never through a proxy, AWS
-# calls through HTTPS_PROXY as botocore does, and the container URL rule.
+# the credentials were used (an SSO token too), credential fetches never
+# through a proxy, AWS calls through HTTPS_PROXY as botocore does, and the
+# container URL rule.
 #
 #   bash test/integration/secrets.sh  (as root; RDS_COPY_SKIP_APT=1,
 #                                      RDS_COPY_SKIP_BUILD=1 skip those steps)
@@ -271,6 +272,57 @@ CONFIG
 	rm -rf "$bin"
 }
 
+# SSO: the token cache file that "aws sso login" writes (with the client
+# registration's secret and refresh token, which rds_copy never uses) and a
+# profile that uses it; the fake portal is told the token.
+SSO_TOKEN=sso-access-token-EXAMPLE/secret=value==
+SSO_CLIENT_SECRET=sso-client-secret-EXAMPLE
+SSO_REFRESH_TOKEN=sso-refresh-token-EXAMPLE
+
+test_memory_sso() {
+	local out expires key
+	expires=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+	mkdir -p "$WORK/sso-home/.aws/sso/cache"
+	cat >"$WORK/sso-home/.aws/config" <<CONFIG
+[profile sso]
+region = us-east-1
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = SecretsRole
+
+[sso-session corp]
+sso_start_url = https://secrets-EXAMPLE.awsapps.com/start
+sso_region = us-east-1
+CONFIG
+	# botocore's SSOTokenLoader: the sha1 of the sso-session's name
+	key=$(printf corp | sha1sum | cut -d' ' -f1)
+	cat >"$WORK/sso-home/.aws/sso/cache/$key.json" <<TOKEN
+{"startUrl": "https://secrets-EXAMPLE.awsapps.com/start", "region": "us-east-1",
+ "accessToken": "$SSO_TOKEN", "expiresAt": "$expires",
+ "clientId": "sso-client-id", "clientSecret": "$SSO_CLIENT_SECRET",
+ "refreshToken": "$SSO_REFRESH_TOKEN", "registrationExpiresAt": "$expires"}
+TOKEN
+	chown -R postgres "$WORK/sso-home"
+	chmod -R go-rwx "$WORK/sso-home"
+	ctl sso "{\"tokens\": {\"$SSO_TOKEN\": \"$expires\"}}" >/dev/null
+	restart_cluster HOME="$WORK/sso-home" AWS_CONFIG_FILE="$WORK/sso-home/.aws/config" \
+		AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_PROFILE=sso \
+		AWS_ENDPOINT_URL_SSO="$FAKE_SSO_URL"
+	session_open
+	session_run "$(copy_sql my-cluster-snapshot1 sec-mem-8)" copy
+	session_run "SELECT source FROM rds_copy.credentials()" source
+	out=$(cat "$SESSION_OUT")
+	expect_match "sso: a copy signed with the role's credentials" '^sec-mem-8$' "$out"
+	expect_match "sso: the source" '^sso:123456789012/SecretsRole \[sso\]$' "$out"
+	check session_idle_after_sso session_idle
+	check_memory "sso" "$SESSION_PID" sso-token="$SSO_TOKEN" \
+		sso-client-secret="$SSO_CLIENT_SECRET" sso-refresh-token="$SSO_REFRESH_TOKEN"
+	session_close
+	expect_no_match "sso: no token in the server log" "$SSO_TOKEN|$SSO_REFRESH_TOKEN" \
+		"$(cat "$RDS_TEST_SERVER_LOG")"
+	restart_cluster
+}
+
 # --- proxies ----------------------------------------------------------------
 
 start_proxy() {
@@ -392,6 +444,7 @@ secrets_tests() {
 	run_test test_memory_web_identity
 	run_test test_memory_container_and_imds
 	run_test test_memory_credential_process
+	run_test test_memory_sso
 	run_test test_proxies
 	run_test test_container_url_rule
 }

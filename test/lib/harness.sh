@@ -146,10 +146,11 @@ start_standin() {
 	export RDS_STANDIN_CA=$CERTS/ca.crt RDS_TEST_SERVER_LOG=$WORK/postgres.log
 }
 
-# Starts the fake credential sources (IMDS, container endpoint, STS); sets
-# FAKE_IMDS_URL, FAKE_CONTAINER_URL, FAKE_STS_URL and the token files.
+# Starts the fake credential sources (IMDS, container endpoint, STS, SSO
+# portal); sets FAKE_IMDS_URL, FAKE_CONTAINER_URL, FAKE_STS_URL,
+# FAKE_SSO_URL and the token files.
 start_fakes() {
-	say "starting the fake IMDS, container credentials and STS endpoints"
+	say "starting the fake IMDS, container credentials, STS and SSO endpoints"
 	"$PYTHON" "$REPO/test/standin/fake_credentials.py" --state-dir "$STATE" \
 		--cert "$CERTS/server.crt" --key "$CERTS/server.key" \
 		--ready-file "$WORK/fakes.json" 2>"$WORK/fakes.log" &
@@ -162,6 +163,7 @@ start_fakes() {
 	FAKE_IMDS_URL=http://127.0.0.1:$(fake_port imds)
 	FAKE_CONTAINER_URL=http://127.0.0.1:$(fake_port container)
 	FAKE_STS_URL=https://127.0.0.1:$(fake_port sts)
+	FAKE_SSO_URL=https://127.0.0.1:$(fake_port sso)
 	export RDS_FAKE_JOURNAL=$STATE/credentials-journal.jsonl
 	printf 'web-identity-token-EXAMPLE\n' >"$WORK/web-identity-token"
 	printf 'container-auth-token-EXAMPLE\n' >"$WORK/container-token"
@@ -171,7 +173,7 @@ start_fakes() {
 
 # The one way the shell tests talk to the control endpoints: the command
 # that POSTs JSON $2 to the control endpoint $3 (default config) of a fake
-# (imds, container, sts) or of the stand-in (rds), with
+# (imds, container, sts, sso) or of the stand-in (rds), with
 # test/standin/fakectl.py (non-zero status on any failure); for psql's \!
 # in the middle of a session.  ctl runs it.
 ctl_command() {
@@ -180,6 +182,7 @@ ctl_command() {
 		imds) url=$FAKE_IMDS_URL/__fake ;;
 		container) url=$FAKE_CONTAINER_URL/__fake ;;
 		sts) url=$FAKE_STS_URL/__fake ;;
+		sso) url=$FAKE_SSO_URL/__fake ;;
 		rds) url=$STANDIN_URL/__standin ;;
 	esac
 	printf "%s %s %s '%s' %s" "$PYTHON" "$REPO/test/standin/fakectl.py" "$url/${3:-config}" "$2" "$CERTS/ca.crt"

@@ -3,14 +3,18 @@
 
   fake_credentials.py --state-dir D --cert F --key F [--ready-file F]
 
-One process runs three servers on 127.0.0.1 and a second IMDS on ::1, on ports the OS picks, and once
-they listen writes {"imds": P1, "container": P2, "sts": P3, "imds6": P4} to the ready file (atomic
-rename). SIGTERM or SIGINT: exit 0.
+One process runs four servers on 127.0.0.1 and a second IMDS on ::1, on ports the OS picks, and once
+they listen writes {"imds": P1, "container": P2, "sts": P3, "imds6": P4, "sso": P5} to the ready file
+(atomic rename). SIGTERM or SIGINT: exit 0.
 
   imds       plain HTTP, like EC2's 169.254.169.254, IMDSv2 only: PUT /latest/api/token, then with the
              token GET /latest/meta-data/iam/security-credentials/ and .../rds-copy-test-role
   imds6      the same IMDS on [::1] (for AWS_EC2_METADATA_SERVICE_ENDPOINT=http://[::1]:P4), with its own
              settings, counters and journal name
+  sso        HTTPS, the SSO portal (IAM Identity Center, API 2019-06-10): GET /federation/credentials
+             ?role_name=R&account_id=A with x-amz-sso_bearer_token, which must be one of the access
+             tokens it was told about (setting tokens: {token: expiresAt}) and not expired, else 401
+             UnauthorizedException (botocore: UnauthorizedSSOTokenError)
   container  plain HTTP, like ECS/EKS's 169.254.170.2 or a FULL_URI: GET /v2/credentials/<id> (and the
              configured credentials_path) with "Authorization: <auth_token>"
   sts        HTTPS (--cert/--key), Query API 2011-06-15: AssumeRole (SigV4, verified by awsfake's
@@ -52,7 +56,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import namedtuple
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import awsfake  # noqa: E402  (lives next to this file)
@@ -107,6 +111,7 @@ DEFAULTS = {
     'container': {'lifetime_seconds': 3600, 'mode': 'ok', 'auth_token': 'container-auth-token-EXAMPLE',
                   'credentials_path': '/v1/credentials', **FAULTS},
     'sts': {'lifetime_seconds': 3600, 'mode': 'ok', 'web_identity_token': 'web-identity-token-EXAMPLE', **FAULTS},
+    'sso': {'lifetime_seconds': 3600, 'mode': 'ok', 'tokens': {}, **FAULTS},
 }
 SETTING_CHECKS = {
     'lifetime_seconds': (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
@@ -120,6 +125,9 @@ SETTING_CHECKS = {
                    'a whole number of requests'),
     'fail_with': (lambda v: isinstance(v, str) and FAULT_RE.fullmatch(v) is not None,
                   "'down', 'hang', 'http-<status>' or an AWS error code"),
+    'tokens': (lambda v: isinstance(v, dict) and all(isinstance(t, str) and t and isinstance(e, str)
+                                                     for t, e in v.items()),
+               'an object of access token -> expiresAt (ISO-8601)'),
 }
 
 JOURNAL_FIELDS = ('ts', 'server', 'request_id', 'method', 'path', 'action', 'status', 'outcome', 'role_arn',
@@ -544,10 +552,60 @@ class StsHandler(FakeHandler):
 
 
 # ------------------------------------------------------------------------------------------------
+# SSO portal (GetRoleCredentials; the API reference, botocore's data/sso/2019-06-10/service-2.json)
+
+SSO_PATH = '/federation/credentials'
+SSO_TOKEN_HEADER = 'x-amz-sso_bearer_token'
+SSO_ACCOUNT_RE = re.compile(r'\d{12}', re.ASCII)
+SSO_ROLE_RE = re.compile(r'[\w+=,.@-]{1,64}', re.ASCII)
+
+
+def sso_credentials_reply(issued, complete):
+    """roleCredentials as the portal sends them: expiration in milliseconds since 1970."""
+    expiration = datetime.datetime.strptime(issued.expiration, '%Y-%m-%dT%H:%M:%SZ')
+    millis = int(expiration.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+    role = {'accessKeyId': issued.access_key, 'secretAccessKey': issued.secret,
+            'sessionToken': issued.token, 'expiration': millis}
+    if not complete:
+        del role['secretAccessKey']
+    return json_reply(200, {'roleCredentials': role})
+
+
+def sso_token_expired(expires_at):
+    moment = datetime.datetime.fromisoformat(expires_at.replace('Z', '+00:00'))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment <= datetime.datetime.now(datetime.timezone.utc)
+
+
+class SsoHandler(FakeHandler):
+
+    def answer(self, method, path, body, settings, details):
+        if (method, path) != ('GET', SSO_PATH):
+            raise ServiceError('NotFound', f'{method} {path} is not served; use GET {SSO_PATH}.', 404)
+        query = parse_qs(urlsplit(self.path).query)
+        role = query.get('role_name', [''])[0]
+        account = query.get('account_id', [''])[0]
+        details.update(action='GetRoleCredentials', role_arn=f'arn:aws:iam::{account}:role/{role}')
+        token = self.headers.get(SSO_TOKEN_HEADER, '')
+        expires_at = next((e for t, e in settings['tokens'].items()
+                           if hmac.compare_digest(t.encode(), token.encode())), None)
+        if not token or expires_at is None or sso_token_expired(expires_at):
+            raise ServiceError('UnauthorizedException', 'Session token not found or invalid', 401)
+        if not SSO_ACCOUNT_RE.fullmatch(account) or not SSO_ROLE_RE.fullmatch(role):
+            raise ServiceError('InvalidRequestException', 'role_name and account_id are required.', 400)
+        return self.issue_reply(settings, details, sso_credentials_reply)
+
+    def error_reply(self, error, request_id):
+        reply = json_reply(error.status, {'message': error.message}, outcome=error.code)
+        return dataclasses.replace(reply, headers=(('x-amzn-ErrorType', error.code),))
+
+
+# ------------------------------------------------------------------------------------------------
 # main
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description='Fake IMDS, container-credentials and STS servers (tests only).')
+    parser = argparse.ArgumentParser(description='Fake IMDS, container-credentials, STS and SSO servers (tests only).')
     parser.add_argument('--state-dir', required=True, help='directory for credentials-journal.jsonl')
     parser.add_argument('--cert', required=True, help='server certificate for STS (PEM)')
     parser.add_argument('--key', required=True, help='server private key for STS (PEM)')
@@ -565,6 +623,7 @@ def main(argv=None):
         'imds6': awsfake.AwsFakeServer(HOST6, 0, None, ImdsFake('imds6', issuer, journal), ImdsHandler),
         'container': awsfake.AwsFakeServer(HOST, 0, None, Fake('container', issuer, journal), ContainerHandler),
         'sts': awsfake.AwsFakeServer(HOST, 0, tls, Fake('sts', issuer, journal), StsHandler),
+        'sso': awsfake.AwsFakeServer(HOST, 0, tls, Fake('sso', issuer, journal), SsoHandler),
     }
     ports = {name: server.server_address[1] for name, server in servers.items()}
 
@@ -572,7 +631,8 @@ def main(argv=None):
         if args.ready_file:
             awsfake.write_ready_file(args.ready_file, json.dumps(ports) + '\n')
         log(f"listening: imds http://{HOST}:{ports['imds']}/ container http://{HOST}:{ports['container']}/ "
-            f"sts https://{HOST}:{ports['sts']}/ imds6 http://[{HOST6}]:{ports['imds6']}/ (pid {os.getpid()})")
+            f"sts https://{HOST}:{ports['sts']}/ imds6 http://[{HOST6}]:{ports['imds6']}/ "
+            f"sso https://{HOST}:{ports['sso']}/ (pid {os.getpid()})")
     awsfake.serve_until_signalled(list(servers.values()), started)
     journal.close()
     log('stopped')

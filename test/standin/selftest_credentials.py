@@ -3,8 +3,8 @@
 
 Run from the repository root:   /usr/bin/python3 test/standin/selftest_credentials.py
 
-botocore is the client throughout: its own IMDS fetcher and provider, container provider, STS client
-and assume-role fetchers get credentials from the fakes, and every issued credential then signs a
+botocore is the client throughout: its own IMDS fetcher and provider, container provider, STS client,
+assume-role fetchers and SSO fetcher get credentials from the fakes, and every issued credential then signs a
 CopyDBClusterSnapshot that the RDS stand-in (rds_standin.py) must accept and journal with its key.
 
 What lives in this file:
@@ -33,8 +33,9 @@ import botocore
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import (AssumeRoleCredentialFetcher, AssumeRoleWithWebIdentityCredentialFetcher,
-                                  ContainerProvider, Credentials, InstanceMetadataProvider, RefreshableCredentials)
-from botocore.exceptions import CredentialRetrievalError
+                                  ContainerProvider, Credentials, InstanceMetadataProvider, RefreshableCredentials,
+                                  SSOCredentialFetcher)
+from botocore.exceptions import CredentialRetrievalError, UnauthorizedSSOTokenError
 from botocore.utils import ContainerMetadataFetcher, InstanceMetadataFetcher
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,7 +53,9 @@ TEMP_KEY_RE = re.compile(r'AKIDTEMP\d{8}')
 EXPIRATION_RE = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')
 STS_NS = '{https://sts.amazonaws.com/doc/2011-06-15/}'
 IMDS_CREDENTIALS = fake_credentials.IMDS_ROLES_PATH + fake_credentials.TEST_ROLE
-SERVERS = ('imds', 'container', 'sts', 'imds6')
+SERVERS = ('imds', 'container', 'sts', 'imds6', 'sso')
+TLS_SERVERS = ('sts', 'sso')
+SSO_TOKEN = 'sso-access-token-EXAMPLE'
 IMDS_TOKENS = []   # every IMDS token this test got, for the no-secrets-in-logs check
 
 
@@ -78,7 +81,7 @@ class Fakes:
 
     def url(self, server):
         host = '[::1]' if server == 'imds6' else '127.0.0.1'
-        return f"{'https' if server == 'sts' else 'http'}://{host}:{self.ports[server]}"
+        return f"{'https' if server in TLS_SERVERS else 'http'}://{host}:{self.ports[server]}"
 
     def log(self):
         with open(self.log_path) as handle:
@@ -97,7 +100,7 @@ FAKES = Fakes()
 
 def call(server, method, path, body=b'', headers=None, timeout=10):
     """Raw request to one fake -> (status, {lowercase header: value}, body)."""
-    if server == 'sts':
+    if server in TLS_SERVERS:
         connection = http.client.HTTPSConnection('127.0.0.1', FAKES.ports[server], context=harness.tls_context(),
                                                  timeout=timeout)
     else:
@@ -260,10 +263,11 @@ TESTS = SUITE.tests
 @test
 def ready_file_and_tls():
     assert set(FAKES.ports) == set(SERVERS) and all(isinstance(p, int) for p in FAKES.ports.values())
-    assert len(set(FAKES.ports.values())) == 4
-    with socket.create_connection(('127.0.0.1', FAKES.ports['sts']), timeout=5) as raw:
-        with harness.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
-            assert wrapped.version()
+    assert len(set(FAKES.ports.values())) == len(SERVERS)
+    for server in TLS_SERVERS:
+        with socket.create_connection(('127.0.0.1', FAKES.ports[server]), timeout=5) as raw:
+            with harness.tls_context().wrap_socket(raw, server_hostname='localhost') as wrapped:
+                assert wrapped.version()
     for server in SERVERS:
         assert control(server, 'GET', 'stats') == (200, {'requests': 0, 'issued': 0, 'by_path': {}})
 
@@ -451,6 +455,49 @@ def sts_web_identity_unsigned():
     expect_client_error(web_identity, 'InvalidIdentityToken', 400)
     check_temporary(web_identity(token='rotated-token')['Credentials'])
     control('sts', 'POST', 'reset')
+
+
+def sso_fetcher(token, role='sso-role', account='123456789012'):
+    """botocore's SSOCredentialFetcher (legacy flow: the token from token_loader) aimed at the fake portal."""
+    def creator(service, **kwargs):
+        assert service == 'sso'
+        config = Config(retries={'total_max_attempts': 1}).merge(kwargs.pop('config', Config()))
+        return botocore.session.get_session().create_client(
+            'sso', region_name='us-east-1', endpoint_url=FAKES.url('sso'), verify=ENV.ca, config=config, **kwargs)
+    expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime(
+        '%Y-%m-%dT%H:%M:%SZ')
+    return SSOCredentialFetcher(start_url='https://selftest-EXAMPLE.awsapps.com/start', sso_region='us-east-1',
+                                role_name=role, account_id=account, client_creator=creator,
+                                token_loader=lambda start_url: {'accessToken': token, 'expiresAt': expires})
+
+
+@test
+def sso_get_role_credentials_with_botocore():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    expired = (now - datetime.timedelta(minutes=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    configure('sso', tokens={SSO_TOKEN: (now + datetime.timedelta(hours=1)).strftime('%Y-%m-%dT%H:%M:%SZ'),
+                             'expired-sso-token': expired})
+    fetched = sso_fetcher(SSO_TOKEN).fetch_credentials()
+    access_key = check_temporary(fetched)
+    assert 3590 < seconds_left(fetched['expiry_time']) <= 3600
+    copy_with(fetched)
+    entry = last_journal('sso')
+    assert (entry['action'], entry['issued_akid'], entry['role_arn'], entry['status']) == (
+        'GetRoleCredentials', access_key, 'arn:aws:iam::123456789012:role/sso-role', 200), entry
+    # a token it was not told about, or one past its expiresAt: UnauthorizedException (HTTP 401)
+    for token in ('other-sso-token', 'expired-sso-token'):
+        try:
+            sso_fetcher(token).fetch_credentials()
+        except UnauthorizedSSOTokenError:
+            pass
+        else:
+            raise AssertionError(f'{token} was accepted')
+        assert (last_journal('sso')['status'], last_journal('sso')['issued_akid']) == (401, None)
+    status, headers, _ = call('sso', 'GET', '/federation/credentials?role_name=r&account_id=1',
+                              headers={fake_credentials.SSO_TOKEN_HEADER: SSO_TOKEN})
+    assert (status, headers['x-amzn-errortype']) == (400, 'InvalidRequestException')
+    assert control('sso', 'GET', 'stats')[1]['issued'] == 1
+    configure('sso', tokens={})
 
 
 @test
@@ -651,6 +698,8 @@ def control_api():
     assert control('imds', 'POST', 'config', {'auth_token': 'x'})[0] == 400
     assert control('sts', 'POST', 'config', {'web_identity_token': ''})[0] == 400
     assert control('sts', 'POST', 'config', [1])[0] == 400
+    assert control('sso', 'POST', 'config', {'tokens': {'t': 5}})[0] == 400
+    assert control('sso', 'POST', 'config', {'tokens': ['t']})[0] == 400
     status, _, _ = call('sts', 'POST', '/__fake/config', b'not json', {'Content-Type': 'application/json'})
     assert status == 400
     assert control('imds', 'GET', 'nothing')[0] == 404
@@ -685,7 +734,7 @@ def sigterm_exits_cleanly_and_logs_have_no_secrets():
     assert len(fake_log.splitlines()) > 100
     assert 'Bad request' not in fake_log and 'connection error' not in fake_log
     secrets = harness.SECRETS + ('tempsecret/', 'temptoken/', 'tempsecret%2F', 'temptoken%2F', AUTH_TOKEN,
-                                  WEB_TOKEN, 'rotated-token', 'other-token', 'AWS4-HMAC-SHA256', 'Signature=',
+                                  WEB_TOKEN, SSO_TOKEN, 'other-sso-token', 'rotated-token', 'other-token', 'AWS4-HMAC-SHA256', 'Signature=',
                                   'external-EXAMPLE') + tuple(IMDS_TOKENS)
     for log in (fake_log, rds_log):
         for secret in secrets:

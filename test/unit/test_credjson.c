@@ -3,13 +3,16 @@
  *		Unit tests for src/credjson.c, the reader of the JSON credentials
  *		documents of the EC2 instance metadata service and the container
  *		credentials endpoint (and the Version 1 output of a
- *		credential_process program), and for the ini-section reader credentials.c
- *		uses for the config file (src/credfile.c).
+ *		credential_process program), of the SSO token cache and
+ *		GetRoleCredentials, the SSO token cache file's name, and for the
+ *		ini-section reader credentials.c uses for the config file
+ *		(src/credfile.c).
  *
  * Documents are parsed from exact-size copies without a terminating NUL,
  * so the SAN=1 build catches reads past the length given.
  *-------------------------------------------------------------------------
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +209,24 @@ parse_process(const char *text, RdsJsonCredentials *out)
 	return problem;
 }
 
+/* parse a copy of text with one of the SSO parsers */
+static const char *
+parse_sso(const char *text, bool token, RdsJsonCredentials *out)
+{
+	size_t		len = strlen(text);
+	char	   *copy = malloc(len ? len : 1);
+	const char *problem;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	memset(out, 0x5a, sizeof(*out));
+	problem = token ? RdsJsonSsoTokenParse(copy, len, out) :
+		RdsJsonSsoRoleCredentialsParse(copy, len, out);
+	free(copy);
+	return problem;
+}
+
 /* text is refused as process output with a sentence containing why; nothing kept */
 static void
 process_refused(const char *text, const char *why)
@@ -289,6 +310,92 @@ test_process_output(void)
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"} trailing", "text after");
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"", "ends too early");
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\" \"SecretAccessKey\":\"s\"}", "not valid JSON");
+static void
+test_sso(void)
+{
+	RdsJsonCredentials c;
+	char		name[RDS_SSO_CACHE_NAME_LEN];
+
+	/*
+	 * The cache file's name, as botocore's SSOTokenLoader names it: these
+	 * are botocore 1.29's SSOTokenLoader()._generate_cache_key(start_url,
+	 * session_name) (the sha1 of the session name, else of the start URL).
+	 */
+	CHECK(RdsSsoTokenCacheName("https://d-92671207e4.awsapps.com/start", NULL, name));
+	CHECK_STREQ(name, "13f9d35043871d073ab260e020f0ffde092cb14b.json");
+	CHECK(RdsSsoTokenCacheName("https://legacy-EXAMPLE.awsapps.com/start", "my-sso", name));
+	CHECK_STREQ(name, "0ad374308c5a4e22f723adf10145eafad7c4031c.json");
+	CHECK(RdsSsoTokenCacheName(NULL, "\xc3\xa9-session", name));
+	CHECK_STREQ(name, "fe233d08d4548c7da67f6605500a4826759ba77e.json");
+	CHECK(!RdsSsoTokenCacheName(NULL, NULL, name) && name[0] == '\0');
+
+	/* the token cache as the AWS CLI writes it (with the client registration) */
+	if (CHECK(parse_sso("{\"startUrl\": \"https://d-1.awsapps.com/start\", \"region\": \"us-east-1\","
+						" \"accessToken\": \"tok\\/en\", \"expiresAt\": \"2026-12-05T13:00:00Z\","
+						" \"clientId\": \"c\", \"clientSecret\": \"s\", \"refreshToken\": \"r\","
+						" \"registrationExpiresAt\": \"2027-01-01T00:00:00Z\"}", true, &c) == NULL))
+	{
+		CHECK_STREQ(c.token, "tok/en");
+		CHECK_STREQ(c.expiration, "2026-12-05T13:00:00Z");
+		CHECK(c.access_key_id == NULL && c.secret_access_key == NULL);
+	}
+	RdsJsonCredentialsWipe(&c);
+	CHECK(c.token == NULL && c.expiration == NULL);
+	/* botocore's SSOTokenLoader: accessToken and expiresAt are required */
+	CHECK(parse_sso("{\"accessToken\": \"t\"}", true, &c) != NULL && c.token == NULL);
+	CHECK(parse_sso("{\"expiresAt\": \"2026-12-05T13:00:00Z\"}", true, &c) != NULL);
+	CHECK(parse_sso("{\"accessToken\": \"\", \"expiresAt\": \"x\"}", true, &c) != NULL);
+	CHECK(parse_sso("{\"accessToken\": 5, \"expiresAt\": \"x\"}", true, &c) != NULL);
+	CHECK(parse_sso("{\"accessToken\": \"a\", \"accessToken\": \"b\", \"expiresAt\": \"x\"}",
+					true, &c) != NULL && c.token == NULL);
+
+	/* GetRoleCredentials' reply (the API reference's example, our values) */
+	if (CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"AKIDTEMP00000009\","
+						" \"secretAccessKey\": \"tempsecret/AKIDTEMP00000009\","
+						" \"sessionToken\": \"temptoken/AKIDTEMP00000009==\","
+						" \"expiration\": 1796562000000}}", false, &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "AKIDTEMP00000009");
+		CHECK_STREQ(c.secret_access_key, "tempsecret/AKIDTEMP00000009");
+		CHECK_STREQ(c.token, "temptoken/AKIDTEMP00000009==");
+		CHECK(c.expiration_ms == 1796562000000LL);
+	}
+	RdsJsonCredentialsWipe(&c);
+	CHECK(c.access_key_id == NULL && c.secret_access_key == NULL && c.token == NULL &&
+		  c.expiration_ms == -1);
+	/* members outside roleCredentials are skipped, also ones of its names */
+	if (CHECK(parse_sso("{\"accessKeyId\": \"X\", \"roleCredentials\": {\"expiration\": 0,"
+						" \"accessKeyId\": \"A\", \"secretAccessKey\": \"S\", \"sessionToken\": \"T\","
+						" \"other\": [1, {\"x\": null}]}, \"more\": {}}", false, &c) == NULL))
+	{
+		CHECK_STREQ(c.access_key_id, "A");
+		CHECK(c.expiration_ms == 0);
+	}
+	RdsJsonCredentialsWipe(&c);
+	/* refused: every member required, expiration a whole number of ms, no twins */
+	CHECK(parse_sso("{}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": null}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\"}}", false, &c) != NULL && c.access_key_id == NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"expiration\": 1}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": 1.5e12}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": \"1\"}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": -1}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": 1234567890123456}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": 1, \"expiration\": 2}}", false, &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\","
+					" \"sessionToken\": \"T\", \"expiration\": 1}, \"roleCredentials\": {}}",
+					false, &c) != NULL && c.access_key_id == NULL);
+	/* the IMDS reader does not take the SSO names, nor SSO's the IMDS ones */
+	CHECK(parse("{\"accessKeyId\": \"A\", \"secretAccessKey\": \"S\"}", &c) != NULL);
+	CHECK(parse_sso("{\"roleCredentials\": {\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\","
+					" \"Token\": \"T\", \"expiration\": 1}}", false, &c) != NULL);
 }
 
 int
@@ -296,6 +403,7 @@ main(void)
 {
 	test_process_output();
 	test_documents();
+	test_sso();
 	test_rejections();
 	test_truncations();
 	test_ini_sections();
