@@ -220,13 +220,14 @@ portal_endpoint(const SsoConfig *c, RdsEndpoint *ep)
 	const char *origin;
 	const char *why;
 
-	switch (RdsEndpointResolve("sso", c->region, NULL, ep, &origin, &why))
+	switch (RdsEndpointResolve("sso", c->region, NULL, NULL, ep, &origin, &why))
 	{
 		case RDS_ENDPOINT_RESOLVED:
 			if (origin == NULL && !RdsEndpointForRegion("portal.sso", c->region, ep))
 				break;
 			return;
 		case RDS_ENDPOINT_BAD_REGION:
+		case RDS_ENDPOINT_UNSUPPORTED:
 			break;
 		case RDS_ENDPOINT_BAD_URL:
 			ereport(ERROR,
