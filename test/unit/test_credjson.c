@@ -310,6 +310,8 @@ test_process_output(void)
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"} trailing", "text after");
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"", "ends too early");
 	process_refused("{\"Version\":1,\"AccessKeyId\":\"A\" \"SecretAccessKey\":\"s\"}", "not valid JSON");
+}
+
 static void
 test_sso(void)
 {
