@@ -151,8 +151,11 @@ REVOKE ALL ON TABLE @extschema@.queue_status FROM PUBLIC;
 -- DBClusterSnapshot.StorageEncryptionType ("none", "sse-kms" or
 -- "sse-rds"; botocore 1.43's rds model): ADD ATTRIBUTE appends it, after
 -- request_id; sql/rds_copy--1.1.sql declares it in the same place.
--- Functions returning the type keep working: their rows gain the column.
-ALTER TYPE @extschema@.db_cluster_snapshot ADD ATTRIBUTE storage_encryption_type text;
+-- Functions returning the type keep working: their rows gain the column;
+-- a view made over one keeps its columns; values stored in a column of the
+-- type read the new attribute as NULL.  CASCADE: a table made OF the type
+-- gains the column too (without it, such a table stops the update).
+ALTER TYPE @extschema@.db_cluster_snapshot ADD ATTRIBUTE storage_encryption_type text CASCADE;
 
 -- One unfinished request per target and region, the target in any case:
 -- AWS's snapshot identifiers are not case-sensitive and are stored in

@@ -84,6 +84,14 @@ MUTANTS = [
     ('throttle-fails-row', 'src/queue_steps.c',
      'if (RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))',
      'if (false && RdsAwsCodeHas(out->action.aws_code, RDS_AWS_THROTTLING))', ['suite:fleet']),
+    # identifiers are not case-sensitive at AWS (issue 12, item 11)
+    ('source-compared-with-case', 'src/action_copy.c',
+     '\treturn pg_strcasecmp(found_id, source_id) == 0;', '\treturn strcmp(found_id, source_id) == 0;',
+     ['layer:regress']),
+    ('target-lock-with-case', 'src/action_copy.c',
+     '\t\t*p = pg_ascii_tolower((unsigned char) *p);', '\t\tcontinue;', ['suite:robustness']),
+    ('follow-with-case', 'src/queue_steps.c',
+     'pg_strcasecmp(id, rows[i].target) == 0', 'strcmp(id, rows[i].target) == 0', ['layer:regress']),
 ]
 
 
