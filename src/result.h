@@ -15,8 +15,9 @@
 
 /*
  * The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot
- * (30 columns, or 1.0's 29 before ALTER EXTENSION UPDATE; else it raises).  For a call with a known composite type it is
- * a copy result.c keeps for the backend: read it, do not free or change it.
+ * (30 columns, or 1.0's 29 before ALTER EXTENSION UPDATE; else it raises).
+ * For a call with a known composite type it is a copy result.c keeps for the
+ * backend: read it, do not free or change it.
  */
 extern TupleDesc RdsSnapshotTupleDesc(FunctionCallInfo fcinfo);
 

@@ -314,6 +314,15 @@ SELECT rds_copy.process_queue() AS worked;
 SELECT target, state, checks, percent_progress, error_sqlstate, snapshot_arn
   FROM rds_copy.copy_request WHERE id = :qu;
 
+-- retry_copy of a failed row while another unfinished row names its target in
+-- another case: 23505, the row stays failed
+SELECT rds_copy.enqueue_copy('fault-InvalidDBClusterSnapshotStateFault', 'wf-q-retry-case') AS qr \gset
+SELECT rds_copy.process_queue() AS worked;
+SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'WF-Q-Retry-Case') AS qr2 \gset
+SELECT * FROM try(format('SELECT rds_copy.retry_copy(%s)', :qr));
+SELECT target, state FROM rds_copy.copy_request WHERE id IN (:qr, :qr2) ORDER BY id;
+SELECT state FROM rds_copy.cancel_copy(:qr2);
+
 -- cancelling a copying row deletes its target
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-cancel') AS qc \gset
 SELECT rds_copy.process_queue() AS worked;
