@@ -147,3 +147,22 @@ COMMENT ON VIEW @extschema@.queue_status IS
 'One row per destination region: queued copies (and how many wait for a copy slot), sending, copying, finished and failed in the last 24 hours, the oldest queued one''s age, copy slots in use and their limit, refused sends, the adaptive send rate and throttled calls in the last hour; counts your own rows (every role''s for rds_copy_admin)';
 
 REVOKE ALL ON TABLE @extschema@.queue_status FROM PUBLIC;
+
+-- DBClusterSnapshot.StorageEncryptionType ("none", "sse-kms" or
+-- "sse-rds"; botocore 1.43's rds model): ADD ATTRIBUTE appends it, after
+-- request_id; sql/rds_copy--1.1.sql declares it in the same place.
+-- Functions returning the type keep working: their rows gain the column;
+-- a view made over one keeps its columns; values stored in a column of the
+-- type read the new attribute as NULL.  CASCADE: a table made OF the type
+-- gains the column too (without it, such a table stops the update).
+ALTER TYPE @extschema@.db_cluster_snapshot ADD ATTRIBUTE storage_encryption_type text CASCADE;
+
+-- One unfinished request per target and region, the target in any case:
+-- AWS's snapshot identifiers are not case-sensitive and are stored in
+-- lower case, so My-Snap and my-snap are one target.  This fails with
+-- 23505 when two unfinished requests name one target in different case;
+-- cancel one of them (rds_copy.cancel_copy) and update again.
+DROP INDEX @extschema@.copy_request_active_target;
+CREATE UNIQUE INDEX copy_request_active_target
+    ON @extschema@.copy_request (region, pg_catalog.lower(target))
+    WHERE state IN ('queued', 'sending', 'copying');

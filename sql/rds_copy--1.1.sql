@@ -3,7 +3,8 @@
 \echo Use "CREATE EXTENSION rds_copy" to load this file. \quit
 
 -- One column per member of the AWS DBClusterSnapshot, in snake_case,
--- then the RequestId of the call that returned it.
+-- then the RequestId of the call that returned it, then the members added
+-- since 1.0.
 CREATE TYPE @extschema@.db_cluster_snapshot AS (
     availability_zones                  text[],
     db_cluster_snapshot_identifier      text,
@@ -33,7 +34,10 @@ CREATE TYPE @extschema@.db_cluster_snapshot AS (
     storage_throughput                  integer,
     db_cluster_resource_id              text,
     db_system_id                        text,
-    request_id                          text
+    request_id                          text,
+    -- 1.1: after request_id, where ALTER TYPE ... ADD ATTRIBUTE puts it
+    -- (sql/rds_copy--1.0--1.1.sql); "none", "sse-kms" or "sse-rds"
+    storage_encryption_type             text
 );
 
 COMMENT ON TYPE @extschema@.db_cluster_snapshot IS
@@ -214,9 +218,10 @@ CREATE TABLE @extschema@.copy_request (
     error_message    text
 );
 
--- one unfinished request per target and region
+-- one unfinished request per target and region, the target in any case
+-- (1.1; AWS's snapshot identifiers are not case-sensitive)
 CREATE UNIQUE INDEX copy_request_active_target
-    ON @extschema@.copy_request (region, target)
+    ON @extschema@.copy_request (region, pg_catalog.lower(target))
     WHERE state IN ('queued', 'sending', 'copying');
 CREATE INDEX copy_request_due
     ON @extschema@.copy_request (next_check_at)

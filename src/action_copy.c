@@ -28,15 +28,57 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Was found copied from source (an identifier in this region, or an ARN)? */
+/*
+ * The snapshot identifier in a cluster-snapshot ARN
+ * (arn:PARTITION:rds:REGION:ACCOUNT:cluster-snapshot:ID; ID may hold
+ * colons, as an automated snapshot's rds:... does): what follows the
+ * sixth colon, or NULL when arn is not of that shape.
+ */
+static const char *
+arn_snapshot_id(const char *arn)
+{
+	static const char kind[] = ":cluster-snapshot:";
+	const size_t kind_len = sizeof(kind) - 1;
+	const char *p = arn;
+	int			colons = 0;
+
+	while (colons < 6 && (p = strchr(p, ':')) != NULL)
+	{
+		p++;
+		colons++;
+	}
+	if (p == NULL || (size_t) (p - arn) < kind_len ||
+		strncmp(p - kind_len, kind, kind_len) != 0)
+		return NULL;
+	return p;
+}
+
+/*
+ * Was found copied from source (an identifier in this region, or an ARN)?
+ * Snapshot identifiers are not case-sensitive at AWS and are stored in
+ * lower case (botocore's rds model: CopyDBClusterSnapshotMessage's
+ * Source- and TargetDBClusterSnapshotIdentifier "isn't case-sensitive",
+ * DescribeDBClusterSnapshotsMessage.DBClusterSnapshotIdentifier "is
+ * stored as a lowercase string"), so the ARN AWS records names the source
+ * in lower case: the identifier is compared ignoring case, the rest of an
+ * ARN (partition, region, account) exactly.
+ */
 static bool
 same_source(const char *found_arn, const char *source)
 {
-	if (found_arn == NULL)
+	const char *found_id;
+	const char *source_id = source;
+
+	if (found_arn == NULL || (found_id = arn_snapshot_id(found_arn)) == NULL)
 		return false;
 	if (strncmp(source, "arn:", 4) == 0)
-		return strcmp(found_arn, source) == 0;
-	return ends_with(found_arn, psprintf(":cluster-snapshot:%s", source));
+	{
+		source_id = arn_snapshot_id(source);
+		if (source_id == NULL || source_id - source != found_id - found_arn ||
+			strncmp(found_arn, source, found_id - found_arn) != 0)
+			return false;
+	}
+	return pg_strcasecmp(found_id, source_id) == 0;
 }
 
 /*
@@ -120,12 +162,17 @@ RdsReconcileCopy(const char *region, const AwsQuery *params, RdsReply *reply,
 /*
  * The lock that keeps two sessions from copying to one target at once: an
  * advisory lock (shown in pg_locks with classid 0x52445343, "RDSC") on a
- * hash of the region and target, cluster-wide.
+ * hash of the region and target, cluster-wide.  The target in lower case:
+ * My-Snap and my-snap are one snapshot at AWS (see same_source).
  */
 static void
 target_locktag(const char *region, const char *target, LOCKTAG *tag)
 {
 	char	   *key = psprintf("%s/%s", region, target);
+	char	   *p;
+
+	for (p = key; *p; p++)
+		*p = pg_ascii_tolower((unsigned char) *p);
 
 	SET_LOCKTAG_ADVISORY(*tag, InvalidOid, 0x52445343,
 						 hash_bytes((const unsigned char *) key, strlen(key)), 2);

@@ -23,6 +23,26 @@ check_built(const AwsQuery *params)
 }
 
 /*
+ * Does identifier (or a cluster-snapshot ARN) name an automated snapshot?
+ * AWS names those "rds:<cluster>-<date>"; a manual snapshot's identifier
+ * starts with a letter and has no colon.
+ */
+static bool
+names_automated(const char *identifier)
+{
+	const char *id = identifier;
+
+	if (pg_strncasecmp(identifier, "arn:", 4) == 0)
+	{
+		id = strstr(identifier, ":cluster-snapshot:");
+		if (id == NULL)
+			return false;
+		id += strlen(":cluster-snapshot:");
+	}
+	return pg_strncasecmp(id, "rds:", 4) == 0;
+}
+
+/*
  * action (DescribeDBClusterSnapshots or DeleteDBClusterSnapshot) on one
  * DBClusterSnapshotIdentifier.  Returns true with exactly one snapshot in
  * *reply, false (missing_ok, Describe only) when there is none.
@@ -38,6 +58,15 @@ one_snapshot_action(const char *action, const char *region, const char *identifi
 	{
 		AwsQueryStart(&params, action);
 		AwsQueryAdd(&params, "DBClusterSnapshotIdentifier", identifier);
+
+		/*
+		 * botocore's rds model, DescribeDBClusterSnapshotsMessage.
+		 * DBClusterSnapshotIdentifier: "If this identifier is for an
+		 * automated snapshot, the SnapshotType parameter must also be
+		 * specified."  (DeleteDBClusterSnapshot has no SnapshotType.)
+		 */
+		if (strcmp(action, "DescribeDBClusterSnapshots") == 0 && names_automated(identifier))
+			AwsQueryAdd(&params, "SnapshotType", "automated");
 		check_built(&params);
 		RdsActionRun(region, &params, NULL, NULL, reply, outcome);
 		if (reply->nsnapshots == 1)
@@ -90,7 +119,10 @@ RdsDeleteSnapshot(const char *region, const char *identifier, RdsReply *reply,
  * model): "db-cluster-snapshot-id - Accepts DB cluster snapshot
  * identifiers"; on the wire Filters.Filter.1.Name and
  * Filters.Filter.1.Values.Value.N (the FilterList and FilterValueList
- * locationNames).  MaxRecords 100 holds every one of up to 100.
+ * locationNames).  MaxRecords 100 holds every one of up to 100.  The
+ * identifiers are the queue's targets, manual snapshots (a copy's target
+ * cannot be named rds:...), so no SnapshotType goes with them: without one
+ * AWS returns automated and manual snapshots alike.
  */
 void
 RdsDescribeSnapshotsById(const char *region, const char *const *identifiers, int n,

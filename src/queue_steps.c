@@ -255,6 +255,18 @@ column_text(HeapTuple tuple, TupleDesc desc, int col, MemoryContext cxt)
 	return v ? MemoryContextStrdup(cxt, v) : NULL;
 }
 
+/* s in ASCII lower case, a copy in cxt (identifiers are ASCII: validate.c) */
+static char *
+ascii_lower(const char *s, MemoryContext cxt)
+{
+	char	   *copy = MemoryContextStrdup(cxt, s);
+	char	   *p;
+
+	for (p = copy; *p; p++)
+		*p = pg_ascii_tolower((unsigned char) *p);
+	return copy;
+}
+
 static void
 read_row(HeapTuple tuple, TupleDesc desc, QueueRow *row, MemoryContext cxt)
 {
@@ -928,7 +940,8 @@ follow_batch(const char *owner, int max_rows, MemoryContext cxt)
 		rows[i].id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
 		rows[i].target = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, cxt);
 		rows[i].requested_by = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, cxt);
-		targets[i] = rows[i].target;
+		/* AWS stores identifiers in lower case (see the comparison below) */
+		targets[i] = ascii_lower(rows[i].target, cxt);
 		if (strcmp(rows[i].requested_by, rows[0].requested_by) != 0)
 			one_owner = false;
 	}
@@ -975,7 +988,11 @@ follow_batch(const char *owner, int max_rows, MemoryContext cxt)
 		{
 			const char *id = RdsSnapshotValue(&reply.snapshots[j], "DBClusterSnapshotIdentifier");
 
-			if (id != NULL && strcmp(id, rows[i].target) == 0)
+			/*
+			 * AWS shows the identifier in lower case (botocore's rds model:
+			 * it "is stored as a lowercase string"), a row has it as given
+			 */
+			if (id != NULL && pg_strcasecmp(id, rows[i].target) == 0)
 				snap = &reply.snapshots[j];
 		}
 		follow_update(&rows[i], region, snap);

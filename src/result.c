@@ -87,15 +87,25 @@ tags_object_datum(const RdsSnapshot *snap)
 static void
 check_columns(TupleDesc tupdesc)
 {
-	if (tupdesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
+	RdsSnapshotCheckColumns(tupdesc->natts);
+}
+
+/*
+ * The type has 1.1's columns, or 1.0's (a database not yet updated with
+ * ALTER EXTENSION rds_copy UPDATE, whose rows lack the members 1.1 added).
+ */
+void
+RdsSnapshotCheckColumns(int natts)
+{
+	if (natts != RDS_SNAPSHOT_NCOLUMNS && natts != RDS_SNAPSHOT_NCOLUMNS_1_0)
 		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
-			 tupdesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
+			 natts, RDS_SNAPSHOT_NCOLUMNS);
 }
 
 /*
  * A copy of rds_copy.db_cluster_snapshot's descriptor, kept for the
  * backend: get_call_result_type looks the function up in the catalog and
- * copies the 29-column descriptor on every call, and in a PL/pgSQL loop
+ * copies the 30-column descriptor on every call, and in a PL/pgSQL loop
  * every call has a fresh FmgrInfo, so fn_extra would not keep it.  The
  * typcache's identifier of the type's descriptor tells when ALTER TYPE has
  * changed it; the old copy is then left allocated (a caller may still hold
@@ -146,45 +156,50 @@ RdsSnapshotTupleDesc(FunctionCallInfo fcinfo)
 HeapTuple
 RdsSnapshotTuple(TupleDesc tupdesc, const RdsSnapshot *snap, const char *request_id)
 {
-	Datum		values[RDS_SNAPSHOT_NFIELDS + 1];
-	bool		nulls[RDS_SNAPSHOT_NFIELDS + 1];
+	Datum		values[RDS_SNAPSHOT_NCOLUMNS];
+	bool		nulls[RDS_SNAPSHOT_NCOLUMNS];
 	int			i;
 
+	/* tupdesc has 1.1's columns or 1.0's (check_columns) */
+	Assert(tupdesc->natts <= RDS_SNAPSHOT_NCOLUMNS);
 	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
 	{
 		const char *v = snap->values[i];
+		int			c = RdsSnapshotColumn(i);
 
-		nulls[i] = false;
+		if (c >= tupdesc->natts)
+			continue;			/* a member the type of 1.0 lacks */
+		nulls[c] = false;
 		switch (RdsSnapshotFields[i].type)
 		{
 			case RDS_FIELD_ZONES:
-				nulls[i] = !snap->has_zones;
+				nulls[c] = !snap->has_zones;
 				if (snap->has_zones)
-					values[i] = zones_datum(snap);
+					values[c] = zones_datum(snap);
 				break;
 			case RDS_FIELD_TAGS:
-				nulls[i] = !snap->has_tags;
+				nulls[c] = !snap->has_tags;
 				if (snap->has_tags)
-					values[i] = tags_object_datum(snap);
+					values[c] = tags_object_datum(snap);
 				break;
 			default:
-				nulls[i] = v == NULL;
+				nulls[c] = v == NULL;
 				if (v == NULL)
 					break;
 				if (RdsSnapshotFields[i].type == RDS_FIELD_INT)
-					values[i] = Int32GetDatum(pg_strtoint32(v));
+					values[c] = Int32GetDatum(pg_strtoint32(v));
 				else if (RdsSnapshotFields[i].type == RDS_FIELD_BOOL)
-					values[i] = BoolGetDatum(strcmp(v, "true") == 0);
+					values[c] = BoolGetDatum(strcmp(v, "true") == 0);
 				else if (RdsSnapshotFields[i].type == RDS_FIELD_TIMESTAMP)
-					values[i] = timestamp_datum(v);
+					values[c] = timestamp_datum(v);
 				else
-					values[i] = CStringGetTextDatum(v);
+					values[c] = CStringGetTextDatum(v);
 				break;
 		}
 	}
-	nulls[RDS_SNAPSHOT_NFIELDS] = request_id == NULL;
+	nulls[RDS_SNAPSHOT_REQUEST_ID_COLUMN] = request_id == NULL;
 	if (request_id != NULL)
-		values[RDS_SNAPSHOT_NFIELDS] = CStringGetTextDatum(request_id);
+		values[RDS_SNAPSHOT_REQUEST_ID_COLUMN] = CStringGetTextDatum(request_id);
 	return heap_form_tuple(tupdesc, values, nulls);
 }
 

@@ -15,12 +15,22 @@
 
 /*
  * The blessed descriptor of fcinfo's result type, rds_copy.db_cluster_snapshot
- * (29 columns, else it raises).  For a call with a known composite type it is
- * a copy result.c keeps for the backend: read it, do not free or change it.
+ * (30 columns, or 1.0's 29 before ALTER EXTENSION UPDATE; else it raises).
+ * For a call with a known composite type it is a copy result.c keeps for the
+ * backend: read it, do not free or change it.
  */
 extern TupleDesc RdsSnapshotTupleDesc(FunctionCallInfo fcinfo);
 
-/* snap as a row of tupdesc; request_id (may be NULL) goes in the last column. */
+/*
+ * natts, the columns of a descriptor of rds_copy.db_cluster_snapshot, are
+ * 1.1's or 1.0's; else it raises.
+ */
+extern void RdsSnapshotCheckColumns(int natts);
+
+/*
+ * snap as a row of tupdesc (1.1's or 1.0's columns: a member 1.0 lacks is
+ * left out); request_id (may be NULL) goes in its column.
+ */
 extern HeapTuple RdsSnapshotTuple(TupleDesc tupdesc, const RdsSnapshot *snap,
 								  const char *request_id);
 

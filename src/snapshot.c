@@ -41,6 +41,8 @@ const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS] = {
 	{"StorageThroughput", "storage_throughput", RDS_FIELD_INT},
 	{"DbClusterResourceId", "db_cluster_resource_id", RDS_FIELD_TEXT},
 	{"DBSystemId", "db_system_id", RDS_FIELD_TEXT},
+	/* 1.1, after request_id: "none", "sse-kms" or "sse-rds" (botocore 1.43's rds model) */
+	{"StorageEncryptionType", "storage_encryption_type", RDS_FIELD_TEXT},
 };
 
 const char *

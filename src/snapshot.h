@@ -24,7 +24,13 @@ typedef enum RdsFieldType
 	RDS_FIELD_TAGS				/* TagList: list of Tag {Key, Value} */
 } RdsFieldType;
 
-/* One member of DBClusterSnapshot, in the SQL composite type's order. */
+/*
+ * One member of DBClusterSnapshot, in the SQL composite type's order.  The
+ * type's columns are the first RDS_SNAPSHOT_NFIELDS_1_0 members, then
+ * request_id (the RequestId of the call), then the members that later
+ * versions added (ALTER TYPE ... ADD ATTRIBUTE appends): see
+ * RdsSnapshotColumn.
+ */
 typedef struct RdsSnapshotField
 {
 	const char *aws_name;		/* element name and jsonb key */
@@ -32,8 +38,23 @@ typedef struct RdsSnapshotField
 	RdsFieldType type;
 } RdsSnapshotField;
 
-#define RDS_SNAPSHOT_NFIELDS 28
+#define RDS_SNAPSHOT_NFIELDS 29
 extern const RdsSnapshotField RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS];
+
+/* Members in rds_copy 1.0's type, before its request_id column */
+#define RDS_SNAPSHOT_NFIELDS_1_0 28
+/* Columns of the type: 1.1's (every member and request_id), and 1.0's */
+#define RDS_SNAPSHOT_NCOLUMNS (RDS_SNAPSHOT_NFIELDS + 1)
+#define RDS_SNAPSHOT_NCOLUMNS_1_0 (RDS_SNAPSHOT_NFIELDS_1_0 + 1)
+/* The column (0-based) of request_id */
+#define RDS_SNAPSHOT_REQUEST_ID_COLUMN RDS_SNAPSHOT_NFIELDS_1_0
+
+/* The column (0-based) of member i of RdsSnapshotFields. */
+static inline int
+RdsSnapshotColumn(int i)
+{
+	return i < RDS_SNAPSHOT_NFIELDS_1_0 ? i : i + 1;
+}
 
 typedef struct RdsTag
 {

@@ -227,13 +227,17 @@ rds_copy_retry_copy(PG_FUNCTION_ARGS)
 				 errmsg("copy request " INT64_FORMAT " has not failed and was not cancelled", id),
 				 errdetail("Its state is %s.", row.state)));
 
-	/* one unfinished request per target and region (copy_request_active_target) */
+	/*
+	 * one unfinished request per target and region, the target in any case
+	 * (copy_request_active_target)
+	 */
 	values[0] = Int64GetDatum(id);
 	values[1] = CStringGetTextDatum(row.region);
 	values[2] = CStringGetTextDatum(row.target);
 	RdsQueueActAsOwner(&scope);
 	if (SPI_execute_with_args("SELECT 1 FROM " RDS_QUEUE_TABLE
-							  " WHERE region" EQ "$2 AND target" EQ "$3 AND id OPERATOR(pg_catalog.<>) $1"
+							  " WHERE region" EQ "$2 AND pg_catalog.lower(target)" EQ "pg_catalog.lower($3)"
+							  " AND id OPERATOR(pg_catalog.<>) $1"
 							  " AND state" EQ "ANY ('{queued,sending,copying}'::pg_catalog.text[])",
 							  3, (Oid[]) {INT8OID, TEXTOID, TEXTOID}, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read " RDS_QUEUE_TABLE);

@@ -191,9 +191,8 @@ run_list(FunctionCallInfo fcinfo, bool as_jsonb)
 	filter.include_shared = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 	region = RdsRegionArg(fcinfo, 3);
 	InitMaterializedSRF(fcinfo, as_jsonb ? MAT_SRF_USE_EXPECTED_DESC : 0);
-	if (!as_jsonb && rsinfo->setDesc->natts != RDS_SNAPSHOT_NFIELDS + 1)
-		elog(ERROR, "rds_copy.db_cluster_snapshot has %d columns, expected %d",
-			 rsinfo->setDesc->natts, RDS_SNAPSHOT_NFIELDS + 1);
+	if (!as_jsonb)
+		RdsSnapshotCheckColumns(rsinfo->setDesc->natts);
 
 	do
 	{

@@ -97,6 +97,14 @@ MUTANTS = [
     ('sso-cache-name-of-start-url', 'src/credjson.c',
      'session_name != NULL ? session_name : start_url;', 'start_url != NULL ? start_url : session_name;',
      ['layer:unit', 'suite:sdk_credentials']),
+    # identifiers are not case-sensitive at AWS (issue 12, item 11)
+    ('source-compared-with-case', 'src/action_copy.c',
+     '\treturn pg_strcasecmp(found_id, source_id) == 0;', '\treturn strcmp(found_id, source_id) == 0;',
+     ['layer:regress']),
+    ('target-lock-with-case', 'src/action_copy.c',
+     '\t\t*p = pg_ascii_tolower((unsigned char) *p);', '\t\tcontinue;', ['suite:robustness']),
+    ('follow-with-case', 'src/queue_steps.c',
+     'pg_strcasecmp(id, rows[i].target) == 0', 'strcmp(id, rows[i].target) == 0', ['layer:regress']),
 ]
 
 

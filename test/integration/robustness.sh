@@ -93,6 +93,29 @@ test_one_session_per_target() {
 	fi
 }
 
+# The same, the second session naming the target in another case: AWS's
+# snapshot identifiers are not case-sensitive (botocore's rds model:
+# TargetDBClusterSnapshotIdentifier "isn't case-sensitive"), so the lock is
+# taken on the target in lower case and It-Case-Target and it-case-target
+# are one target.  Before: the second session sent its copy.
+test_one_session_per_target_any_case() {
+	local out
+	start_background_call "SET rds_copy.request_timeout = '4s'; SET rds_copy.max_attempts = 1; $(copy_sql fault-slow It-Case-Target)" it_case_holder
+	if wait_for_stat requests_by_target.It-Case-Target 5; then
+		pass "one session per target in any case: the first session's request is at the stand-in"
+	else
+		fail "one session per target in any case: the first session's request never reached the stand-in"
+	fi
+	out=$(sql --verbose --capture -At -c "$(copy_sql my-cluster-snapshot1 it-case-target)")
+	wait "$BG_PID" || true
+	expect_match "a second session copying to the same target in another case: 55P03" \
+		'55P03: another session is copying to DB cluster snapshot "it-case-target"' "$out"
+	expect_match "... while the first was still waiting for its reply" '57014|08006: request to the Amazon RDS endpoint timed out' \
+		"$(cat "$WORK/it_case_holder.out")"
+	expect_equal "... and the second sent nothing" "1|0" \
+		"$(standin_stat requests_by_target.It-Case-Target)|$(standin_stat requests_by_target.it-case-target)"
+}
+
 # Every code that src/awscodes.c flags as retried (the list comes from that
 # table, through test/unit's test_awscodes --list-retried, never a second
 # copy): answered once, the retry makes the copy (two requests); answered
@@ -212,6 +235,7 @@ test_load() {
 robustness_tests() {
 	run_test test_cancels
 	run_test test_one_session_per_target
+	run_test test_one_session_per_target_any_case
 	run_test test_every_retried_code
 	run_test test_every_aws_code
 	run_test test_transport_faults

@@ -15,7 +15,9 @@
 #     never failed on DBClusterSnapshotAlreadyExistsFault; retry_copy
 #   - recent_requests shows a role its own calls only, an admin all
 #   - ALTER EXTENSION rds_copy UPDATE from 1.0 with queued rows and granted
-#     roles, and the same catalog as a fresh 1.1
+#     roles, and the same catalog as a fresh 1.1 (objects, policies,
+#     comments, the snapshot type's columns, indexes); the new snapshot
+#     column in rows, views, stored values and typed tables
 #
 #   bash test/integration/roles.sh   (as root; RDS_COPY_SKIP_APT=1,
 #                                     RDS_COPY_SKIP_BUILD=1 skip those steps)
@@ -352,7 +354,17 @@ GRANT USAGE ON SCHEMA rds_copy TO old_team;
 GRANT EXECUTE ON FUNCTION rds_copy.enqueue_copy(text, text, text, boolean, jsonb, text),
                           rds_copy.cancel_copy(bigint) TO old_team;
 GRANT SELECT, INSERT, UPDATE, DELETE ON rds_copy.copy_request TO old_team;
+-- what users build on 1.0's snapshot type: a view over a function that
+-- returns it, a stored value of it, a table made OF it
+CREATE VIEW public.old_snapshots AS SELECT * FROM rds_copy.db_cluster_snapshots();
+CREATE TABLE public.old_kept (snap rds_copy.db_cluster_snapshot);
+CREATE TABLE public.old_typed OF rds_copy.db_cluster_snapshot;
 SQL
+	# the 1.1 library with 1.0's type (before the update): the rows have 1.0's columns
+	out=$(as_super olddb -c "SELECT db_cluster_snapshot_identifier FROM rds_copy.describe_db_cluster_snapshot('encrypted-snapshot')")
+	expect_equal "before the update, the 1.1 library returns 1.0's row" encrypted-snapshot "$out"
+	as_super olddb -c "INSERT INTO public.old_kept SELECT rds_copy.describe_db_cluster_snapshot('encrypted-snapshot');
+	                   INSERT INTO public.old_typed SELECT * FROM rds_copy.describe_db_cluster_snapshot('encrypted-snapshot')" >/dev/null
 	q=$(as_role olddb old_team -c "SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'roles-old-1')")
 	as_role olddb team_a -c "SELECT 1" >/dev/null
 	as_super olddb -c "INSERT INTO rds_copy.copy_request (source, target, region, requested_by)
@@ -363,6 +375,20 @@ SQL
 		"$(as_super olddb -c "SELECT requested_by || '|' || state FROM rds_copy.copy_request WHERE id = ${q:-0}")"
 	expect_equal "old_team still sees its row and only its row" "roles-old-1" \
 		"$(as_role olddb old_team -c "SELECT string_agg(target, ',') FROM rds_copy.copy_request")"
+	# the new member: a column after request_id, in rows, stored values and typed tables
+	out=$(as_super olddb -c "SELECT storage_encryption_type FROM rds_copy.describe_db_cluster_snapshot('encrypted-snapshot')")
+	expect_equal "after the update, describe returns storage_encryption_type" sse-kms "$out"
+	out=$(as_super olddb -c "SELECT storage_encryption_type FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'roles-old-copy')")
+	expect_equal "after the update, a copy returns storage_encryption_type" none "$out"
+	out=$(as_super olddb -c "SELECT count(*) FILTER (WHERE db_cluster_snapshot_identifier = 'encrypted-snapshot') FROM public.old_snapshots")
+	expect_equal "a view made on 1.0 over db_cluster_snapshots() still works" 1 "$out"
+	out=$(as_super olddb -c "SELECT (snap).db_cluster_snapshot_identifier || '|' || ((snap).storage_encryption_type IS NULL) FROM public.old_kept")
+	expect_equal "a value stored with 1.0's type reads the new column as NULL" "encrypted-snapshot|true" "$out"
+	out=$(as_super olddb -c "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'public.old_typed'::regclass AND attnum > 28")
+	expect_equal "a table OF the type gained the column (CASCADE)" "request_id,storage_encryption_type" "$out"
+	# one unfinished request per target, in any case (the index of 1.1)
+	out=$(as_role olddb old_team -v VERBOSITY=verbose -c "SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'ROLES-OLD-1')")
+	expect_match "after the update, a target in another case is the same target (23505)" '23505' "$out"
 	out=$(as_role olddb old_team -c "SELECT state FROM rds_copy.cancel_copy(${q:-0})")
 	expect_equal "old_team's grant on cancel_copy still works (now the C function)" cancelled "$out"
 	out=$(as_role olddb old_team -v VERBOSITY=verbose -c "SELECT rds_copy.retry_copy(${q:-0})")
@@ -377,8 +403,11 @@ SQL
 	local policies="SELECT policyname, cmd, qual, with_check FROM pg_policies ORDER BY 1"
 	local comments="SELECT obj_description(oid, 'pg_proc') FROM pg_proc WHERE pronamespace = 'rds_copy'::regnamespace ORDER BY proname"
 	local rls="SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'rds_copy.copy_request'::regclass"
+	local type="SELECT attnum, attname, atttypid::regtype, attisdropped FROM pg_attribute
+	  WHERE attrelid = 'rds_copy.db_cluster_snapshot'::regclass AND attnum > 0 ORDER BY attnum"
+	local indexes="SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'rds_copy' ORDER BY 1"
 	local x
-	for x in catalog policies comments rls; do
+	for x in catalog policies comments rls type indexes; do
 		expect_equal "updated and fresh 1.1 have the same $x" \
 			"$(as_super freshdb -c "${!x}" | md5sum)" "$(as_super olddb -c "${!x}" | md5sum)"
 	done

@@ -10,7 +10,7 @@ SELECT availability_zones, db_cluster_snapshot_identifier, db_cluster_identifier
        preferred_backup_window, kms_key_id, db_cluster_snapshot_arn,
        source_db_cluster_snapshot_arn, iam_database_authentication_enabled, tags,
        storage_type, storage_throughput, db_cluster_resource_id, db_system_id,
-       request_id ~ '^[0-9a-f-]{36}$' AS has_request_id
+       request_id ~ '^[0-9a-f-]{36}$' AS has_request_id, storage_encryption_type
   FROM rds_copy.rds_copy_db_cluster_snapshot(
     source        => 'my-cluster-snapshot1',
     target        => 'copy-row-1',
@@ -36,8 +36,8 @@ SELECT tags FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', '
   tags => '[{"Key": "owner", "Value": "db team"}, {"Key": "path", "Value": "a/b+c=d:e@f"},
             {"Key": "café", "Value": "ünïcödé"}, {"Key": "empty", "Value": ""}]');
 
--- a KMS key
-SELECT kms_key_id, storage_encrypted
+-- a KMS key (StorageEncryptionType sse-kms: encrypted with a customer managed key)
+SELECT kms_key_id, storage_encrypted, storage_encryption_type
   FROM rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-kms', kms_key => 'k');
 -- sent as given (the stand-in journals KmsKeyId); an alias comes back as the ARN of its key
 SELECT standin_last()->>'kms_key_id' AS kms_key_sent;
@@ -90,3 +90,15 @@ RESET rds_copy.profile;
 SELECT count(*) FROM (
   SELECT rds_copy.rds_copy_db_cluster_snapshot('my-cluster-snapshot1', 'copy-loop-' || i)
     FROM generate_series(1, 5) i) s;
+
+-- the type's columns: one per DBClusterSnapshot member, request_id, then the
+-- members 1.1 added (ALTER TYPE ... ADD ATTRIBUTE appends them)
+SELECT attnum, attname, atttypid::regtype
+  FROM pg_attribute WHERE attrelid = 'rds_copy.db_cluster_snapshot'::regclass AND attnum > 26
+ ORDER BY attnum;
+
+-- identifiers are not case-sensitive at AWS and are stored in lower case
+-- (botocore's rds model): the row shows the target as AWS returns it
+SELECT db_cluster_snapshot_identifier, db_cluster_snapshot_arn, source_db_cluster_snapshot_arn
+  FROM rds_copy.rds_copy_db_cluster_snapshot('My-Cluster-Snapshot1', 'Copy-Mixed-Case');
+SELECT standin_last()->>'target' AS target_sent;

@@ -45,6 +45,15 @@ RESET rds_copy.request_timeout;
 -- ... and in the jsonb twin
 SELECT s->>'Status' AS status
   FROM rds_copy.rds_copy_db_cluster_snapshot_jsonb('created-then-reset', 'reconcile-jsonb') AS s;
+-- identifiers are not case-sensitive at AWS, which stores them in lower case:
+-- the copy that a lost reply started names its source created-then-reset, and
+-- the retry of a copy from Created-Then-Reset takes it as its own, also when
+-- the source is an ARN; the row shows the target as AWS does
+SELECT db_cluster_snapshot_identifier, status, source_db_cluster_snapshot_arn
+  FROM rds_copy.rds_copy_db_cluster_snapshot('Created-Then-Reset', 'Reconcile-Case');
+SELECT db_cluster_snapshot_identifier, status
+  FROM rds_copy.rds_copy_db_cluster_snapshot(
+    'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:Created-Then-503', 'Reconcile-Case-Arn');
 -- a target that exists with another source is a real conflict
 SELECT status FROM rds_copy.rds_copy_db_cluster_snapshot('encrypted-snapshot', 'reconcile-other');
 SELECT * FROM try($$SELECT rds_copy.rds_copy_db_cluster_snapshot('flaky-503-1', 'reconcile-other')$$);

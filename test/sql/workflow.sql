@@ -48,7 +48,7 @@ SELECT standin_last() - 'ts' AS last_request;
 -- the jsonb twin, shaped like boto3's
 SELECT key, value FROM jsonb_each(rds_copy.describe_db_cluster_snapshot_jsonb('my-cluster-snapshot1'))
  WHERE key IN ('DBClusterSnapshotIdentifier', 'Status', 'PercentProgress', 'TagList', 'AvailabilityZones',
-               'SnapshotCreateTime', 'StorageEncrypted')
+               'SnapshotCreateTime', 'StorageEncrypted', 'StorageEncryptionType')
  ORDER BY key;
 -- by ARN, and in another region
 SELECT db_cluster_snapshot_identifier, status FROM rds_copy.describe_db_cluster_snapshot(
@@ -61,6 +61,28 @@ SELECT * FROM try($$SELECT rds_copy.describe_db_cluster_snapshot('wf-nope')$$);
 SELECT * FROM try($$SELECT rds_copy.describe_db_cluster_snapshot_jsonb('wf-nope')$$);
 SELECT * FROM try($$SELECT rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1', region => 'eu-west-1')$$);
 SELECT standin_calls('DescribeDBClusterSnapshots', 'wf-nope') AS describes_of_wf_nope;
+-- StorageEncryptionType: sse-kms with a KMS key, none without
+SELECT db_cluster_snapshot_identifier, storage_encrypted, storage_encryption_type
+  FROM rds_copy.describe_db_cluster_snapshot('encrypted-snapshot')
+UNION ALL
+SELECT db_cluster_snapshot_identifier, storage_encrypted, storage_encryption_type
+  FROM rds_copy.describe_db_cluster_snapshot('my-cluster-snapshot1');
+-- an automated snapshot (rds:...) by identifier: SnapshotType=automated goes
+-- with it, as DescribeDBClusterSnapshots requires ("If this identifier is for
+-- an automated snapshot, the SnapshotType parameter must also be
+-- specified"; the stand-in does not find it without); a manual one goes
+-- without; identifiers in any case
+\! /usr/bin/python3 test/standin/fakectl.py "$RDS_STANDIN_URL/__standin/seed" '{"identifiers": ["rds:wf-cluster-2026-11-01-03-10"], "snapshot_type": "automated", "cluster": "wf-cluster"}' "$RDS_STANDIN_CA"
+SELECT db_cluster_snapshot_identifier, snapshot_type, db_cluster_snapshot_arn
+  FROM rds_copy.describe_db_cluster_snapshot('rds:wf-cluster-2026-11-01-03-10');
+SELECT standin_last()->'params' AS params;
+SELECT db_cluster_snapshot_identifier FROM rds_copy.describe_db_cluster_snapshot(
+  'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rds:WF-Cluster-2026-11-01-03-10');
+SELECT standin_last()->'params' AS params;
+SELECT s->>'SnapshotType' AS snapshot_type
+  FROM rds_copy.wait_for_db_cluster_snapshot_jsonb('RDS:wf-cluster-2026-11-01-03-10', poll_interval => '100 ms') AS s;
+SELECT db_cluster_snapshot_identifier FROM rds_copy.describe_db_cluster_snapshot('My-Cluster-Snapshot1');
+SELECT standin_last()->'params' AS params;
 
 -- ---------------------------------------------------------------------------
 -- db_cluster_snapshots: 230 automated and 20 manual snapshots of one cluster,
@@ -269,6 +291,8 @@ SELECT state, checks, percent_progress FROM rds_copy.copy_request WHERE id = :qn
 -- one unfinished request per target: 23505
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-dup') AS dup \gset
 SELECT * FROM try($$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-dup')$$);
+-- ... in any case: AWS's identifiers are not case-sensitive
+SELECT * FROM try($$SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'WF-Q-Dup')$$);
 -- a queued row is cancelled; nothing is ever sent for it
 SELECT target, state, finished_at IS NOT NULL AS finished, next_check_at FROM rds_copy.cancel_copy(:dup);
 SELECT rds_copy.process_queue() AS worked;
@@ -278,6 +302,26 @@ SELECT * FROM try(format('SELECT rds_copy.cancel_copy(%s)', :dup));
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-dup') > :dup AS queued_again;
 SELECT * FROM try($$SELECT rds_copy.cancel_copy(id) FROM rds_copy.copy_request WHERE target = 'wf-q-dup' AND state = 'queued'$$);
 SELECT target, state FROM rds_copy.copy_request WHERE target = 'wf-q-dup' ORDER BY id;
+
+-- a target in upper case: AWS shows it in lower case, the queue follows it
+-- all the same (the row keeps the target as given)
+SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'WF-Q-Upper') AS qu \gset
+SELECT rds_copy.process_queue() AS worked;
+SELECT make_due(:qu);
+SELECT rds_copy.process_queue() AS worked;
+SELECT make_due(:qu);
+SELECT rds_copy.process_queue() AS worked;
+SELECT target, state, checks, percent_progress, error_sqlstate, snapshot_arn
+  FROM rds_copy.copy_request WHERE id = :qu;
+
+-- retry_copy of a failed row while another unfinished row names its target in
+-- another case: 23505, the row stays failed
+SELECT rds_copy.enqueue_copy('fault-InvalidDBClusterSnapshotStateFault', 'wf-q-retry-case') AS qr \gset
+SELECT rds_copy.process_queue() AS worked;
+SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'WF-Q-Retry-Case') AS qr2 \gset
+SELECT * FROM try(format('SELECT rds_copy.retry_copy(%s)', :qr));
+SELECT target, state FROM rds_copy.copy_request WHERE id IN (:qr, :qr2) ORDER BY id;
+SELECT state FROM rds_copy.cancel_copy(:qr2);
 
 -- cancelling a copying row deletes its target
 SELECT rds_copy.enqueue_copy('my-cluster-snapshot1', 'wf-q-cancel') AS qc \gset

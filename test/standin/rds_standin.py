@@ -88,7 +88,14 @@ alias name or alias ARN of the request's region and is shown as the key ARN (ali
 the table of GET/POST /__standin/kms); SourceDBClusterSnapshotArn only on copies; a PreSignedUrl is
 required only in GovCloud (us-gov-*) for a cross-region copy of an encrypted snapshot, and verified
 whenever one comes; DeleteDBClusterSnapshot only of available snapshots and copying copies; fault
-codes and HTTP statuses from botocore's service model.
+codes and HTTP statuses from botocore's service model. Snapshot identifiers are not case-sensitive and
+are stored in lower case (snapshot_key): a copy to My-Snap is shown as my-snap (in its ARN too), and any
+case names it, as a source, a target, DBClusterSnapshotIdentifier, DBClusterIdentifier or a
+db-cluster-snapshot-id / db-cluster-id filter value; scripted source names (but for fault-<Code> and a
+flaky- kind) are matched in any case. An automated snapshot (SnapshotType automated, seeded as
+rds:<name>) is found by DBClusterSnapshotIdentifier only with SnapshotType=automated, as the API
+reference requires (else DBClusterSnapshotNotFoundFault, the stand-in's reading). StorageEncryptionType
+is sse-kms for a snapshot with a KMS key, none without.
 The outcome of a flaky-/created-then- reply (journal, stats "rejected") is the error code of an
 ErrorResponse, else the flaky-/created-then- name; created-then- ones count as rejected although
 the copy exists.
@@ -136,7 +143,8 @@ Control API (JSON in and out):
          throttle_percent      0     that percent of RDS calls, spread evenly, get Throttling
   POST /__standin/reset      seed data, settings, counters, journal and black holes back to the start
   POST /__standin/seed       {"identifiers": [id, ...]} or {"prefix": "p-", "count": n}, and optionally
-                             "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual),
+                             "region" (us-east-1), "cluster" (my-cluster), "snapshot_type" (manual;
+                             automated ones may be named rds:<identifier>), stored in lower case,
                              "status" (available; percent 100, else 0), "source" (an identifier or
                              ARN: SourceDBClusterSnapshotArn, as a copy of it would have; without
                              it the snapshot is an original and has none), "kms_key" (a KmsKeyId:
@@ -259,12 +267,16 @@ class RdsError(AwsError):
 IDENTIFIER_RE = re.compile(r'(?!.*--)[A-Za-z][A-Za-z0-9-]{0,62}(?<!-)')
 TAG_PARAM_RE = re.compile(r'Tags\.Tag\.([1-9][0-9]*)\.(Key|Value)')
 FAULT_CODE_RE = re.compile(r'[A-Za-z][A-Za-z0-9]*')
-FLAKY_RE = re.compile(r'flaky-([A-Za-z0-9]+)-([0-9]{1,6})')
+# scripted names are matched ignoring case as identifiers are (but a flaky- kind that is an error code
+# keeps its case)
+FLAKY_RE = re.compile(r'(?i:flaky-)([A-Za-z0-9]+)-([0-9]{1,6})')
 CREATED_THEN_PREFIX = 'created-then-'
 ENDS_RE = re.compile(r'ends-([a-z]+(?:-[a-z]+)*)-([1-9][0-9]{0,5})')
 DELAYED_RE = re.compile(r'delayed-([1-9][0-9]{0,2})')
 MAX_DELAY_SECONDS = 600
 SNAPSHOT_TYPES = ('manual', 'automated', 'shared', 'public', 'awsbackup')
+# AWS names automated cluster snapshots rds:<cluster>-<date>
+AUTOMATED_PREFIX = 'rds:'
 
 
 def log(message, name='rds-standin'):
@@ -457,14 +469,27 @@ def check_identifier(name, value):
 SnapshotRef = namedtuple('SnapshotRef', 'given region account identifier')
 
 
+def snapshot_key(identifier):
+    """How a snapshot identifier is stored and looked up: in lower case. botocore's rds model (the API
+    reference's text): CopyDBClusterSnapshotMessage.SourceDBClusterSnapshotIdentifier and
+    TargetDBClusterSnapshotIdentifier "This parameter isn't case-sensitive";
+    CreateDBClusterSnapshotMessage.DBClusterSnapshotIdentifier and
+    DescribeDBClusterSnapshotsMessage.DBClusterSnapshotIdentifier "This parameter is stored as a
+    lowercase string" / "This value is stored as a lowercase string". So a snapshot copied to My-Snap is
+    shown as my-snap, with my-snap in its ARN, and My-Snap, MY-SNAP and my-snap all name it."""
+    return identifier.lower()
+
+
 def snapshot_ref(given, region):
-    """Plain id (in region, this account) or cluster-snapshot ARN -> SnapshotRef."""
+    """Plain id (in region, this account) or cluster-snapshot ARN -> SnapshotRef; the identifier in
+    lower case (snapshot_key), the ARN's other fields exactly as given. An automated snapshot's
+    identifier (rds:...) holds a colon, so an ARN's identifier is everything after its sixth colon."""
     if not given.startswith('arn:'):
-        return SnapshotRef(given, region, ACCOUNT, given)
-    fields = given.split(':')
+        return SnapshotRef(given, region, ACCOUNT, snapshot_key(given))
+    fields = given.split(':', 6)
     if len(fields) != 7 or fields[2] != 'rds' or fields[5] != 'cluster-snapshot' or not fields[6]:
         raise RdsError('InvalidParameterValue', f'{given} is not a valid DB cluster snapshot ARN.')
-    return SnapshotRef(given, fields[3], fields[4], fields[6])
+    return SnapshotRef(given, fields[3], fields[4], snapshot_key(fields[6]))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -473,8 +498,8 @@ def snapshot_ref(given, region):
 SEED_SNAPSHOT_TIME = datetime.datetime(2026, 11, 1, 3, 10, 5, 616000, tzinfo=datetime.timezone.utc)
 SEED_CLUSTER_TIME = datetime.datetime(2026, 1, 15, 16, 57, 52, 695000, tzinfo=datetime.timezone.utc)
 
-# DBClusterSnapshot members in output order. StorageEncryptionType is not known to botocore 1.29
-# (nor, on purpose, to the C client): clients must ignore unknown members.
+# DBClusterSnapshot members in output order. StorageEncryptionType is not known to botocore 1.29 (which
+# must ignore it, as clients ignore unknown members); botocore 1.43 and rds_copy 1.1 read it.
 SNAPSHOT_FIELDS = (
     'AvailabilityZones', 'DBClusterSnapshotIdentifier', 'DBClusterIdentifier', 'SnapshotCreateTime', 'Engine',
     'EngineMode', 'AllocatedStorage', 'Status', 'Port', 'VpcId', 'ClusterCreateTime', 'MasterUsername',
@@ -544,6 +569,13 @@ def resolve_kms_key(key, region, keys, aliases):
 
 
 def set_encryption(snapshot, kms_key):
+    """Encrypted with kms_key (a key ARN), or not encrypted (None). botocore 1.43's rds model,
+    DBClusterSnapshot.StorageEncryptionType: "none - The DB cluster snapshot is not encrypted. sse-rds -
+    ... encrypted using an Amazon Web Services owned KMS key. sse-kms - ... encrypted using a customer
+    managed KMS key or Amazon Web Services managed KMS key", and StorageEncrypted is false for sse-rds.
+    Every encrypted snapshot here has a KmsKeyId (a customer managed key): sse-kms; an unencrypted one
+    is reported as none (the model lists none as the value for that case, so it is sent, not left
+    out). sse-rds (an AWS owned key, no KmsKeyId to name) is never made here."""
     snapshot['StorageEncrypted'] = kms_key is not None
     snapshot['StorageEncryptionType'] = 'sse-kms' if kms_key else 'none'
     snapshot['KmsKeyId'] = kms_key
@@ -552,7 +584,7 @@ def set_encryption(snapshot, kms_key):
 def seed_snapshot(region, identifier, zones='abc', tags=(), status='available', kms_key=None):
     snapshot = {
         'AvailabilityZones': [region + zone for zone in zones],
-        'DBClusterSnapshotIdentifier': identifier,
+        'DBClusterSnapshotIdentifier': snapshot_key(identifier),
         'DBClusterIdentifier': 'my-cluster',
         'SnapshotCreateTime': SEED_SNAPSHOT_TIME,
         'Engine': 'aurora-postgresql',
@@ -567,7 +599,7 @@ def seed_snapshot(region, identifier, zones='abc', tags=(), status='available', 
         'LicenseModel': 'postgresql-license',
         'SnapshotType': 'manual',
         'PercentProgress': 100 if status == 'available' else 40,
-        'DBClusterSnapshotArn': snapshot_arn(region, identifier),
+        'DBClusterSnapshotArn': snapshot_arn(region, snapshot_key(identifier)),
         'SourceDBClusterSnapshotArn': None,
         'IAMDatabaseAuthenticationEnabled': False,
         'TagList': [{'Key': key, 'Value': value} for key, value in tags],
@@ -610,12 +642,12 @@ def make_copy(source, region, target, kms_key, tags, now, creating_describes=0):
     copy = {key: value for key, value in source.items() if not key.startswith('_')}
     copy.update({
         'AvailabilityZones': [region + zone[-1] for zone in source['AvailabilityZones']],
-        'DBClusterSnapshotIdentifier': target,
+        'DBClusterSnapshotIdentifier': snapshot_key(target),
         'SnapshotCreateTime': now,
         'Status': 'creating' if creating_describes else 'copying',
         'PercentProgress': 0,
         'SnapshotType': 'manual',
-        'DBClusterSnapshotArn': snapshot_arn(region, target),
+        'DBClusterSnapshotArn': snapshot_arn(region, snapshot_key(target)),
         'SourceDBClusterSnapshotArn': source['DBClusterSnapshotArn'],
         'TagList': [dict(tag) for tag in tags],
     })
@@ -903,12 +935,13 @@ def scripted_copy(source, attempt, call, config):
     after: the reply that replaces the success reply once the copy is made (created-then-), or None;
     ends: (status, n) of an ends- source, else None; delay: seconds before the success reply (delayed-).
     """
-    name = source.rsplit(':', 1)[-1] if source.startswith('arn:') else source
+    name = source.split(':', 6)[-1] if source.startswith('arn:') else source
     flaky = FLAKY_RE.fullmatch(name)
     if flaky:
         kind, failures = flaky.group(1), int(flaky.group(2))
         failure = flaky_failure(name, kind, attempt, failures, call)
         return Script(failure if attempt <= failures else None, None, None, 0)
+    name = name.lower()
     ends = ENDS_RE.fullmatch(name)
     if ends:
         return Script(None, None, (ends.group(1), int(ends.group(2))), 0)
@@ -1032,7 +1065,7 @@ def copy_action(standin, call):
 
     existing = standin.snapshots(call.region)
     standin.settle(call.region)
-    if target in existing:
+    if snapshot_key(target) in existing:
         raise RdsError('DBClusterSnapshotAlreadyExistsFault',
                        f'Cannot create the snapshot because a snapshot with the identifier {target} already exists.')
     if len(existing) >= standin.config['snapshot_quota']:
@@ -1072,7 +1105,7 @@ def copy_action(standin, call):
     copy['_cross_region'] = cross_region
     if standin.config['copy_seconds'] and ends is None:
         copy['_timed'] = (time.monotonic(), float(standin.config['copy_seconds']))
-    existing[target] = copy
+    existing[snapshot_key(target)] = copy
     standin.counters['copies_created'] += 1
     if after is not None:
         return after
@@ -1097,13 +1130,27 @@ def describe_action(standin, call):
     if 'DBClusterSnapshotIdentifier' in params:
         ref = snapshot_ref(params['DBClusterSnapshotIdentifier'], call.region)
         selected = [find_snapshot(standin, ref, call.region)]
+        # DescribeDBClusterSnapshotsMessage.DBClusterSnapshotIdentifier (botocore's rds model, the API
+        # reference's text): "If this identifier is for an automated snapshot, the SnapshotType
+        # parameter must also be specified." What AWS answers when it is not is not documented; the
+        # stand-in's reading: without SnapshotType=automated the identifier names no automated
+        # snapshot, so it is not found (DBClusterSnapshotNotFoundFault, as for any unknown identifier).
+        if selected[0]['SnapshotType'] == 'automated' and params.get('SnapshotType') != 'automated':
+            raise RdsError('DBClusterSnapshotNotFoundFault', f'DBClusterSnapshot {ref.given} not found.')
     else:
         selected = [snapshots[key] for key in sorted(snapshots)]
-    for name in ('DBClusterIdentifier', 'SnapshotType'):
-        if name in params:
-            selected = [s for s in selected if s[name] == params[name]]
+    # DBClusterIdentifier "isn't case-sensitive" (botocore's rds model); SnapshotType is one of its values
+    if 'DBClusterIdentifier' in params:
+        selected = [s for s in selected if s['DBClusterIdentifier'].lower() == params['DBClusterIdentifier'].lower()]
+    if 'SnapshotType' in params:
+        selected = [s for s in selected if s['SnapshotType'] == params['SnapshotType']]
     for field, wanted in parse_filters(params).items():
-        selected = [s for s in selected if s.get(field) in wanted]
+        if field in ('DBClusterSnapshotIdentifier', 'DBClusterIdentifier'):
+            # identifiers in any case, as the parameters of the same names
+            wanted = {value.lower() for value in wanted}
+            selected = [s for s in selected if (s.get(field) or '').lower() in wanted]
+        else:
+            selected = [s for s in selected if s.get(field) in wanted]
     marker = params.get('Marker')
     if marker:
         selected = [s for s in selected if s['DBClusterSnapshotIdentifier'] > marker]
@@ -1380,11 +1427,15 @@ class Standin:
             raise ValueError(f'{region} is not a region')
         if request.get('snapshot_type', 'manual') not in SNAPSHOT_TYPES:
             raise ValueError(f"snapshot_type must be one of {', '.join(SNAPSHOT_TYPES)}")
+        automated = request.get('snapshot_type') == 'automated'
         for identifier in identifiers:
             try:
-                check_identifier('identifier', identifier)
+                # an automated snapshot may be named as AWS names them, rds:<identifier>
+                check_identifier('identifier', identifier[len(AUTOMATED_PREFIX):]
+                                 if automated and identifier.startswith(AUTOMATED_PREFIX) else identifier)
             except AwsError as error:
                 raise ValueError(f'{identifier!r}: {error.message}') from None
+        identifiers = [snapshot_key(identifier) for identifier in identifiers]
         source = request.get('source')
         source_arn = None
         if source is not None:

@@ -161,8 +161,12 @@ def tcp_ending(request, timeout=10):
 
 
 def scripted_source_arn(source):
-    """The SourceDBClusterSnapshotArn of a flaky-/created-then- copy: the ARN of the source as named."""
-    return source if source.startswith('arn:') else rds_standin.snapshot_arn('us-east-1', source)
+    """The SourceDBClusterSnapshotArn of a flaky-/created-then- copy: the ARN of the source as named, its
+    identifier in lower case as AWS stores it."""
+    if source.startswith('arn:'):
+        prefix, identifier = source.rsplit(':', 1)
+        return f'{prefix}:{identifier.lower()}'
+    return rds_standin.snapshot_arn('us-east-1', source.lower())
 
 
 def copied_snapshot(body, target, source):
@@ -613,6 +617,82 @@ def delete_snapshot():
     assert (deleted['DBClusterSnapshotIdentifier'], deleted['Status']) == ('page-00', 'deleted')
     for call in (rds_client.describe_db_cluster_snapshots, rds_client.delete_db_cluster_snapshot):
         expect_client_error(call, 'DBClusterSnapshotNotFoundFault', 404, DBClusterSnapshotIdentifier='page-00')
+
+
+@test
+def identifiers_ignore_case():
+    """Snapshot identifiers are not case-sensitive and are stored in lower case (botocore's rds model:
+    CopyDBClusterSnapshotMessage's identifiers "isn't case-sensitive", DescribeDBClusterSnapshotsMessage.
+    DBClusterSnapshotIdentifier "is stored as a lowercase string"). Before: stored as given, so
+    My-Snap and my-snap were two snapshots and a describe of MY-SNAP found neither."""
+    reset()
+    rds_client = client()
+    snap = rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='My-Cluster-Snapshot1',
+                                               TargetDBClusterSnapshotIdentifier='Case-Copy')['DBClusterSnapshot']
+    assert snap['DBClusterSnapshotIdentifier'] == 'case-copy', snap['DBClusterSnapshotIdentifier']
+    assert snap['DBClusterSnapshotArn'] == 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:case-copy'
+    assert snap['SourceDBClusterSnapshotArn'] == SNAPSHOT1_ARN
+    expect_client_error(rds_client.copy_db_cluster_snapshot, 'DBClusterSnapshotAlreadyExistsFault', 400,
+                        SourceDBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                        TargetDBClusterSnapshotIdentifier='case-COPY')
+    for name in ('CASE-COPY', 'case-copy', 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:Case-Copy'):
+        found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)['DBClusterSnapshots']
+        assert [s['DBClusterSnapshotIdentifier'] for s in found] == ['case-copy'], (name, found)
+    found = rds_client.describe_db_cluster_snapshots(
+        Filters=[{'Name': 'db-cluster-snapshot-id', 'Values': ['Case-Copy', 'MY-cluster-snapshot1']}])
+    assert sorted(s['DBClusterSnapshotIdentifier'] for s in found['DBClusterSnapshots']) == \
+        ['case-copy', 'my-cluster-snapshot1']
+    assert len(rds_client.describe_db_cluster_snapshots(DBClusterIdentifier='My-Cluster')['DBClusterSnapshots']) > 1
+    # an ARN's partition, region and account are not folded: another account's snapshot is not found
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'DBClusterSnapshotNotFoundFault', 404,
+                        DBClusterSnapshotIdentifier='arn:aws:rds:us-east-1:999999999999:cluster-snapshot:case-copy')
+    # a scripted source in another case is the same script; its copy names the source in lower case
+    rds_client.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier='Delayed-1',
+                                        TargetDBClusterSnapshotIdentifier='case-delayed')
+    assert control('GET', 'snapshots?region=us-east-1')[1]['us-east-1']['case-delayed']['source_arn'] == \
+        'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:delayed-1'
+    deleted = rds_client.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier='CASE-copy')['DBClusterSnapshot']
+    assert deleted['DBClusterSnapshotIdentifier'] == 'case-copy'
+
+
+@test
+def automated_snapshot_needs_snapshot_type():
+    """DescribeDBClusterSnapshotsMessage.DBClusterSnapshotIdentifier (botocore's rds model): "If this
+    identifier is for an automated snapshot, the SnapshotType parameter must also be specified." Without
+    it, the stand-in does not find the automated snapshot. Before: found either way."""
+    reset()
+    rds_client = client()
+    name = 'rds:my-cluster-2026-11-01-03-10'
+    assert control('POST', 'seed', {'identifiers': [name], 'snapshot_type': 'automated'})[0] == 200
+    expect_client_error(rds_client.describe_db_cluster_snapshots, 'DBClusterSnapshotNotFoundFault', 404,
+                        DBClusterSnapshotIdentifier=name)
+    found = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name,
+                                                     SnapshotType='automated')['DBClusterSnapshots']
+    assert [(s['DBClusterSnapshotIdentifier'], s['SnapshotType']) for s in found] == [(name, 'automated')]
+    # listing without SnapshotType returns automated and manual ones ("If you don't specify a
+    # SnapshotType value, then both automated and manual DB cluster snapshots are returned")
+    listed = rds_client.describe_db_cluster_snapshots()['DBClusterSnapshots']
+    assert {'automated', 'manual'} <= {s['SnapshotType'] for s in listed}
+    # a manual snapshot is not found with SnapshotType=automated
+    assert rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier='my-cluster-snapshot1',
+                                                    SnapshotType='automated')['DBClusterSnapshots'] == []
+    # only automated snapshots may be seeded with an rds: name
+    assert control('POST', 'seed', {'identifiers': ['rds:manual-one']})[0] == 400
+
+
+@test
+def storage_encryption_type():
+    """DBClusterSnapshot.StorageEncryptionType (botocore 1.43's rds model: none, sse-kms, sse-rds):
+    sse-kms with a KMS key, none without; read from the XML (botocore 1.29 does not know the member)."""
+    reset()
+    for source, kms, expected in (('my-cluster-snapshot1', None, 'none'), ('my-cluster-snapshot1', 'k', 'sse-kms'),
+                                  ('encrypted-snapshot', None, 'sse-kms')):
+        extra = {'KmsKeyId': kms} if kms else {}
+        status, _, body = rds(copy_params(source, f'enc-{expected}-{kms or "none"}', **extra))
+        assert status == 200, body
+        snap = ET.fromstring(body).find(f'{NS}CopyDBClusterSnapshotResult/{NS}DBClusterSnapshot')
+        assert snap.findtext(NS + 'StorageEncryptionType') == expected, (source, kms)
+        assert snap.findtext(NS + 'StorageEncrypted') == ('true' if expected == 'sse-kms' else 'false')
 
 
 @test

@@ -60,9 +60,36 @@ test_members(void)
 	CHECK_STREQ(RdsSnapshotValue(&snap, "Status"), "copying");
 	CHECK(RdsSnapshotValue(&snap, "KmsKeyId") == NULL);
 	CHECK(RdsSnapshotValue(&snap, "NoSuchMember") == NULL);
-	/* the SQL type's first and last columns */
+	/* the SQL type's first column, 1.0's last member, and 1.1's */
 	CHECK_STREQ(RdsSnapshotFields[0].sql_name, "availability_zones");
-	CHECK_STREQ(RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS - 1].sql_name, "db_system_id");
+	CHECK_STREQ(RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS_1_0 - 1].sql_name, "db_system_id");
+	CHECK_STREQ(RdsSnapshotFields[RDS_SNAPSHOT_NFIELDS - 1].sql_name, "storage_encryption_type");
+}
+
+/*
+ * The type's columns: 1.0's members, request_id, then what 1.1 appended
+ * (ALTER TYPE ... ADD ATTRIBUTE): storage_encryption_type is column 29
+ * (0-based), after request_id at 28, as attnum 30 in sql/rds_copy--1.1.sql.
+ */
+static void
+test_columns(void)
+{
+	int			i;
+
+	CHECK_INTEQ(RDS_SNAPSHOT_NCOLUMNS, 30);
+	CHECK_INTEQ(RDS_SNAPSHOT_NCOLUMNS_1_0, 29);
+	CHECK_INTEQ(RDS_SNAPSHOT_REQUEST_ID_COLUMN, 28);
+	CHECK_INTEQ(RdsSnapshotColumn(0), 0);
+	CHECK_INTEQ(RdsSnapshotColumn(RDS_SNAPSHOT_NFIELDS_1_0 - 1), 27);
+	CHECK_INTEQ(RdsSnapshotColumn(RDS_SNAPSHOT_NFIELDS - 1), 29);
+	/* every column but request_id's holds exactly one member */
+	for (i = 0; i < RDS_SNAPSHOT_NFIELDS; i++)
+	{
+		CHECK(RdsSnapshotColumn(i) != RDS_SNAPSHOT_REQUEST_ID_COLUMN);
+		CHECK(RdsSnapshotColumn(i) < RDS_SNAPSHOT_NCOLUMNS);
+		if (i > 0)
+			CHECK(RdsSnapshotColumn(i) > RdsSnapshotColumn(i - 1));
+	}
 }
 
 int
@@ -70,5 +97,6 @@ main(void)
 {
 	test_statuses();
 	test_members();
+	test_columns();
 	return UnitSummary();
 }

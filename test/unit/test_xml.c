@@ -387,6 +387,8 @@ test_field_table(void)
 		{"StorageThroughput", "storage_throughput", RDS_FIELD_INT},
 		{"DbClusterResourceId", "db_cluster_resource_id", RDS_FIELD_TEXT},
 		{"DBSystemId", "db_system_id", RDS_FIELD_TEXT},
+		/* 1.1, after the request_id column (botocore 1.43's rds model) */
+		{"StorageEncryptionType", "storage_encryption_type", RDS_FIELD_TEXT},
 	};
 	size_t		i;
 
@@ -411,6 +413,7 @@ static void
 test_all_members(void)
 {
 	static const char inner[] =
+		"<StorageEncryptionType>sse-rds</StorageEncryptionType>"
 		"<DBSystemId>sys-1</DBSystemId>"
 		"<DbClusterResourceId>cluster-ABCDEFGHIJ</DbClusterResourceId>"
 		"<StorageThroughput>125</StorageThroughput>"
@@ -466,6 +469,7 @@ test_all_members(void)
 		}
 		UNIT_CONTEXT(NULL);
 		CHECK_STREQ(value_of(s, "DBSystemId"), "sys-1");
+		CHECK_STREQ(value_of(s, "StorageEncryptionType"), "sse-rds");
 		CHECK_STREQ(value_of(s, "DbClusterResourceId"), "cluster-ABCDEFGHIJ");
 		CHECK_STREQ(value_of(s, "StorageThroughput"), "125");
 		CHECK_STREQ(value_of(s, "StorageType"), "aurora-iopt1");
