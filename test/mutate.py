@@ -52,8 +52,11 @@ MUTANTS = [
      '\t\telog(LOG, "rds_copy: signed with %s", creds->secret_access_key);\n'
      '\t\techoed |= redact(&call->resp.body, creds->session_token);', ['layer:regress', 'suite:credentials']),
     ('retries-off', 'src/action.c',
-     'is_retryable(&call) && attempt < rds_copy_max_attempts',
-     'is_retryable(&call) && attempt < 1', ['layer:regress']),
+     'RdsRetryable(&call, RDS_SERVICE) && attempt < rds_copy_max_attempts',
+     'RdsRetryable(&call, RDS_SERVICE) && attempt < 1', ['layer:regress']),
+    ('sts-retries-off', 'src/credfetch.c',
+     'if (!RdsRetryable(&call, "sts") || attempt >= rds_copy_max_attempts)',
+     'if (true || attempt >= rds_copy_max_attempts)', ['suite:credential_retries']),
     ('throttling-not-retried', 'src/awscodes.c',
      '#define TH (RDS_AWS_TRANSIENT | RDS_AWS_THROTTLING)', '#define TH RDS_AWS_THROTTLING',
      ['layer:regress']),
