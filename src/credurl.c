@@ -27,8 +27,8 @@
  *	  compared as an address (inet_pton), so "127.0.0.1.example.com" is a
  *	  name and refused.
  *	- over https, any host.  This is the AWS SDKs and Tools reference
- *	  guide's rule and the JavaScript, Java and Go SDKs'; botocore is
- *	  stricter: its host check above applies to https too.
+ *	  guide's rule and the JavaScript, Java and Go SDKs', and botocore's
+ *	  (1.43's _validate_allowed_url returns at once for https).
  *
  * The IMDS rule (botocore utils.py IMDSFetcher._select_base_url and
  * configprovider.py; the AWS SDKs and Tools reference guide, "IMDS
@@ -69,75 +69,131 @@
 #define IMDS_ATTEMPTS "AWS_METADATA_SERVICE_NUM_ATTEMPTS must be a whole number from 1 to 10."
 #define NO_MEMORY "Out of memory while checking the container credentials URL."
 
+/*
+ * host (as libcurl's parser gives it: an IPv6 address in brackets) as an
+ * address: 4 or 6, the address into addr; 0 for a name or anything else
+ * (a zone id included).
+ */
+static int
+host_address(const char *host, unsigned char addr[16])
+{
+	char		inner[64];
+	size_t		len = strlen(host);
+
+	if (inet_pton(AF_INET, host, addr) == 1)
+		return 4;
+	if (len < 3 || host[0] != '[' || host[len - 1] != ']' || len - 2 >= sizeof(inner))
+		return 0;
+	memcpy(inner, host + 1, len - 2);
+	inner[len - 2] = '\0';
+	return inet_pton(AF_INET6, inner, addr) == 1 ? 6 : 0;
+}
+
+static const unsigned char loopback6[16] = {[15] = 1};
+
 bool
 RdsContainerHttpHostAllowed(const char *host)
 {
 	static const unsigned char ecs[4] = {169, 254, 170, 2};
 	static const unsigned char eks[4] = {169, 254, 170, 23};
-	static const unsigned char loopback6[16] = {[15] = 1};
 	static const unsigned char eks6[16] = {0xfd, 0x00, 0x0e, 0xc2, [15] = 0x23};
 	unsigned char addr[16];
-	char		inner[64];
-	size_t		len = strlen(host);
 
 	if (strcasecmp(host, "localhost") == 0)
 		return true;
-	if (inet_pton(AF_INET, host, addr) == 1)
-		return addr[0] == 127 || memcmp(addr, ecs, 4) == 0 || memcmp(addr, eks, 4) == 0;
-	/* an IPv6 address comes in brackets; a zone id is never allowed */
-	if (len < 3 || host[0] != '[' || host[len - 1] != ']' || len - 2 >= sizeof(inner))
-		return false;
-	memcpy(inner, host + 1, len - 2);
-	inner[len - 2] = '\0';
-	if (inet_pton(AF_INET6, inner, addr) != 1)
-		return false;
-	return memcmp(addr, loopback6, 16) == 0 || memcmp(addr, eks6, 16) == 0;
+	switch (host_address(host, addr))
+	{
+		case 4:
+			return addr[0] == 127 || memcmp(addr, ecs, 4) == 0 || memcmp(addr, eks, 4) == 0;
+		case 6:
+			return memcmp(addr, loopback6, 16) == 0 || memcmp(addr, eks6, 16) == 0;
+	}
+	return false;
 }
 
-/* Check url by the rule; the normalised URL into *url_out. */
+/* A URL as libcurl's parser reads it; url_parts_free frees it. */
+typedef struct UrlParts
+{
+	char	   *scheme;
+	char	   *host;
+	char	   *normalized;		/* the URL as libcurl gives it back */
+	bool		userinfo;		/* has a user name or password */
+	bool		query;			/* has a query or fragment */
+	bool		zone;			/* has an IPv6 zone id */
+} UrlParts;
+
+/* Parse url into *p: NULL, else NO_MEMORY or not_url. */
 static const char *
-check_url(const char *url, bool relative, char **url_out)
+url_parts(const char *url, const char *not_url, UrlParts *p)
 {
 	CURLU	   *u = curl_url();
-	char	   *scheme = NULL;
-	char	   *host = NULL;
 	char	   *part = NULL;
-	char	   *zone = NULL;
-	char	   *normalized = NULL;
 	const char *problem = NULL;
 	CURLUcode	rc;
 
+	memset(p, 0, sizeof(*p));
 	if (u == NULL)
 		return NO_MEMORY;
 	rc = curl_url_set(u, CURLUPART_URL, url, 0);
 	if (rc == CURLUE_OUT_OF_MEMORY)
 		problem = NO_MEMORY;
 	else if (rc != CURLUE_OK ||
-			 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-			 curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-			 (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-		problem = relative ? RELATIVE_BAD : FULL_NOT_URL;
-	else if (curl_url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER ||
-			 curl_url_get(u, CURLUPART_PASSWORD, &part, 0) != CURLUE_NO_PASSWORD)
-		problem = relative ? RELATIVE_BAD : FULL_USERINFO;
-	else if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK ||
-			 (strcmp(scheme, "http") == 0 && !RdsContainerHttpHostAllowed(host)))
-		problem = FULL_HTTP_HOST;
-	else if (curl_url_get(u, CURLUPART_URL, &normalized, 0) != CURLUE_OK)
+			 curl_url_get(u, CURLUPART_SCHEME, &p->scheme, 0) != CURLUE_OK ||
+			 curl_url_get(u, CURLUPART_HOST, &p->host, 0) != CURLUE_OK)
+		problem = not_url;
+	else if (curl_url_get(u, CURLUPART_URL, &p->normalized, 0) != CURLUE_OK)
 		problem = NO_MEMORY;
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(part);
-	curl_free(zone);
+	else
+	{
+		/* anything but "there is none" counts as there being one */
+		p->userinfo = curl_url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER;
+		curl_free(part);
+		part = NULL;
+		p->userinfo |= curl_url_get(u, CURLUPART_PASSWORD, &part, 0) != CURLUE_NO_PASSWORD;
+		curl_free(part);
+		part = NULL;
+		p->query = curl_url_get(u, CURLUPART_QUERY, &part, 0) != CURLUE_NO_QUERY;
+		curl_free(part);
+		part = NULL;
+		p->query |= curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) != CURLUE_NO_FRAGMENT;
+		curl_free(part);
+		part = NULL;
+		p->zone = curl_url_get(u, CURLUPART_ZONEID, &part, 0) == CURLUE_OK;
+		curl_free(part);
+	}
 	curl_url_cleanup(u);
+	return problem;
+}
+
+static void
+url_parts_free(UrlParts *p)
+{
+	curl_free(p->scheme);
+	curl_free(p->host);
+	curl_free(p->normalized);
+}
+
+/* Check url by the rule; the normalised URL into *url_out. */
+static const char *
+check_url(const char *url, bool relative, char **url_out)
+{
+	const char *not_url = relative ? RELATIVE_BAD : FULL_NOT_URL;
+	UrlParts	p;
+	const char *problem = url_parts(url, not_url, &p);
+
 	if (problem == NULL)
 	{
+		if (strcmp(p.scheme, "http") != 0 && strcmp(p.scheme, "https") != 0)
+			problem = not_url;
+		else if (p.userinfo)
+			problem = relative ? RELATIVE_BAD : FULL_USERINFO;
+		else if (p.zone || (strcmp(p.scheme, "http") == 0 && !RdsContainerHttpHostAllowed(p.host)))
+			problem = FULL_HTTP_HOST;
 		/* a copy on malloc: the caller frees it with free() */
-		*url_out = strdup(normalized);
-		if (*url_out == NULL)
+		else if ((*url_out = strdup(p.normalized)) == NULL)
 			problem = NO_MEMORY;
 	}
-	curl_free(normalized);
+	url_parts_free(&p);
 	return problem;
 }
 
@@ -169,21 +225,17 @@ RdsContainerUrl(const char *relative, const char *full, char **url_out)
 bool
 RdsImdsHostAllowed(const char *host)
 {
-	static const unsigned char loopback6[16] = {[15] = 1};
 	static const unsigned char imds6[16] = {0xfd, 0x00, 0x0e, 0xc2, [14] = 0x02, [15] = 0x54};
 	unsigned char addr[16];
-	char		inner[64];
-	size_t		len = strlen(host);
 
-	if (inet_pton(AF_INET, host, addr) == 1)
-		return addr[0] == 127 || (addr[0] == 169 && addr[1] == 254);
-	if (len < 3 || host[0] != '[' || host[len - 1] != ']' || len - 2 >= sizeof(inner))
-		return false;
-	memcpy(inner, host + 1, len - 2);
-	inner[len - 2] = '\0';
-	if (inet_pton(AF_INET6, inner, addr) != 1)
-		return false;
-	return memcmp(addr, loopback6, 16) == 0 || memcmp(addr, imds6, 16) == 0;
+	switch (host_address(host, addr))
+	{
+		case 4:
+			return addr[0] == 127 || (addr[0] == 169 && addr[1] == 254);
+		case 6:
+			return memcmp(addr, loopback6, 16) == 0 || memcmp(addr, imds6, 16) == 0;
+	}
+	return false;
 }
 
 /* A whole number from min to max (decimal digits only) into *out. */
@@ -210,54 +262,31 @@ whole_number(const char *s, int min, int max, int *out)
 static const char *
 check_imds_url(const char *url, char **url_out)
 {
-	CURLU	   *u = curl_url();
-	char	   *scheme = NULL;
-	char	   *host = NULL;
-	char	   *part = NULL;
-	char	   *zone = NULL;
-	char	   *normalized = NULL;
-	const char *problem = NULL;
-	CURLUcode	rc;
+	UrlParts	p;
+	const char *problem = url_parts(url, IMDS_NOT_URL, &p);
 
-	if (u == NULL)
-		return NO_MEMORY;
-	rc = curl_url_set(u, CURLUPART_URL, url, 0);
-	if (rc == CURLUE_OUT_OF_MEMORY)
-		problem = NO_MEMORY;
-	else if (rc != CURLUE_OK ||
-			 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-			 curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		problem = IMDS_NOT_URL;
-	else if (strcmp(scheme, "http") != 0)
-		problem = IMDS_NOT_HTTP;
-	else if (curl_url_get(u, CURLUPART_USER, &part, 0) != CURLUE_NO_USER ||
-			 curl_url_get(u, CURLUPART_PASSWORD, &part, 0) != CURLUE_NO_PASSWORD)
-		problem = IMDS_USERINFO;
-	else if (curl_url_get(u, CURLUPART_QUERY, &part, 0) != CURLUE_NO_QUERY ||
-			 curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) != CURLUE_NO_FRAGMENT)
-		problem = IMDS_QUERY;
-	else if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK ||
-			 !RdsImdsHostAllowed(host))
-		problem = IMDS_HOST;
-	else if (curl_url_get(u, CURLUPART_URL, &normalized, 0) != CURLUE_OK)
-		problem = NO_MEMORY;
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(part);
-	curl_free(zone);
-	curl_url_cleanup(u);
 	if (problem == NULL)
 	{
-		size_t		n = strlen(normalized);
+		size_t		n = strlen(p.normalized);
 
-		/* the paths are appended with their own "/" (botocore's _construct_url) */
-		while (n > 0 && normalized[n - 1] == '/')
-			n--;
-		*url_out = strndup(normalized, n);
-		if (*url_out == NULL)
-			problem = NO_MEMORY;
+		if (strcmp(p.scheme, "http") != 0)
+			problem = IMDS_NOT_HTTP;
+		else if (p.userinfo)
+			problem = IMDS_USERINFO;
+		else if (p.query)
+			problem = IMDS_QUERY;
+		else if (p.zone || !RdsImdsHostAllowed(p.host))
+			problem = IMDS_HOST;
+		else
+		{
+			/* the paths are appended with their own "/" (botocore's _construct_url) */
+			while (n > 0 && p.normalized[n - 1] == '/')
+				n--;
+			if ((*url_out = strndup(p.normalized, n)) == NULL)
+				problem = NO_MEMORY;
+		}
 	}
-	curl_free(normalized);
+	url_parts_free(&p);
 	return problem;
 }
 
