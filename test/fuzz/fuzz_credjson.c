@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "credjson.h"
 #include "fuzz.h"
+#include "fuzz_json.h"
 
 static char **
 member(RdsJsonCredentials *c, int i)
@@ -41,33 +42,6 @@ static const char *const member_names[] = {
 };
 
 #define NMEMBERS 5
-
-static void
-append_json_string(RdsBuf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	RdsBufAppendChar(b, '"');
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
-
-		if (c == '"' || c == '\\')
-		{
-			RdsBufAppendChar(b, '\\');
-			RdsBufAppendChar(b, (char) c);
-		}
-		else if (c < 0x20)
-		{
-			char		esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-			RdsBufAppend(b, esc, 6);
-		}
-		else
-			RdsBufAppendChar(b, (char) c);
-	}
-	RdsBufAppendChar(b, '"');
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -102,9 +76,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!first)
 			RdsBufAppendStr(&doc, ", ");
 		first = false;
-		append_json_string(&doc, member_names[i]);
+		fuzz_append_json_string(&doc, member_names[i]);
 		RdsBufAppendStr(&doc, ": ");
-		append_json_string(&doc, *member(&creds, i));
+		fuzz_append_json_string(&doc, *member(&creds, i));
 	}
 	RdsBufAppendChar(&doc, '}');
 	FUZZ_CHECK(!RdsBufFailed(&doc));

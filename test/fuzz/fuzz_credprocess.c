@@ -19,33 +19,7 @@
 #include "buf.h"
 #include "credjson.h"
 #include "fuzz.h"
-
-static void
-append_json_string(RdsBuf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	RdsBufAppendChar(b, '"');
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
-
-		if (c == '"' || c == '\\')
-		{
-			RdsBufAppendChar(b, '\\');
-			RdsBufAppendChar(b, (char) c);
-		}
-		else if (c < 0x20)
-		{
-			char		esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-			RdsBufAppend(b, esc, 6);
-		}
-		else
-			RdsBufAppendChar(b, (char) c);
-	}
-	RdsBufAppendChar(b, '"');
-}
+#include "fuzz_json.h"
 
 static void
 append_member(RdsBuf *b, const char *name, const char *value)
@@ -53,9 +27,9 @@ append_member(RdsBuf *b, const char *name, const char *value)
 	if (value == NULL)
 		return;
 	RdsBufAppendStr(b, ", ");
-	append_json_string(b, name);
+	fuzz_append_json_string(b, name);
 	RdsBufAppendStr(b, ": ");
-	append_json_string(b, value);
+	fuzz_append_json_string(b, value);
 }
 
 static bool

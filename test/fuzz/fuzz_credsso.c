@@ -21,33 +21,7 @@
 #include "buf.h"
 #include "credjson.h"
 #include "fuzz.h"
-
-static void
-append_json_string(RdsBuf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	RdsBufAppendChar(b, '"');
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
-
-		if (c == '"' || c == '\\')
-		{
-			RdsBufAppendChar(b, '\\');
-			RdsBufAppendChar(b, (char) c);
-		}
-		else if (c < 0x20)
-		{
-			char		esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-			RdsBufAppend(b, esc, 6);
-		}
-		else
-			RdsBufAppendChar(b, (char) c);
-	}
-	RdsBufAppendChar(b, '"');
-}
+#include "fuzz_json.h"
 
 static void
 check_empty(const RdsJsonCredentials *c)
@@ -104,11 +78,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* write the reply back and read it again */
 	RdsBufAppendStr(&doc, "{\"roleCredentials\": {\"accessKeyId\": ");
-	append_json_string(&doc, c.access_key_id);
+	fuzz_append_json_string(&doc, c.access_key_id);
 	RdsBufAppendStr(&doc, ", \"secretAccessKey\": ");
-	append_json_string(&doc, c.secret_access_key);
+	fuzz_append_json_string(&doc, c.secret_access_key);
 	RdsBufAppendStr(&doc, ", \"sessionToken\": ");
-	append_json_string(&doc, c.token);
+	fuzz_append_json_string(&doc, c.token);
 	snprintf(ms, sizeof(ms), ", \"expiration\": %lld}}", c.expiration_ms);
 	RdsBufAppendStr(&doc, ms);
 	FUZZ_CHECK(!RdsBufFailed(&doc));
